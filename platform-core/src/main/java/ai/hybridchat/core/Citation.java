@@ -1,0 +1,5 @@
+package ai.hybridchat.core;
+
+/** A retrieved passage an answer relies on, as shown to the user. */
+public record Citation(String docId, String chunkId, String title, String source, String snippet, double score) {
+}
