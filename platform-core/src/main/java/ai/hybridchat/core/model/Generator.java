@@ -1,0 +1,159 @@
+package ai.hybridchat.core.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Autoregressive decoding with a KV cache: one prefill pass over the prompt, then one forward
+ * pass per new token. All native memory of a request lives in a sub-manager closed at the end,
+ * so a server answering many requests does not grow.
+ */
+public final class Generator {
+    /** Receives each piece of new text as soon as it is decoded. */
+    public interface TokenListener {
+        void onText(String piece);
+    }
+
+    public enum FinishReason { EOS, STOP_STRING, LENGTH, CANCELLED }
+
+    public record Result(long[] tokenIds, String text, FinishReason finishReason, int promptTokens,
+                         long prefillNanos, long decodeNanos) {
+    }
+
+    private final LlamaModel model;
+    private final TextTokenizer tokenizer;
+    private final Set<Long> eosIds;
+
+    public Generator(LlamaModel model, TextTokenizer tokenizer, Set<Long> eosIds) {
+        this.model = model;
+        this.tokenizer = tokenizer;
+        this.eosIds = Set.copyOf(eosIds);
+    }
+
+    public Result generate(long[] prompt, GenerationConfig config, TokenListener listener, BooleanSupplier cancelled) {
+        if (prompt.length == 0) {
+            throw new IllegalArgumentException("the prompt is empty: give at least one token");
+        }
+        int capacity = prompt.length + config.maxNewTokens();
+        if (capacity > model.config().maxPositionEmbeddings) {
+            throw new IllegalArgumentException("prompt of " + prompt.length + " tokens plus " + config.maxNewTokens()
+                    + " new tokens exceeds the model's context of " + model.config().maxPositionEmbeddings);
+        }
+        for (long id : prompt) {
+            if (id < 0 || id >= model.config().vocabSize) {
+                throw new IllegalArgumentException("token id " + id + " is outside the vocabulary of " + model.config().vocabSize);
+            }
+        }
+        Sampler sampler = new Sampler(config);
+        Set<Integer> seen = new HashSet<>();
+        for (long id : prompt) {
+            seen.add((int) id);
+        }
+        List<Long> generated = new ArrayList<>();
+        String emitted = "";
+        FinishReason reason = FinishReason.LENGTH;
+        long t0 = System.nanoTime();
+        long prefill = 0;
+        try (NDManager request = model.manager().newSubManager(); KvCache cache = model.newCache(1, capacity)) {
+            float[] logits;
+            try (NDManager step = request.newSubManager()) {
+                NDArray ids = step.create(prompt, new Shape(1, prompt.length));
+                logits = model.forward(ids, cache, true).toType(DataType.FLOAT32, false).toFloatArray();
+            }
+            prefill = System.nanoTime() - t0;
+            while (generated.size() < config.maxNewTokens()) {
+                if (cancelled != null && cancelled.getAsBoolean()) {
+                    reason = FinishReason.CANCELLED;
+                    break;
+                }
+                int next = sampler.next(logits, seen);
+                if (eosIds.contains((long) next)) {
+                    reason = FinishReason.EOS;
+                    break;
+                }
+                generated.add((long) next);
+                seen.add(next);
+                if (tokenizer != null) {
+                    String text = tokenizer.decode(toArray(generated));
+                    int stopAt = firstStop(text, config.stopStrings());
+                    if (stopAt >= 0) {
+                        emit(listener, text.substring(0, stopAt), emitted);
+                        emitted = text.substring(0, stopAt);
+                        reason = FinishReason.STOP_STRING;
+                        break;
+                    }
+                    // hold back text that may be the start of a stop string or half a UTF-8 character
+                    String safe = text.substring(0, safePrefix(text, config.stopStrings()));
+                    if (safe.length() > emitted.length() && safe.startsWith(emitted)) {
+                        emit(listener, safe, emitted);
+                        emitted = safe;
+                    }
+                }
+                if (generated.size() >= config.maxNewTokens()) {
+                    break;
+                }
+                try (NDManager step = request.newSubManager()) {
+                    NDArray ids = step.create(new long[] {next}, new Shape(1, 1));
+                    logits = model.forward(ids, cache, true).toType(DataType.FLOAT32, false).toFloatArray();
+                }
+            }
+        }
+        String text = tokenizer == null ? "" : tokenizer.decode(toArray(generated));
+        if (reason == FinishReason.STOP_STRING) {
+            text = emitted;
+        } else if (tokenizer != null && text.length() > emitted.length() && text.startsWith(emitted)) {
+            emit(listener, text, emitted);
+        }
+        long total = System.nanoTime() - t0;
+        return new Result(toArray(generated), text, reason, prompt.length, prefill, total - prefill);
+    }
+
+    private static void emit(TokenListener listener, String text, String emitted) {
+        if (listener != null && text.length() > emitted.length()) {
+            listener.onText(text.substring(emitted.length()));
+        }
+    }
+
+    static int firstStop(String text, List<String> stops) {
+        int best = -1;
+        for (String s : stops) {
+            int i = text.indexOf(s);
+            if (i >= 0 && (best < 0 || i < best)) {
+                best = i;
+            }
+        }
+        return best;
+    }
+
+    /** Length of the prefix that can be shown: no trailing replacement char, no partial stop string. */
+    static int safePrefix(String text, List<String> stops) {
+        int end = text.length();
+        while (end > 0 && text.charAt(end - 1) == '\uFFFD') {
+            end--;
+        }
+        for (String s : stops) {
+            for (int k = Math.min(s.length() - 1, end); k > 0; k--) {
+                if (text.startsWith(s.substring(0, k), end - k)) {
+                    end = Math.min(end, end - k);
+                    break;
+                }
+            }
+        }
+        return end;
+    }
+
+    static long[] toArray(List<Long> ids) {
+        long[] out = new long[ids.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = ids.get(i);
+        }
+        return out;
+    }
+}

@@ -1,0 +1,254 @@
+package ai.hybridchat.core.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.types.SparseFormat;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * A Llama-family causal language model (Llama, Qwen2, Mistral) on DJL's PyTorch engine, read
+ * top to bottom like the paper: token embedding, {@link DecoderLayer}s, a final {@link RmsNorm}
+ * and the output head (tied to the embedding or not). Weights keep their Hugging Face names.
+ */
+public final class LlamaModel implements AutoCloseable {
+    private final LlamaConfig config;
+    private final NDManager manager;
+    private final Map<String, NDArray> weights;
+    private NDArray embedTokens;
+    private final List<DecoderLayer> layers = new ArrayList<>();
+    private final RmsNorm norm;
+    private Projection lmHead;
+    private final RotaryEmbedding rope;
+
+    private LlamaModel(LlamaConfig config, Map<String, NDArray> weights, NDManager manager) {
+        this.config = config;
+        this.manager = manager;
+        this.weights = weights;
+        this.embedTokens = require("model.embed_tokens.weight", config.vocabSize, config.hiddenSize);
+        int q = config.numAttentionHeads * config.headDim();
+        int kv = config.kvHeads() * config.headDim();
+        for (int i = 0; i < config.numHiddenLayers; i++) {
+            String p = "model.layers." + i + ".";
+            Map<String, Projection> proj = new LinkedHashMap<>();
+            boolean bias = config.qkvBias();
+            proj.put("self_attn.q_proj", linear(p + "self_attn.q_proj", q, config.hiddenSize, bias));
+            proj.put("self_attn.k_proj", linear(p + "self_attn.k_proj", kv, config.hiddenSize, bias));
+            proj.put("self_attn.v_proj", linear(p + "self_attn.v_proj", kv, config.hiddenSize, bias));
+            proj.put("self_attn.o_proj", linear(p + "self_attn.o_proj", config.hiddenSize, q, false));
+            proj.put("mlp.gate_proj", linear(p + "mlp.gate_proj", config.intermediateSize, config.hiddenSize, false));
+            proj.put("mlp.up_proj", linear(p + "mlp.up_proj", config.intermediateSize, config.hiddenSize, false));
+            proj.put("mlp.down_proj", linear(p + "mlp.down_proj", config.hiddenSize, config.intermediateSize, false));
+            layers.add(new DecoderLayer(i, config,
+                    new RmsNorm(require(p + "input_layernorm.weight", config.hiddenSize), config.rmsNormEps),
+                    new RmsNorm(require(p + "post_attention_layernorm.weight", config.hiddenSize), config.rmsNormEps),
+                    proj));
+        }
+        this.norm = new RmsNorm(require("model.norm.weight", config.hiddenSize), config.rmsNormEps);
+        if (config.tieWordEmbeddings || !weights.containsKey("lm_head.weight")) {
+            if (!config.tieWordEmbeddings) {
+                throw new ModelFormatException("missing tensor lm_head.weight (and tie_word_embeddings is false)");
+            }
+            this.lmHead = new Linear(embedTokens, null);
+        } else {
+            this.lmHead = new Linear(require("lm_head.weight", config.vocabSize, config.hiddenSize), null);
+        }
+        this.rope = new RotaryEmbedding(config, manager);
+    }
+
+    /** Loads a Hugging Face model folder ({@code config.json} and safetensors weights). */
+    public static LlamaModel load(Path dir, NDManager parent) throws IOException {
+        LlamaConfig config = LlamaConfig.read(dir);
+        NDManager manager = parent.newSubManager();
+        try {
+            return new LlamaModel(config, Safetensors.readModel(dir, manager), manager);
+        } catch (RuntimeException | IOException e) {
+            manager.close();
+            throw e;
+        }
+    }
+
+    /** Builds a model from tensors already in memory (names as in Hugging Face). */
+    public static LlamaModel fromWeights(LlamaConfig config, Map<String, NDArray> weights, NDManager manager) {
+        return new LlamaModel(config, weights, manager);
+    }
+
+    /**
+     * A freshly initialised model for pre-training: normal(0, 0.02) weights as in Hugging Face's
+     * {@code _init_weights}, output projections scaled by {@code 1/sqrt(2 layers)} as in GPT-2, norms at one.
+     */
+    public static LlamaModel randomInit(LlamaConfig config, long seed, NDManager parent) {
+        NDManager manager = parent.newSubManager();
+        Random random = new Random(seed);
+        Map<String, NDArray> w = new LinkedHashMap<>();
+        int q = config.numAttentionHeads * config.headDim();
+        int kv = config.kvHeads() * config.headDim();
+        float std = 0.02f;
+        float residualStd = (float) (std / Math.sqrt(2.0 * config.numHiddenLayers));
+        w.put("model.embed_tokens.weight", normal(manager, random, std, config.vocabSize, config.hiddenSize));
+        for (int i = 0; i < config.numHiddenLayers; i++) {
+            String p = "model.layers." + i + ".";
+            w.put(p + "input_layernorm.weight", manager.ones(new Shape(config.hiddenSize)));
+            w.put(p + "post_attention_layernorm.weight", manager.ones(new Shape(config.hiddenSize)));
+            w.put(p + "self_attn.q_proj.weight", normal(manager, random, std, q, config.hiddenSize));
+            w.put(p + "self_attn.k_proj.weight", normal(manager, random, std, kv, config.hiddenSize));
+            w.put(p + "self_attn.v_proj.weight", normal(manager, random, std, kv, config.hiddenSize));
+            if (config.qkvBias()) {
+                w.put(p + "self_attn.q_proj.bias", manager.zeros(new Shape(q)));
+                w.put(p + "self_attn.k_proj.bias", manager.zeros(new Shape(kv)));
+                w.put(p + "self_attn.v_proj.bias", manager.zeros(new Shape(kv)));
+            }
+            w.put(p + "self_attn.o_proj.weight", normal(manager, random, residualStd, config.hiddenSize, q));
+            w.put(p + "mlp.gate_proj.weight", normal(manager, random, std, config.intermediateSize, config.hiddenSize));
+            w.put(p + "mlp.up_proj.weight", normal(manager, random, std, config.intermediateSize, config.hiddenSize));
+            w.put(p + "mlp.down_proj.weight", normal(manager, random, residualStd, config.hiddenSize, config.intermediateSize));
+        }
+        w.put("model.norm.weight", manager.ones(new Shape(config.hiddenSize)));
+        if (!config.tieWordEmbeddings) {
+            w.put("lm_head.weight", normal(manager, random, std, config.vocabSize, config.hiddenSize));
+        }
+        return new LlamaModel(config, w, manager);
+    }
+
+    private static NDArray normal(NDManager manager, Random random, float std, int rows, int cols) {
+        float[] data = new float[rows * cols];
+        for (int i = 0; i < data.length; i++) {
+            data[i] = (float) (random.nextGaussian() * std);
+        }
+        return manager.create(data, new Shape(rows, cols));
+    }
+
+    private Linear linear(String name, int out, int in, boolean bias) {
+        return new Linear(require(name + ".weight", out, in), bias ? require(name + ".bias", out) : null);
+    }
+
+    private NDArray require(String name, long... shape) {
+        NDArray array = weights.get(name);
+        if (array == null) {
+            throw new ModelFormatException("missing tensor " + name + " in the model's safetensors");
+        }
+        if (!array.getShape().equals(new Shape(shape))) {
+            throw new ModelFormatException("tensor " + name + " has shape " + array.getShape() + " but config.json implies "
+                    + new Shape(shape));
+        }
+        return array;
+    }
+
+    /** Token ids {@code [B, T]} (int64) to hidden states {@code [B, T, hidden]}. */
+    public NDArray embed(NDArray inputIds) {
+        return inputIds.getNDArrayInternal().embedding(inputIds, embedTokens, SparseFormat.DENSE).singletonOrThrow();
+    }
+
+    /**
+     * Next-token logits for {@code inputIds [B, T]} placed at positions {@code cache.length()...}
+     * (0 without a cache). With {@code lastOnly} only the last position's logits are computed,
+     * which is all decoding needs.
+     */
+    public NDArray forward(NDArray inputIds, KvCache cache, boolean lastOnly) {
+        return forwardEmbeddings(embed(inputIds), cache, lastOnly);
+    }
+
+    /** As {@link #forward} but from input embeddings (prompt tuning prepends learned ones). */
+    public NDArray forwardEmbeddings(NDArray hidden, KvCache cache, boolean lastOnly) {
+        return logits(hiddenStates(hidden, cache), lastOnly);
+    }
+
+    /** The final normalised hidden states {@code [B, T, hidden]}, before the output head. */
+    public NDArray hiddenStates(NDArray hidden, KvCache cache) {
+        int start = cache == null ? 0 : cache.length();
+        long t = hidden.getShape().get(1);
+        NDArray mask = t > 1 ? causalMask(hidden.getManager(), (int) t, start) : null;
+        NDArray x = hidden;
+        for (DecoderLayer layer : layers) {
+            x = layer.forward(x, rope, start, cache, mask);
+        }
+        if (cache != null) {
+            cache.advance((int) t);
+        }
+        return norm.forward(x);
+    }
+
+    public NDArray logits(NDArray normed, boolean lastOnly) {
+        NDArray x = lastOnly ? normed.get(new NDIndex(":, -1:, :")) : normed;
+        return lmHead.forward(x);
+    }
+
+    /** Additive mask {@code [T, start+T]}: query i (at position start+i) sees keys 0..start+i. */
+    static NDArray causalMask(NDManager manager, int t, int start) {
+        float[] data = new float[t * (start + t)];
+        for (int i = 0; i < t; i++) {
+            for (int j = start + i + 1; j < start + t; j++) {
+                data[i * (start + t) + j] = Float.NEGATIVE_INFINITY;
+            }
+        }
+        return manager.create(data, new Shape(t, start + t));
+    }
+
+    public KvCache newCache(int batch, int capacity) {
+        return new KvCache(config, batch, Math.min(capacity, config.maxPositionEmbeddings), manager);
+    }
+
+    public LlamaConfig config() {
+        return config;
+    }
+
+    public NDManager manager() {
+        return manager;
+    }
+
+    public List<DecoderLayer> layers() {
+        return Collections.unmodifiableList(layers);
+    }
+
+    public Projection lmHead() {
+        return lmHead;
+    }
+
+    public void replaceLmHead(Projection head) {
+        this.lmHead = head;
+    }
+
+    public NDArray embedTokens() {
+        return embedTokens;
+    }
+
+    /** Every base tensor by its Hugging Face name (the live arrays, not copies). */
+    public Map<String, NDArray> weights() {
+        return Collections.unmodifiableMap(weights);
+    }
+
+    /** Writes {@code config.json} and {@code model.safetensors} into {@code dir}. */
+    public void save(Path dir) throws IOException {
+        config.write(dir);
+        Map<String, NDArray> out = new LinkedHashMap<>(weights);
+        if (config.tieWordEmbeddings) {
+            out.remove("lm_head.weight");
+        }
+        Safetensors.write(dir.resolve("model.safetensors"), out, null, false);
+    }
+
+    public long parameterCount() {
+        return weights.values().stream().mapToLong(a -> a.getShape().size()).sum();
+    }
+
+    public long weightBytes() {
+        return weights.values().stream().mapToLong(a -> a.getShape().size() * a.getDataType().getNumOfBytes()).sum();
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+
+
+}
