@@ -227,10 +227,30 @@ public final class LlamaModel implements AutoCloseable {
         return Collections.unmodifiableMap(weights);
     }
 
+    /**
+     * The tensors that define the model as it is now: the base weights, with any projection that
+     * was replaced by a plain {@link Linear} (a merged LoRA, a fully tuned layer) taking its place.
+     */
+    public Map<String, NDArray> exportWeights() {
+        Map<String, NDArray> out = new LinkedHashMap<>(weights);
+        for (DecoderLayer layer : layers) {
+            for (Map.Entry<String, Projection> e : layer.projections().entrySet()) {
+                if (e.getValue() instanceof Linear linear) {
+                    String key = "model.layers." + layer.index() + "." + e.getKey();
+                    out.put(key + ".weight", linear.weight());
+                    if (linear.bias() != null) {
+                        out.put(key + ".bias", linear.bias());
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
     /** Writes {@code config.json} and {@code model.safetensors} into {@code dir}. */
     public void save(Path dir) throws IOException {
         config.write(dir);
-        Map<String, NDArray> out = new LinkedHashMap<>(weights);
+        Map<String, NDArray> out = exportWeights();
         if (config.tieWordEmbeddings) {
             out.remove("lm_head.weight");
         }

@@ -1,0 +1,79 @@
+package ai.hybridchat.core.adapter;
+
+import ai.djl.ndarray.NDArray;
+import ai.hybridchat.core.model.Linear;
+import ai.hybridchat.core.model.Projection;
+
+/**
+ * LoRA (Hu et al., 2021): the frozen projection plus a trainable low-rank update,
+ * {@code y = base(x) + (alpha / r) * x A^T B^T}, with {@code A [r, in]} and {@code B [out, r]}
+ * named and shaped as in PEFT. The base is never modified; {@link #merged()} folds the update into
+ * a new dense weight for export, leaving this wrapper (and so the unmerged model) intact.
+ */
+public final class LoraLinear implements Projection {
+    private final Projection base;
+    private final NDArray loraA;
+    private final NDArray loraB;
+    private final float scaling;
+    private final float dropout;
+    private boolean training;
+
+    public LoraLinear(Projection base, NDArray loraA, NDArray loraB, double alpha, float dropout) {
+        long rank = loraA.getShape().get(0);
+        if (loraB.getShape().get(1) != rank) {
+            throw new IllegalArgumentException("lora_B has rank " + loraB.getShape().get(1) + " but lora_A has " + rank);
+        }
+        if (loraA.getShape().get(1) != base.weight().getShape().get(1) || loraB.getShape().get(0) != base.weight().getShape().get(0)) {
+            throw new IllegalArgumentException("LoRA shapes A " + loraA.getShape() + ", B " + loraB.getShape()
+                    + " do not fit the base weight " + base.weight().getShape());
+        }
+        this.base = base;
+        this.loraA = loraA;
+        this.loraB = loraB;
+        this.scaling = (float) (alpha / rank);
+        this.dropout = dropout;
+    }
+
+    @Override
+    public NDArray forward(NDArray x) {
+        NDArray y = base.forward(x);
+        NDArray input = training && dropout > 0
+                ? x.getNDArrayInternal().dropout(x, dropout, true).singletonOrThrow() : x;
+        NDArray down = input.getNDArrayInternal().linear(input, loraA, null).singletonOrThrow();
+        NDArray up = down.getNDArrayInternal().linear(down, loraB, null).singletonOrThrow();
+        return y.add(up.mul(scaling));
+    }
+
+    @Override
+    public NDArray weight() {
+        return base.weight();
+    }
+
+    /** {@code W + scaling * B A} as a plain linear layer; the base bias, if any, is kept. */
+    public Linear merged() {
+        NDArray delta = loraB.matMul(loraA).mul(scaling);
+        NDArray bias = base instanceof Linear l ? l.bias() : null;
+        return new Linear(base.weight().add(delta), bias);
+    }
+
+    /** The wrapped frozen projection: what "unmerge" returns to. */
+    public Projection base() {
+        return base;
+    }
+
+    public NDArray loraA() {
+        return loraA;
+    }
+
+    public NDArray loraB() {
+        return loraB;
+    }
+
+    public float scaling() {
+        return scaling;
+    }
+
+    public void setTraining(boolean training) {
+        this.training = training;
+    }
+}

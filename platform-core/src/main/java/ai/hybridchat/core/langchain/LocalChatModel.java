@@ -1,0 +1,131 @@
+package ai.hybridchat.core.langchain;
+
+import ai.hybridchat.core.model.ChatTemplate;
+import ai.hybridchat.core.model.GenerationConfig;
+import ai.hybridchat.core.model.Generator;
+import ai.hybridchat.core.model.LocalLanguageModel;
+import dev.langchain4j.data.message.AiMessage;
+import dev.langchain4j.data.message.ChatMessage;
+import dev.langchain4j.data.message.SystemMessage;
+import dev.langchain4j.data.message.UserMessage;
+import dev.langchain4j.model.chat.ChatModel;
+import dev.langchain4j.model.chat.StreamingChatModel;
+import dev.langchain4j.model.chat.request.ChatRequest;
+import dev.langchain4j.model.chat.request.ChatRequestParameters;
+import dev.langchain4j.model.chat.response.ChatResponse;
+import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
+import dev.langchain4j.model.output.FinishReason;
+import dev.langchain4j.model.output.TokenUsage;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The in-process DJL model behind LangChain4j's {@link ChatModel} and {@link StreamingChatModel},
+ * so the chat server talks only to those interfaces and a remote OpenAI-compatible model can
+ * stand in for it. Streaming calls the handler on the caller's thread as tokens are decoded.
+ */
+public final class LocalChatModel implements ChatModel, StreamingChatModel {
+    private final LocalLanguageModel model;
+    private final GenerationConfig defaults;
+
+    public LocalChatModel(LocalLanguageModel model, GenerationConfig defaults) {
+        this.model = model;
+        this.defaults = defaults;
+    }
+
+    public LocalLanguageModel model() {
+        return model;
+    }
+
+    // ChatModel and StreamingChatModel both default these; one answer serves both interfaces.
+    @Override
+    public java.util.Set<dev.langchain4j.model.chat.Capability> supportedCapabilities() {
+        return java.util.Set.of();
+    }
+
+    @Override
+    public ChatRequestParameters defaultRequestParameters() {
+        return ChatRequestParameters.builder()
+                .maxOutputTokens(defaults.maxNewTokens())
+                .temperature(defaults.temperature())
+                .topP(defaults.topP())
+                .build();
+    }
+
+    @Override
+    public List<dev.langchain4j.model.chat.listener.ChatModelListener> listeners() {
+        return List.of();
+    }
+
+    @Override
+    public dev.langchain4j.model.ModelProvider provider() {
+        return dev.langchain4j.model.ModelProvider.OTHER;
+    }
+
+    @Override
+    public ChatResponse doChat(ChatRequest request) {
+        Generator.Result result = model.chat(messages(request.messages()), settings(request.parameters()), null, null);
+        return response(result);
+    }
+
+    @Override
+    public void doChat(ChatRequest request, StreamingChatResponseHandler handler) {
+        try {
+            Generator.Result result = model.chat(messages(request.messages()), settings(request.parameters()),
+                    handler::onPartialResponse, () -> Thread.currentThread().isInterrupted());
+            handler.onCompleteResponse(response(result));
+        } catch (RuntimeException e) {
+            handler.onError(e);
+        }
+    }
+
+    private ChatResponse response(Generator.Result result) {
+        FinishReason reason = switch (result.finishReason()) {
+            case LENGTH -> FinishReason.LENGTH;
+            case CANCELLED -> FinishReason.OTHER;
+            default -> FinishReason.STOP;
+        };
+        return ChatResponse.builder()
+                .aiMessage(AiMessage.from(result.text()))
+                .modelName(model.adapterName() == null ? model.name() : model.name() + "+" + model.adapterName())
+                .tokenUsage(new TokenUsage(result.promptTokens(), result.tokenIds().length))
+                .finishReason(reason)
+                .build();
+    }
+
+    GenerationConfig settings(ChatRequestParameters p) {
+        if (p == null) {
+            return defaults;
+        }
+        return new GenerationConfig(
+                p.maxOutputTokens() != null ? p.maxOutputTokens() : defaults.maxNewTokens(),
+                p.temperature() != null ? p.temperature() : defaults.temperature(),
+                p.topK() != null ? p.topK() : defaults.topK(),
+                p.topP() != null ? p.topP() : defaults.topP(),
+                defaults.repetitionPenalty(),
+                defaults.seed(),
+                p.stopSequences() != null && !p.stopSequences().isEmpty() ? p.stopSequences() : defaults.stopStrings());
+    }
+
+    static List<ChatTemplate.Message> messages(List<ChatMessage> messages) {
+        List<ChatTemplate.Message> out = new ArrayList<>();
+        for (ChatMessage m : messages) {
+            if (m instanceof SystemMessage s) {
+                out.add(new ChatTemplate.Message("system", s.text()));
+            } else if (m instanceof UserMessage u) {
+                if (!u.hasSingleText()) {
+                    throw new IllegalArgumentException("only text user messages are supported");
+                }
+                out.add(new ChatTemplate.Message("user", u.singleText()));
+            } else if (m instanceof AiMessage a) {
+                out.add(new ChatTemplate.Message("assistant", a.text() == null ? "" : a.text()));
+            } else {
+                throw new IllegalArgumentException("unsupported message type " + m.type());
+            }
+        }
+        if (out.isEmpty()) {
+            throw new IllegalArgumentException("no messages to answer");
+        }
+        return out;
+    }
+}

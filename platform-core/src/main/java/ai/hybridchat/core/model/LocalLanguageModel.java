@@ -1,0 +1,161 @@
+package ai.hybridchat.core.model;
+
+import ai.djl.ndarray.NDManager;
+import ai.hybridchat.core.adapter.PeftLoraAdapter;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.BooleanSupplier;
+
+/**
+ * A model folder made usable: weights, tokenizer, chat template, end-of-sequence ids and the
+ * generation defaults of {@code generation_config.json}. An adapter variant shares the base
+ * weights (no second copy in memory), so a server can answer with and without the adapter at once.
+ */
+public final class LocalLanguageModel implements AutoCloseable {
+    private final LlamaModel model;
+    private final TextTokenizer tokenizer;
+    private final ChatTemplate template;
+    private final Set<Long> eosIds;
+    private final GenerationConfig defaults;
+    private final String name;
+    private final String adapterName;
+    private final Path modelDir;
+    private final NDManager ownedRoot;
+
+    private LocalLanguageModel(LlamaModel model, TextTokenizer tokenizer, ChatTemplate template, Set<Long> eosIds,
+                               GenerationConfig defaults, String name, String adapterName, Path modelDir, NDManager ownedRoot) {
+        this.model = model;
+        this.tokenizer = tokenizer;
+        this.template = template;
+        this.eosIds = eosIds;
+        this.defaults = defaults;
+        this.name = name;
+        this.adapterName = adapterName;
+        this.modelDir = modelDir;
+        this.ownedRoot = ownedRoot;
+    }
+
+    public static LocalLanguageModel load(Path modelDir) throws IOException {
+        if (!Files.isDirectory(modelDir)) {
+            throw new ModelFormatException("model folder not found: " + modelDir);
+        }
+        NDManager root = NDManager.newBaseManager();
+        try {
+            LlamaModel model = LlamaModel.load(modelDir, root);
+            TextTokenizer tokenizer = TextTokenizer.load(modelDir);
+            ChatTemplate template = tokenizer.tokenizerConfig().hasNonNull("chat_template") ? ChatTemplate.from(tokenizer) : null;
+            JsonNode gen = readGenerationConfig(modelDir);
+            Set<Long> eos = new LinkedHashSet<>();
+            model.config().eosTokenIds().forEach(id -> eos.add(id.longValue()));
+            JsonNode genEos = gen.path("eos_token_id");
+            if (genEos.isArray()) {
+                genEos.forEach(n -> eos.add(n.asLong()));
+            } else if (genEos.isNumber()) {
+                eos.add(genEos.asLong());
+            }
+            String eosToken = tokenizer.specialToken("eos_token");
+            if (eosToken != null && tokenizer.tokenId(eosToken) >= 0) {
+                eos.add(tokenizer.tokenId(eosToken));
+            }
+            GenerationConfig defaults = new GenerationConfig(
+                    gen.path("max_new_tokens").asInt(128),
+                    gen.path("do_sample").asBoolean(false) ? gen.path("temperature").asDouble(1.0) : 0.0,
+                    gen.path("top_k").asInt(0),
+                    gen.path("top_p").asDouble(1.0),
+                    gen.path("repetition_penalty").asDouble(1.0),
+                    0, List.of());
+            String name = modelDir.toAbsolutePath().normalize().getFileName().toString();
+            return new LocalLanguageModel(model, tokenizer, template, eos, defaults, name, null, modelDir, root);
+        } catch (IOException | RuntimeException e) {
+            root.close();
+            throw e;
+        }
+    }
+
+    private static JsonNode readGenerationConfig(Path modelDir) throws IOException {
+        Path file = modelDir.resolve("generation_config.json");
+        return Files.isRegularFile(file) ? Json.MAPPER.readTree(file.toFile()) : Json.MAPPER.createObjectNode();
+    }
+
+    /** The same base with a PEFT LoRA adapter applied; base weights are shared, not copied. */
+    public LocalLanguageModel withAdapter(Path adapterDir) throws IOException {
+        if (!Files.isDirectory(adapterDir)) {
+            throw new ModelFormatException("adapter folder not found: " + adapterDir);
+        }
+        NDManager manager = model.manager().newSubManager();
+        try {
+            LlamaModel adapted = LlamaModel.fromWeights(model.config(), model.weights(), manager);
+            PeftLoraAdapter.apply(adapterDir, adapted, manager);
+            String adapter = adapterDir.toAbsolutePath().normalize().getFileName().toString();
+            return new LocalLanguageModel(adapted, tokenizer, template, eosIds, defaults, name, adapter, modelDir, null);
+        } catch (IOException | RuntimeException e) {
+            manager.close();
+            throw e;
+        }
+    }
+
+    /** Renders the conversation with the chat template and generates the assistant's reply. */
+    public Generator.Result chat(List<ChatTemplate.Message> messages, GenerationConfig config,
+                                 Generator.TokenListener onText, BooleanSupplier cancelled) {
+        return generateIds(encodePrompt(messages), config, onText, cancelled);
+    }
+
+    public long[] encodePrompt(List<ChatTemplate.Message> messages) {
+        if (template == null) {
+            throw new IllegalStateException(name + " has no chat_template in tokenizer_config.json; use a raw prompt");
+        }
+        return tokenizer.encode(template.render(messages, true));
+    }
+
+    public Generator.Result generateIds(long[] promptIds, GenerationConfig config) {
+        return generateIds(promptIds, config, null, null);
+    }
+
+    public Generator.Result generateIds(long[] promptIds, GenerationConfig config, Generator.TokenListener onText,
+                                        BooleanSupplier cancelled) {
+        return new Generator(model, tokenizer, eosIds).generate(promptIds, config, onText, cancelled);
+    }
+
+    public GenerationConfig defaults() {
+        return defaults;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public String adapterName() {
+        return adapterName;
+    }
+
+    public LlamaModel model() {
+        return model;
+    }
+
+    public TextTokenizer tokenizer() {
+        return tokenizer;
+    }
+
+    public Path modelDir() {
+        return modelDir;
+    }
+
+    public Set<Long> eosIds() {
+        return eosIds;
+    }
+
+    @Override
+    public void close() {
+        if (ownedRoot != null) {
+            tokenizer.close();
+            ownedRoot.close();
+        } else {
+            model.close();
+        }
+    }
+}

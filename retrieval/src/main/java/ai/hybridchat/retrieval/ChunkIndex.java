@@ -1,0 +1,561 @@
+package ai.hybridchat.retrieval;
+
+import ai.hybridchat.core.Chunk;
+import ai.hybridchat.core.Document;
+import dev.langchain4j.model.embedding.EmbeddingModel;
+import org.apache.lucene.analysis.Analyzer;
+import org.apache.lucene.analysis.en.EnglishAnalyzer;
+import org.apache.lucene.document.IntField;
+import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.FloatVectorValues;
+import org.apache.lucene.index.IndexNotFoundException;
+import org.apache.lucene.index.IndexReader;
+import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.index.ReaderUtil;
+import org.apache.lucene.index.SegmentInfos;
+import org.apache.lucene.index.StoredFields;
+import org.apache.lucene.index.Term;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.Query;
+import org.apache.lucene.search.ScoreDoc;
+import org.apache.lucene.search.SearcherManager;
+import org.apache.lucene.search.TermQuery;
+import org.apache.lucene.store.Directory;
+import org.apache.lucene.store.FSDirectory;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The chunk index on disk: Lucene documents laid out by {@link ChunkSchema}, BM25 over the
+ * {@code EnglishAnalyzer}-analysed text and an HNSW graph over the chunk embeddings.
+ *
+ * <p>Writes go through one {@link IndexWriter}; searches through a near-real-time
+ * {@link SearcherManager}, refreshed after every write, so a search sees a document as soon as
+ * the call that added it returns. Every public write ends with a commit: a crash loses at most
+ * the write in progress and the index reopens at the last commit.
+ *
+ * <p>Updating is by document id: all chunks of the document are replaced atomically
+ * ({@link IndexWriter#updateDocuments}). A document whose title, source and chunk hashes equal
+ * the indexed ones is {@link IndexUpdate.Outcome#UNCHANGED} and not rewritten; in a changed
+ * document, a chunk whose text hash matches an indexed chunk of that document reuses its stored
+ * vector instead of being embedded again.
+ *
+ * <p>The embedding model is optional. Without one the index is lexical-only: BM25 works, dense
+ * search does not. The model's name and dimension are recorded in the commit data, and opening
+ * with a model of a different dimension is refused rather than left to fail on the first write.
+ *
+ * <p>One writer may hold a directory at a time (Lucene's write lock). Other processes can
+ * {@link #openReadOnly read} it meanwhile; they see each new commit.
+ */
+public final class ChunkIndex implements Closeable {
+    private static final String META_MODEL = "embedding.model";
+    private static final String META_DIMENSION = "embedding.dimension";
+    private static final String META_CHUNKER = "chunker";
+
+    private final Path path;
+    private final Directory directory;
+    private final IndexWriter writer;
+    private final SearcherManager searchers;
+    private final Chunker chunker;
+    private final BatchEmbedder embedder;
+    private final Analyzer analyzer;
+    private final int storedDimension;
+
+    private ChunkIndex(Path path, Directory directory, IndexWriter writer, SearcherManager searchers,
+                       Chunker chunker, BatchEmbedder embedder, Analyzer analyzer, int storedDimension) {
+        this.path = path;
+        this.directory = directory;
+        this.writer = writer;
+        this.searchers = searchers;
+        this.chunker = chunker;
+        this.embedder = embedder;
+        this.analyzer = analyzer;
+        this.storedDimension = storedDimension;
+    }
+
+    /** Opens (creating if needed) the index at {@code dir} for writing, with the default chunker. */
+    public static ChunkIndex open(Path dir, EmbeddingModel model) {
+        return open(dir, model, Chunker.defaults());
+    }
+
+    /**
+     * Opens (creating if needed) the index at {@code dir} for writing.
+     *
+     * @param model the embedding model, or null for a lexical-only index
+     * @param chunker how documents are split on the way in
+     */
+    public static ChunkIndex open(Path dir, EmbeddingModel model, Chunker chunker) {
+        Objects.requireNonNull(dir, "dir");
+        Objects.requireNonNull(chunker, "chunker");
+        BatchEmbedder embedder = model == null ? null : new BatchEmbedder(model);
+        Directory directory = null;
+        IndexWriter writer = null;
+        try {
+            Files.createDirectories(dir);
+            directory = FSDirectory.open(dir);
+            int stored = storedDimension(directory);
+            checkDimension(dir, stored, embedder);
+            Analyzer analyzer = new EnglishAnalyzer();
+            IndexWriterConfig config = new IndexWriterConfig(analyzer)
+                    .setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND);
+            writer = new IndexWriter(directory, config);
+            int dimension = embedder != null ? embedder.dimension() : stored;
+            if (stored < 0) {
+                setCommitData(writer, embedder, chunker);
+                writer.commit();
+            }
+            SearcherManager searchers = new SearcherManager(writer, null);
+            return new ChunkIndex(dir, directory, writer, searchers, chunker, embedder, analyzer, dimension);
+        } catch (IOException e) {
+            closeQuietly(writer, directory);
+            throw new UncheckedIOException("cannot open index at " + dir + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            closeQuietly(writer, directory);
+            throw e;
+        }
+    }
+
+    /**
+     * Opens an existing index for searching only, alongside a writer in another process.
+     *
+     * @param model the embedding model for dense queries, or null for BM25 only
+     * @throws IllegalArgumentException when there is no index at {@code dir}
+     */
+    public static ChunkIndex openReadOnly(Path dir, EmbeddingModel model) {
+        Objects.requireNonNull(dir, "dir");
+        BatchEmbedder embedder = model == null ? null : new BatchEmbedder(model);
+        if (!Files.isDirectory(dir)) {
+            throw new IllegalArgumentException("no index at " + dir);
+        }
+        Directory directory = null;
+        try {
+            directory = FSDirectory.open(dir);
+            int stored = storedDimension(directory);
+            if (stored < 0) {
+                throw new IllegalArgumentException("no index at " + dir);
+            }
+            checkDimension(dir, stored, embedder);
+            SearcherManager searchers = new SearcherManager(directory, null);
+            return new ChunkIndex(dir, directory, null, searchers, Chunker.defaults(), embedder,
+                    new EnglishAnalyzer(), stored);
+        } catch (IOException e) {
+            closeQuietly(null, directory);
+            throw new UncheckedIOException("cannot open index at " + dir + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            closeQuietly(null, directory);
+            throw e;
+        }
+    }
+
+    /** The embedding dimension recorded in the last commit, 0 for lexical-only, -1 when there is no index. */
+    private static int storedDimension(Directory directory) throws IOException {
+        try {
+            Map<String, String> data = SegmentInfos.readLatestCommit(directory).getUserData();
+            return Integer.parseInt(data.getOrDefault(META_DIMENSION, "0"));
+        } catch (IndexNotFoundException e) {
+            return -1;
+        }
+    }
+
+    private static void checkDimension(Path dir, int stored, BatchEmbedder embedder) {
+        if (embedder != null && stored > 0 && stored != embedder.dimension()) {
+            throw new IllegalStateException("index at " + dir + " holds " + stored + "-dimensional vectors but "
+                    + embedder.modelName() + " makes " + embedder.dimension()
+                    + "-dimensional ones; use the same model or index into a new folder");
+        }
+    }
+
+    public Path path() {
+        return path;
+    }
+
+    public boolean isReadOnly() {
+        return writer == null;
+    }
+
+    /** True when dense search is possible: an embedding model is attached. */
+    public boolean hasEmbeddings() {
+        return embedder != null;
+    }
+
+    public Chunker chunker() {
+        return chunker;
+    }
+
+    /** Indexes one document (replacing an older version with the same id) and commits. */
+    public IndexUpdate upsert(Document document) {
+        return upsertAll(List.of(document), IndexProgress.NONE).get(0);
+    }
+
+    public List<IndexUpdate> upsertAll(Collection<Document> documents) {
+        return upsertAll(documents, IndexProgress.NONE);
+    }
+
+    /**
+     * Indexes documents in one commit, embedding chunks in batches across documents. When two
+     * documents share an id the last one wins. Returns one update per distinct id, in order.
+     */
+    public synchronized List<IndexUpdate> upsertAll(Collection<Document> documents, IndexProgress progress) {
+        requireWritable();
+        if (embedder == null && storedDimension > 0) {
+            throw new IllegalStateException("index at " + path + " stores vectors; open it with its embedding model to write");
+        }
+        Map<String, Document> byId = new LinkedHashMap<>();
+        documents.forEach(d -> byId.put(d.id(), d));
+        Map<String, IndexUpdate> results = new LinkedHashMap<>();
+        byId.keySet().forEach(id -> results.put(id, null));
+        IndexSearcher searcher = acquire();
+        try {
+            List<Plan> pending = new ArrayList<>();
+            int pendingTexts = 0;
+            int done = 0;
+            for (Document document : byId.values()) {
+                Plan plan = plan(searcher, document);
+                if (plan.unchanged) {
+                    results.put(document.id(), new IndexUpdate(document.id(), IndexUpdate.Outcome.UNCHANGED,
+                            plan.chunks.size(), 0));
+                    progress.indexed(++done, byId.size());
+                    continue;
+                }
+                pending.add(plan);
+                pendingTexts += plan.missing.size();
+                if (pendingTexts >= BatchEmbedder.DEFAULT_BATCH_SIZE) {
+                    done = write(pending, results, done, byId.size(), progress);
+                    pending.clear();
+                    pendingTexts = 0;
+                }
+            }
+            write(pending, results, done, byId.size(), progress);
+        } catch (IOException e) {
+            throw new UncheckedIOException("indexing into " + path + " failed: " + e.getMessage(), e);
+        } finally {
+            release(searcher);
+        }
+        commit();
+        return List.copyOf(results.values());
+    }
+
+    /** Removes every chunk of a document and commits; false when it was not indexed. */
+    public synchronized boolean delete(String docId) {
+        requireWritable();
+        try {
+            Term term = new Term(ChunkSchema.DOC_ID, docId);
+            IndexSearcher searcher = acquire();
+            int existing;
+            try {
+                existing = searcher.count(new TermQuery(term));
+            } finally {
+                release(searcher);
+            }
+            if (existing == 0) {
+                return false;
+            }
+            writer.deleteDocuments(term);
+        } catch (IOException e) {
+            throw new UncheckedIOException("deleting '" + docId + "' from " + path + " failed: " + e.getMessage(), e);
+        }
+        commit();
+        return true;
+    }
+
+    /** Removes everything and commits (a reindex starts here). */
+    public synchronized void clear() {
+        requireWritable();
+        try {
+            writer.deleteAll();
+        } catch (IOException e) {
+            throw new UncheckedIOException("clearing " + path + " failed: " + e.getMessage(), e);
+        }
+        commit();
+    }
+
+    /** Makes every write so far durable and visible to searches. Public writes already commit. */
+    public synchronized void commit() {
+        requireWritable();
+        try {
+            setCommitData(writer, embedder, chunker);
+            writer.commit();
+            searchers.maybeRefreshBlocking();
+        } catch (IOException e) {
+            throw new UncheckedIOException("commit to " + path + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    public int documentCount() {
+        return withSearcher(s -> s.count(firstChunks()));
+    }
+
+    public int chunkCount() {
+        return withSearcher(s -> s.getIndexReader().numDocs());
+    }
+
+    /** Every indexed document, ordered by id. */
+    public List<IndexedDocument> documents() {
+        return withSearcher(s -> {
+            int n = s.count(firstChunks());
+            if (n == 0) {
+                return List.of();
+            }
+            StoredFields stored = s.storedFields();
+            List<IndexedDocument> out = new ArrayList<>(n);
+            for (ScoreDoc hit : s.search(firstChunks(), n).scoreDocs) {
+                org.apache.lucene.document.Document d = stored.document(hit.doc);
+                out.add(new IndexedDocument(d.get(ChunkSchema.DOC_ID), d.get(ChunkSchema.TITLE),
+                        d.get(ChunkSchema.SOURCE), d.getField(ChunkSchema.CHUNK_COUNT).numericValue().intValue()));
+            }
+            out.sort(Comparator.comparing(IndexedDocument::docId));
+            return out;
+        });
+    }
+
+    /** The chunks of one document in order, empty when it is not indexed. */
+    public List<Chunk> chunks(String docId) {
+        return withSearcher(s -> {
+            List<Chunk> out = new ArrayList<>();
+            for (Indexed c : indexedChunks(s, docId, false)) {
+                out.add(c.chunk);
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public synchronized void close() {
+        try {
+            searchers.close();
+            if (writer != null) {
+                setCommitData(writer, embedder, chunker);
+                writer.close();
+            }
+            directory.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException("closing index at " + path + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    // ---- for the searcher ----
+
+    Analyzer analyzer() {
+        return analyzer;
+    }
+
+    BatchEmbedder embedder() {
+        return embedder;
+    }
+
+    /** A point-in-time searcher; hand it back with {@link #release}. */
+    IndexSearcher acquire() {
+        try {
+            if (writer == null) {
+                searchers.maybeRefresh();
+            }
+            return searchers.acquire();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot search " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    void release(IndexSearcher searcher) {
+        try {
+            searchers.release(searcher);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    interface SearcherFunction<T> {
+        T apply(IndexSearcher searcher) throws IOException;
+    }
+
+    <T> T withSearcher(SearcherFunction<T> function) {
+        IndexSearcher searcher = acquire();
+        try {
+            return function.apply(searcher);
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading " + path + " failed: " + e.getMessage(), e);
+        } finally {
+            release(searcher);
+        }
+    }
+
+    // ---- writing ----
+
+    private static Query firstChunks() {
+        return IntField.newExactQuery(ChunkSchema.ORDINAL, 0);
+    }
+
+    private void requireWritable() {
+        if (writer == null) {
+            throw new IllegalStateException("index at " + path + " was opened read-only");
+        }
+    }
+
+    private static void setCommitData(IndexWriter writer, BatchEmbedder embedder, Chunker chunker) {
+        Map<String, String> data = new HashMap<>();
+        Iterable<Map.Entry<String, String>> previous = writer.getLiveCommitData();
+        if (previous != null) {
+            previous.forEach(e -> data.put(e.getKey(), e.getValue()));
+        }
+        if (embedder != null) {
+            data.put(META_MODEL, embedder.modelName());
+            data.put(META_DIMENSION, Integer.toString(embedder.dimension()));
+        } else {
+            data.putIfAbsent(META_DIMENSION, "0");
+        }
+        data.put(META_CHUNKER, chunker.toString());
+        writer.setLiveCommitData(data.entrySet());
+    }
+
+    /** A chunk as stored, with its vector when one was asked for. */
+    private record Indexed(Chunk chunk, float[] vector) {
+    }
+
+    /** What has to happen to one document: its new chunks, and which of them still need a vector. */
+    private static final class Plan {
+        final Document document;
+        final List<Chunk> chunks;
+        final float[][] vectors;
+        final List<Integer> missing = new ArrayList<>();
+        boolean existed;
+        boolean unchanged;
+
+        Plan(Document document, List<Chunk> chunks) {
+            this.document = document;
+            this.chunks = chunks;
+            this.vectors = new float[chunks.size()][];
+        }
+    }
+
+    private Plan plan(IndexSearcher searcher, Document document) throws IOException {
+        Plan plan = new Plan(document, chunker.chunk(document));
+        List<Indexed> existing = indexedChunks(searcher, document.id(), embedder != null);
+        plan.existed = !existing.isEmpty();
+        Map<String, float[]> vectorByHash = new HashMap<>();
+        existing.forEach(e -> {
+            if (e.vector != null) {
+                vectorByHash.put(e.chunk.contentHash(), e.vector);
+            }
+        });
+        boolean same = existing.size() == plan.chunks.size();
+        for (int i = 0; i < plan.chunks.size(); i++) {
+            Chunk chunk = plan.chunks.get(i);
+            if (same) {
+                Chunk old = existing.get(i).chunk;
+                same = old.contentHash().equals(chunk.contentHash()) && old.title().equals(chunk.title())
+                        && old.source().equals(chunk.source());
+            }
+            if (embedder != null) {
+                plan.vectors[i] = vectorByHash.get(chunk.contentHash());
+                if (plan.vectors[i] == null) {
+                    plan.missing.add(i);
+                }
+            }
+        }
+        plan.unchanged = same && plan.missing.isEmpty();
+        return plan;
+    }
+
+    private int write(List<Plan> plans, Map<String, IndexUpdate> results, int done, int total,
+                      IndexProgress progress) throws IOException {
+        if (plans.isEmpty()) {
+            return done;
+        }
+        if (embedder != null) {
+            List<String> texts = new ArrayList<>();
+            plans.forEach(p -> p.missing.forEach(i -> texts.add(p.chunks.get(i).text())));
+            List<float[]> vectors = embedder.embedAll(texts);
+            int next = 0;
+            for (Plan p : plans) {
+                for (int i : p.missing) {
+                    p.vectors[i] = vectors.get(next++);
+                }
+            }
+        }
+        for (Plan p : plans) {
+            List<org.apache.lucene.document.Document> docs = new ArrayList<>(p.chunks.size());
+            for (int i = 0; i < p.chunks.size(); i++) {
+                docs.add(ChunkSchema.toLucene(p.chunks.get(i), p.chunks.size(), p.vectors[i]));
+            }
+            writer.updateDocuments(new Term(ChunkSchema.DOC_ID, p.document.id()), docs);
+            IndexUpdate.Outcome outcome = p.existed ? IndexUpdate.Outcome.UPDATED : IndexUpdate.Outcome.ADDED;
+            results.put(p.document.id(), new IndexUpdate(p.document.id(), outcome, p.chunks.size(), p.missing.size()));
+            progress.indexed(++done, total);
+        }
+        return done;
+    }
+
+    private List<Indexed> indexedChunks(IndexSearcher searcher, String docId, boolean withVectors) throws IOException {
+        TermQuery query = new TermQuery(new Term(ChunkSchema.DOC_ID, docId));
+        int n = searcher.count(query);
+        if (n == 0) {
+            return List.of();
+        }
+        StoredFields stored = searcher.storedFields();
+        List<Indexed> out = new ArrayList<>(n);
+        for (ScoreDoc hit : searcher.search(query, n).scoreDocs) {
+            Chunk chunk = ChunkSchema.toChunk(stored.document(hit.doc));
+            out.add(new Indexed(chunk, withVectors ? storedVector(searcher.getIndexReader(), hit.doc) : null));
+        }
+        out.sort(Comparator.comparingInt(c -> c.chunk.ordinal()));
+        return out;
+    }
+
+    private static float[] storedVector(IndexReader reader, int doc) throws IOException {
+        List<LeafReaderContext> leaves = reader.leaves();
+        LeafReaderContext leaf = leaves.get(ReaderUtil.subIndex(doc, leaves));
+        FloatVectorValues values = leaf.reader().getFloatVectorValues(ChunkSchema.VECTOR);
+        if (values == null) {
+            return null;
+        }
+        int target = doc - leaf.docBase;
+        if (values.advance(target) != target) {
+            return null;
+        }
+        float[] v = values.vectorValue();
+        return Arrays.copyOf(v, v.length);
+    }
+
+    private static void closeQuietly(IndexWriter writer, Directory directory) {
+        try {
+            if (writer != null) {
+                writer.rollback();
+            }
+        } catch (IOException | RuntimeException ignored) {
+            // already failing
+        }
+        try {
+            if (directory != null) {
+                directory.close();
+            }
+        } catch (IOException | RuntimeException ignored) {
+            // already failing
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "ChunkIndex[" + path + (writer == null ? ", read-only" : "") + "]";
+    }
+
+    /** Reads the last commit's documents without opening a writer (a quick look for tooling). */
+    static int committedChunkCount(Path dir) throws IOException {
+        try (Directory d = FSDirectory.open(dir); DirectoryReader r = DirectoryReader.open(d)) {
+            return r.numDocs();
+        }
+    }
+}

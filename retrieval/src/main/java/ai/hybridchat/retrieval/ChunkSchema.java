@@ -1,0 +1,60 @@
+package ai.hybridchat.retrieval;
+
+import ai.hybridchat.core.Chunk;
+import org.apache.lucene.document.Document;
+import org.apache.lucene.document.Field;
+import org.apache.lucene.document.IntField;
+import org.apache.lucene.document.KnnFloatVectorField;
+import org.apache.lucene.document.StoredField;
+import org.apache.lucene.document.StringField;
+import org.apache.lucene.document.TextField;
+import org.apache.lucene.index.VectorSimilarityFunction;
+
+/**
+ * How a {@link Chunk} is laid out as a Lucene document: one Lucene document per chunk.
+ *
+ * <ul>
+ *   <li>{@code id}, {@code docId}: exact-match keys (stored); updates and deletes go by {@code docId}.</li>
+ *   <li>{@code title}, {@code source}, {@code hash}, {@code chunks} (the document's chunk count): stored only.</li>
+ *   <li>{@code ordinal}: point-indexed and stored; ordinal 0 marks one chunk per document, for counting.</li>
+ *   <li>{@code text}: analysed with {@code EnglishAnalyzer} for BM25 and stored for snippets.</li>
+ *   <li>{@code vector}: the chunk embedding, HNSW-indexed for cosine similarity (absent in a
+ *       lexical-only index).</li>
+ * </ul>
+ */
+final class ChunkSchema {
+    static final String ID = "id";
+    static final String DOC_ID = "docId";
+    static final String TITLE = "title";
+    static final String SOURCE = "source";
+    static final String ORDINAL = "ordinal";
+    static final String HASH = "hash";
+    static final String CHUNK_COUNT = "chunks";
+    static final String TEXT = "text";
+    static final String VECTOR = "vector";
+    static final VectorSimilarityFunction SIMILARITY = VectorSimilarityFunction.COSINE;
+
+    private ChunkSchema() {
+    }
+
+    static Document toLucene(Chunk chunk, int chunkCount, float[] vector) {
+        Document doc = new Document();
+        doc.add(new StringField(ID, chunk.id(), Field.Store.YES));
+        doc.add(new StringField(DOC_ID, chunk.docId(), Field.Store.YES));
+        doc.add(new StoredField(TITLE, chunk.title() == null ? chunk.docId() : chunk.title()));
+        doc.add(new StoredField(SOURCE, chunk.source() == null ? "" : chunk.source()));
+        doc.add(new IntField(ORDINAL, chunk.ordinal(), Field.Store.YES));
+        doc.add(new StoredField(HASH, chunk.contentHash() == null ? ContentHash.sha256(chunk.text()) : chunk.contentHash()));
+        doc.add(new StoredField(CHUNK_COUNT, chunkCount));
+        doc.add(new TextField(TEXT, chunk.text(), Field.Store.YES));
+        if (vector != null) {
+            doc.add(new KnnFloatVectorField(VECTOR, vector, SIMILARITY));
+        }
+        return doc;
+    }
+
+    static Chunk toChunk(Document stored) {
+        return new Chunk(stored.get(ID), stored.get(DOC_ID), stored.get(TITLE), stored.get(SOURCE),
+                stored.getField(ORDINAL).numericValue().intValue(), stored.get(TEXT), stored.get(HASH));
+    }
+}

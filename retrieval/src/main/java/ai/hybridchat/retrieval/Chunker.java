@@ -1,0 +1,81 @@
+package ai.hybridchat.retrieval;
+
+import ai.hybridchat.core.Chunk;
+import ai.hybridchat.core.Document;
+import dev.langchain4j.data.document.DocumentSplitter;
+import dev.langchain4j.data.document.splitter.DocumentSplitters;
+import dev.langchain4j.data.segment.TextSegment;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Splits a {@link Document} into {@link Chunk}s: id {@code docId#ordinal} (ordinal from 0), the
+ * document's title and source, and the SHA-256 of the chunk text.
+ *
+ * <p>{@link #recursive(int, int)} uses LangChain4j's {@link DocumentSplitters#recursive(int, int)}:
+ * paragraphs first, then lines, sentences, words, and characters only for a word longer than the
+ * limit; neighbouring pieces are packed up to {@code maxChars}, and each chunk repeats up to
+ * {@code overlapChars} of the previous one (whole sentences) so a fact split across a boundary is
+ * still findable. {@link #wholeDocuments()} makes one chunk per document, for collections whose
+ * documents are already passage-sized (BEIR corpora).
+ */
+public final class Chunker {
+    public static final int DEFAULT_MAX_CHARS = 400;
+    public static final int DEFAULT_OVERLAP_CHARS = 40;
+
+    private final DocumentSplitter splitter;
+    private final String description;
+
+    private Chunker(DocumentSplitter splitter, String description) {
+        this.splitter = splitter;
+        this.description = description;
+    }
+
+    /** A paragraph or two per chunk: 400 characters, 40 of overlap. */
+    public static Chunker defaults() {
+        return recursive(DEFAULT_MAX_CHARS, DEFAULT_OVERLAP_CHARS);
+    }
+
+    public static Chunker recursive(int maxChars, int overlapChars) {
+        if (maxChars <= 0 || overlapChars < 0 || overlapChars >= maxChars) {
+            throw new IllegalArgumentException(
+                    "need 0 <= overlapChars < maxChars, got maxChars=" + maxChars + " overlapChars=" + overlapChars);
+        }
+        return new Chunker(DocumentSplitters.recursive(maxChars, overlapChars),
+                "recursive(" + maxChars + "," + overlapChars + ")");
+    }
+
+    public static Chunker wholeDocuments() {
+        return new Chunker(null, "whole-documents");
+    }
+
+    /** The chunks of {@code document}, in order; a blank document is an error. */
+    public List<Chunk> chunk(Document document) {
+        if (document.text().isBlank()) {
+            throw new IllegalArgumentException("document '" + document.id() + "' has no text");
+        }
+        List<String> texts = new ArrayList<>();
+        if (splitter == null) {
+            texts.add(document.text().strip());
+        } else {
+            for (TextSegment segment : splitter.split(dev.langchain4j.data.document.Document.from(document.text()))) {
+                if (!segment.text().isBlank()) {
+                    texts.add(segment.text());
+                }
+            }
+        }
+        List<Chunk> chunks = new ArrayList<>(texts.size());
+        for (int i = 0; i < texts.size(); i++) {
+            String text = texts.get(i);
+            chunks.add(new Chunk(document.id() + "#" + i, document.id(), document.title(), document.source(), i,
+                    text, ContentHash.sha256(text)));
+        }
+        return chunks;
+    }
+
+    @Override
+    public String toString() {
+        return description;
+    }
+}

@@ -1,0 +1,52 @@
+package ai.hybridchat.retrieval;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class IngestorTest {
+    @TempDir
+    Path docs;
+    @TempDir
+    Path indexDir;
+
+    @Test
+    void indexesTheGoodFilesAndReportsTheRest() throws IOException {
+        Files.writeString(docs.resolve("volcano.md"), "# Volcanoes\n\n" + TestDocs.VOLCANO.text());
+        Files.writeString(docs.resolve("penguins.html"),
+                "<html><head><title>Emperor penguins</title></head><body><p>" + TestDocs.PENGUINS.text() + "</p></body></html>");
+        Files.writeString(docs.resolve("taxes.txt"), TestDocs.TAXES.text());
+        Files.writeString(docs.resolve("report.docx"), "not supported");
+        Files.write(docs.resolve("image.txt"), new byte[] {(byte) 0x89, 'P', 'N', 'G', 0, 0, 0});
+
+        try (ChunkIndex index = ChunkIndex.open(indexDir, Embeddings.allMiniLmL6V2())) {
+            Ingestor ingestor = new Ingestor(index);
+            IngestReport report = ingestor.ingest(docs);
+
+            assertEquals(3, report.count(IndexUpdate.Outcome.ADDED), report.summary());
+            assertEquals(List.of("image.txt", "report.docx"),
+                    report.skipped().stream().map(s -> s.path().getFileName().toString()).sorted().toList());
+            assertEquals(3, index.documentCount());
+            assertEquals(report.chunks(), index.chunkCount());
+            assertTrue(report.summary().startsWith("3 added, 0 updated, 0 unchanged"), report.summary());
+
+            LuceneRetriever retriever = new LuceneRetriever(index);
+            assertEquals(SearchMode.HYBRID, retriever.mode());
+            var top = retriever.retrieve("emperor penguin egg", 1).get(0);
+            assertEquals("penguins", top.chunk().docId());
+            assertEquals("Emperor penguins", top.chunk().title());
+            assertEquals("penguins.html", top.chunk().source());
+
+            IngestReport again = ingestor.ingest(docs);
+            assertEquals(3, again.count(IndexUpdate.Outcome.UNCHANGED), again.summary());
+            assertEquals(2, again.skipped().size());
+        }
+    }
+}

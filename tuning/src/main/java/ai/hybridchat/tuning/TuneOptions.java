@@ -1,0 +1,31 @@
+package ai.hybridchat.tuning;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Settings of a fine-tuning run, shared by every method; LoRA fields are ignored by the others.
+ * {@code steps <= 0} means {@code epochs} passes over the data.
+ */
+public record TuneOptions(String method, Path base, Path data, Path validation, Path out,
+                          int epochs, int steps, int batchSize, int maxLength, double learningRate,
+                          double weightDecay, int warmupSteps, int evalEvery, long seed,
+                          int rank, double alpha, double dropout, List<String> targetModules) {
+    public TuneOptions {
+        if (batchSize < 1 || maxLength < 8 || learningRate <= 0) {
+            throw new IllegalArgumentException("batch size must be >= 1, max length >= 8 and learning rate > 0");
+        }
+        if (epochs < 1 && steps < 1) {
+            throw new IllegalArgumentException("give a positive number of epochs or steps");
+        }
+        if (rank < 1) {
+            throw new IllegalArgumentException("LoRA rank must be at least 1, got " + rank);
+        }
+        targetModules = List.copyOf(targetModules);
+    }
+
+    public static TuneOptions lora(Path base, Path data, Path out) {
+        return new TuneOptions("lora", base, data, null, out, 3, 0, 8, 512, 2e-3, 0.0, 10, 0, 42,
+                8, 16, 0.05, List.of("q_proj", "v_proj"));
+    }
+}

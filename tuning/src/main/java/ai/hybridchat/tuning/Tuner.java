@@ -1,0 +1,173 @@
+package ai.hybridchat.tuning;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.hybridchat.core.adapter.LoraConfig;
+import ai.hybridchat.core.adapter.LoraLinear;
+import ai.hybridchat.core.adapter.PeftLoraAdapter;
+import ai.hybridchat.core.model.Json;
+import ai.hybridchat.core.model.LlamaModel;
+import ai.hybridchat.core.model.TextTokenizer;
+import ai.hybridchat.tuning.data.Batches;
+import ai.hybridchat.tuning.data.ChatEncoder;
+import ai.hybridchat.tuning.data.SftDataset;
+import ai.hybridchat.tuning.data.SftExample;
+import ai.hybridchat.tuning.lora.LoraInjector;
+import ai.hybridchat.tuning.train.CrossEntropy;
+import ai.hybridchat.tuning.train.LearningRateSchedule;
+import ai.hybridchat.tuning.train.ProgressListener;
+import ai.hybridchat.tuning.train.TrainingLoop;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Runs a fine-tuning method end to end: read and check the data, load the base, attach what
+ * trains, run the shared {@link TrainingLoop}, and write the result (a PEFT adapter for LoRA)
+ * with a metadata file naming the base and data hashes, the settings and the final metrics.
+ */
+public final class Tuner {
+    public record Result(Path out, TrainingLoop.Result training, int examples, int skippedTooLong) {
+    }
+
+    private final ProgressListener listener;
+
+    public Tuner(ProgressListener listener) {
+        this.listener = listener;
+    }
+
+    public Result run(TuneOptions o, BooleanSupplier cancelled) throws IOException {
+        return switch (o.method()) {
+            case "lora" -> lora(o, cancelled);
+            default -> throw new IllegalArgumentException("unknown or not yet available tuning method '" + o.method()
+                    + "' (available: lora)");
+        };
+    }
+
+    private Result lora(TuneOptions o, BooleanSupplier cancelled) throws IOException {
+        List<SftExample> train = SftDataset.read(o.data());
+        List<SftExample> validation = o.validation() == null ? List.of() : SftDataset.read(o.validation());
+        try (NDManager manager = NDManager.newBaseManager();
+             TextTokenizer tokenizer = TextTokenizer.load(o.base());
+             LlamaModel model = LlamaModel.load(o.base(), manager)) {
+            ChatEncoder encoder = new ChatEncoder(tokenizer);
+            List<ChatEncoder.Encoded> encoded = encode(train, encoder);
+            List<ChatEncoder.Encoded> fitting = ChatEncoder.fitting(encoded, o.maxLength());
+            int skipped = encoded.size() - fitting.size();
+            if (skipped > 0) {
+                listener.onMessage("skipping " + skipped + " example(s) longer than " + o.maxLength() + " tokens");
+            }
+            List<ChatEncoder.Encoded> val = ChatEncoder.fitting(encode(validation, encoder), o.maxLength());
+            long pad = padId(tokenizer);
+            Batches batches = new Batches(fitting, o.batchSize(), pad, o.seed());
+            int steps = o.steps() > 0 ? o.steps() : o.epochs() * batches.batchesPerEpoch();
+            List<LoraLinear> loras = LoraInjector.inject(model, o.targetModules(), o.rank(), o.alpha(), o.dropout(),
+                    o.seed(), model.manager());
+            List<NDArray> params = new ArrayList<>();
+            for (LoraLinear l : loras) {
+                l.setTraining(true);
+                params.add(l.loraA());
+                params.add(l.loraB());
+            }
+            long trainable = params.stream().mapToLong(p -> p.getShape().size()).sum();
+            listener.onMessage("lora: " + loras.size() + " projections, " + trainable + " trainable parameters ("
+                    + String.format("%.2f%%", 100.0 * trainable / model.parameterCount()) + " of the base), "
+                    + fitting.size() + " examples, " + steps + " steps");
+            TrainingLoop loop = new TrainingLoop(params, (batch, m) -> CrossEntropy.masked(
+                    model.forward(batch.inputArray(m), null, false), batch.targetArray(m), batch.maskArray(m)),
+                    new LearningRateSchedule(o.learningRate(), Math.min(o.warmupSteps(), steps / 4), steps, 0.1),
+                    o.weightDecay(), 1);
+            int evalEvery = o.evalEvery() > 0 ? o.evalEvery() : Math.max(1, steps / 4);
+            TrainingLoop.Result result = loop.run(batches::get, Batches.inOrder(val, o.batchSize(), pad), evalEvery,
+                    listener, cancelled);
+            if (result.cancelled()) {
+                throw new java.util.concurrent.CancellationException("tuning cancelled at step " + result.steps() + "; nothing written");
+            }
+            for (LoraLinear l : loras) {
+                l.setTraining(false);
+            }
+            LoraConfig config = new LoraConfig();
+            config.r = o.rank();
+            config.loraAlpha = o.alpha();
+            config.loraDropout = o.dropout();
+            config.targetModules = o.targetModules();
+            config.baseModelNameOrPath = o.base().toString();
+            Map<String, Object> meta = metadata(o, result, fitting.size(), steps);
+            PeftLoraAdapter.save(model, config, o.out(),
+                    Map.of("training.json", Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(meta)));
+            return new Result(o.out(), result, fitting.size(), skipped);
+        }
+    }
+
+    private static List<ChatEncoder.Encoded> encode(List<SftExample> examples, ChatEncoder encoder) {
+        List<ChatEncoder.Encoded> out = new ArrayList<>();
+        for (SftExample e : examples) {
+            out.add(e.encode(encoder));
+        }
+        return out;
+    }
+
+    static long padId(TextTokenizer tokenizer) {
+        String pad = tokenizer.specialToken("pad_token");
+        long id = pad == null ? -1 : tokenizer.tokenId(pad);
+        if (id < 0) {
+            String eos = tokenizer.specialToken("eos_token");
+            id = eos == null ? 0 : Math.max(0, tokenizer.tokenId(eos));
+        }
+        return id;
+    }
+
+    private Map<String, Object> metadata(TuneOptions o, TrainingLoop.Result r, int examples, int steps) throws IOException {
+        Map<String, Object> meta = new LinkedHashMap<>();
+        meta.put("method", o.method());
+        meta.put("base_model", o.base().toString());
+        meta.put("base_model_sha256", sha256(o.base().resolve("model.safetensors")));
+        meta.put("dataset", o.data().toString());
+        meta.put("dataset_sha256", sha256(o.data()));
+        meta.put("examples", examples);
+        Map<String, Object> hp = new LinkedHashMap<>();
+        hp.put("steps", steps);
+        hp.put("batch_size", o.batchSize());
+        hp.put("max_length", o.maxLength());
+        hp.put("learning_rate", o.learningRate());
+        hp.put("weight_decay", o.weightDecay());
+        hp.put("seed", o.seed());
+        hp.put("r", o.rank());
+        hp.put("lora_alpha", o.alpha());
+        hp.put("lora_dropout", o.dropout());
+        hp.put("target_modules", o.targetModules());
+        meta.put("hyperparameters", hp);
+        Map<String, Object> metrics = new LinkedHashMap<>();
+        metrics.put("final_train_loss", r.finalTrainLoss());
+        metrics.put("final_validation_loss", r.finalValidationLoss());
+        metrics.put("validation_perplexity", r.finalValidationLoss() == null ? null : Math.exp(r.finalValidationLoss()));
+        metrics.put("tokens_per_second", r.tokensPerSecond());
+        meta.put("metrics", metrics);
+        return meta;
+    }
+
+    static String sha256(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            return null;
+        }
+        try (InputStream in = Files.newInputStream(file)) {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            byte[] buf = new byte[1 << 16];
+            int n;
+            while ((n = in.read(buf)) > 0) {
+                digest.update(buf, 0, n);
+            }
+            return HexFormat.of().formatHex(digest.digest());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,55 @@
+package ai.hybridchat.tuning.lora;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.hybridchat.core.adapter.LoraLinear;
+import ai.hybridchat.core.model.DecoderLayer;
+import ai.hybridchat.core.model.LlamaModel;
+import ai.hybridchat.core.model.Projection;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * Wraps the chosen projections of a model in fresh LoRA layers, initialised as PEFT does:
+ * {@code A} Kaiming-uniform, {@code B} zero, so training starts from exactly the base model.
+ */
+public final class LoraInjector {
+    private LoraInjector() {
+    }
+
+    /** Returns the new trainable arrays (every A and B). */
+    public static List<LoraLinear> inject(LlamaModel model, List<String> targets, int rank, double alpha, double dropout,
+                                          long seed, NDManager manager) {
+        Random random = new Random(seed);
+        List<LoraLinear> added = new ArrayList<>();
+        for (DecoderLayer layer : model.layers()) {
+            for (String name : DecoderLayer.PROJECTIONS) {
+                String shortName = name.substring(name.indexOf('.') + 1);
+                if (!targets.contains(shortName)) {
+                    continue;
+                }
+                Projection base = layer.projection(name);
+                long out = base.weight().getShape().get(0);
+                long in = base.weight().getShape().get(1);
+                // kaiming_uniform_(a=sqrt(5)) on [r, in] is U(-1/sqrt(in), 1/sqrt(in))
+                float bound = (float) (1.0 / Math.sqrt(in));
+                float[] a = new float[(int) (rank * in)];
+                for (int i = 0; i < a.length; i++) {
+                    a[i] = (random.nextFloat() * 2 - 1) * bound;
+                }
+                NDArray loraA = manager.create(a, new Shape(rank, in));
+                NDArray loraB = manager.zeros(new Shape(out, rank));
+                LoraLinear lora = new LoraLinear(base, loraA, loraB, alpha, (float) dropout);
+                layer.replace(name, lora);
+                added.add(lora);
+            }
+        }
+        if (added.isEmpty()) {
+            throw new IllegalArgumentException("no projection matches target modules " + targets
+                    + " (choose from q_proj, k_proj, v_proj, o_proj, gate_proj, up_proj, down_proj)");
+        }
+        return added;
+    }
+}

@@ -1,0 +1,214 @@
+package ai.hybridchat.tuning.pretrain;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.hybridchat.core.model.AtomicFiles;
+import ai.hybridchat.core.model.ChatTemplate;
+import ai.hybridchat.tuning.data.ChatEncoder;
+import ai.hybridchat.core.model.Json;
+import ai.hybridchat.core.model.LlamaConfig;
+import ai.hybridchat.core.model.LlamaModel;
+import ai.hybridchat.core.model.TextTokenizer;
+import ai.hybridchat.tuning.train.CrossEntropy;
+import ai.hybridchat.tuning.train.LearningRateSchedule;
+import ai.hybridchat.tuning.train.ProgressListener;
+import ai.hybridchat.tuning.train.TokenBatch;
+import ai.hybridchat.tuning.train.TrainingLoop;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * Makes a small base model from scratch: trains a byte-level BPE tokenizer on the corpus, then a
+ * Llama-architecture decoder on next-token prediction over random windows of the tokenised text,
+ * and writes the Hugging Face folder (config, safetensors, tokenizer, chat template) atomically.
+ */
+public final class Pretrainer {
+    /** Settings of a pre-training run; defaults make the demo's base model. */
+    public record Options(List<Path> corpus, Path out, int layers, int hidden, int heads, int kvHeads,
+                          int vocab, int steps, int batch, int sequenceLength, double learningRate, long seed,
+                          double readingFraction) {
+        public Options {
+            if (hidden % heads != 0) {
+                throw new IllegalArgumentException("hidden size " + hidden + " is not a multiple of heads " + heads);
+            }
+            if (heads % kvHeads != 0) {
+                throw new IllegalArgumentException("heads " + heads + " is not a multiple of kv heads " + kvHeads);
+            }
+            if (layers < 1 || steps < 1 || batch < 1 || sequenceLength < 8) {
+                throw new IllegalArgumentException("layers, steps and batch must be positive and sequence length at least 8");
+            }
+        }
+    }
+
+    private final ProgressListener listener;
+
+    public Pretrainer(ProgressListener listener) {
+        this.listener = listener;
+    }
+
+    public TrainingLoop.Result run(Options o) throws IOException {
+        List<String> texts = Corpus.read(o.corpus());
+        long chars = texts.stream().mapToLong(String::length).sum();
+        listener.onMessage("corpus: " + texts.size() + " documents, " + chars + " characters");
+        Path staging = AtomicFiles.stagingFor(o.out());
+        try {
+            var vocab = new ByteLevelBpeTrainer(o.vocab()).train(texts);
+            ByteLevelBpeTrainer.write(vocab, staging, 1024);
+            listener.onMessage("tokenizer: " + vocab.tokens().size() + " tokens, " + vocab.merges().size() + " merges");
+            long[] stream;
+            List<ChatEncoder.Encoded> exercises = new ArrayList<>();
+            int exerciseRows = (int) Math.round(o.batch() * o.readingFraction());
+            try (TextTokenizer tokenizer = TextTokenizer.load(staging)) {
+                stream = tokenize(texts, tokenizer);
+                if (exerciseRows > 0) {
+                    ReadingExercises generator = new ReadingExercises(texts, o.seed());
+                    ChatEncoder encoder = new ChatEncoder(tokenizer);
+                    int needed = exerciseRows * (o.steps() + 8);
+                    while (exercises.size() < needed) {
+                        ReadingExercises.Exercise ex = generator.next(3);
+                        ChatEncoder.Encoded e = encoder.encode(
+                                List.of(new ChatTemplate.Message("user", ex.userMessage())), ex.answer());
+                        if (e.length() - 1 <= o.sequenceLength()) {
+                            exercises.add(e);
+                        }
+                    }
+                    listener.onMessage("reading exercises: " + exercises.size() + " from "
+                            + generator.paragraphCount() + " prose paragraphs, e.g.\n"
+                            + encoder.render(List.of(new ChatTemplate.Message("user", generator.next(3).userMessage()))));
+                }
+            }
+            listener.onMessage("tokens: " + stream.length);
+            int split = (int) (stream.length * 0.98);
+            LlamaConfig config = config(o, vocab.tokens().size());
+            TrainingLoop.Result result;
+            try (NDManager manager = NDManager.newBaseManager();
+                 LlamaModel model = LlamaModel.randomInit(config, o.seed(), manager)) {
+                listener.onMessage("model: " + model.parameterCount() + " parameters");
+                List<NDArray> params = new ArrayList<>(new java.util.LinkedHashSet<>(model.weights().values()));
+                TrainingLoop loop = new TrainingLoop(params, (batch, m) -> CrossEntropy.masked(
+                        model.forward(batch.inputArray(m), null, false), batch.targetArray(m), batch.maskArray(m)),
+                        new LearningRateSchedule(o.learningRate(), Math.max(1, o.steps() / 20), o.steps(), 0.1), 0.1, 1);
+                Random random = new Random(o.seed());
+                List<TokenBatch> validation = new ArrayList<>();
+                Random valRandom = new Random(o.seed() + 1);
+                for (int i = 0; i < 8; i++) {
+                    validation.add(windows(stream, split, stream.length, o.batch(), o.sequenceLength(), valRandom));
+                }
+                long pad = ByteLevelBpeTrainer.SPECIAL_TOKENS.indexOf("<|pad|>");
+                result = loop.run(i -> mixed(windows(stream, 0, split, o.batch() - exerciseRows, o.sequenceLength(), random),
+                                exerciseRows == 0 ? List.of() : exercises.subList(i * exerciseRows, (i + 1) * exerciseRows),
+                                o.sequenceLength(), pad),
+                        validation, Math.max(1, o.steps() / 5), listener, null);
+                model.save(staging);
+            }
+            writeGenerationConfig(staging, vocab.tokens());
+            Map<String, Object> card = new LinkedHashMap<>();
+            card.put("method", "pretrain");
+            card.put("corpus", o.corpus().stream().map(Path::toString).toList());
+            card.put("corpus_characters", chars);
+            card.put("tokens", stream.length);
+            card.put("steps", o.steps());
+            card.put("batch", o.batch());
+            card.put("sequence_length", o.sequenceLength());
+            card.put("learning_rate", o.learningRate());
+            card.put("seed", o.seed());
+            card.put("reading_exercise_fraction", o.readingFraction());
+            card.put("final_train_loss", result.finalTrainLoss());
+            card.put("final_validation_loss", result.finalValidationLoss());
+            card.put("tokens_per_second", result.tokensPerSecond());
+            AtomicFiles.writeString(staging.resolve("training.json"), Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(card));
+            AtomicFiles.publishDirectory(staging, o.out());
+            return result;
+        } catch (IOException | RuntimeException e) {
+            AtomicFiles.deleteRecursively(staging);
+            throw e;
+        }
+    }
+
+    static LlamaConfig config(Options o, int vocabSize) {
+        LlamaConfig c = new LlamaConfig();
+        c.hiddenSize = o.hidden();
+        // SwiGLU's 8/3 expansion, rounded to a multiple of 32 as Llama rounds to 256
+        c.intermediateSize = (int) Math.round(o.hidden() * 8.0 / 3 / 32) * 32;
+        c.numHiddenLayers = o.layers();
+        c.numAttentionHeads = o.heads();
+        c.numKeyValueHeads = o.kvHeads();
+        c.vocabSize = vocabSize;
+        c.maxPositionEmbeddings = 1024;
+        c.tieWordEmbeddings = true;
+        c.ropeTheta = 10000;
+        c.rmsNormEps = 1e-5;
+        c.bosTokenId = null;
+        c.eosTokenId = Json.MAPPER.valueToTree(List.of(ByteLevelBpeTrainer.SPECIAL_TOKENS.indexOf("<|end|>"),
+                ByteLevelBpeTrainer.SPECIAL_TOKENS.indexOf("<|endoftext|>")));
+        return c;
+    }
+
+    static long[] tokenize(List<String> texts, TextTokenizer tokenizer) {
+        long eot = ByteLevelBpeTrainer.SPECIAL_TOKENS.indexOf("<|endoftext|>");
+        List<long[]> parts = new ArrayList<>();
+        long total = 0;
+        for (String text : texts) {
+            for (String paragraph : text.split("\n")) {
+                if (paragraph.isBlank()) {
+                    continue;
+                }
+                long[] ids = tokenizer.encode(paragraph + "\n");
+                parts.add(ids);
+                total += ids.length;
+            }
+            parts.add(new long[] {eot});
+            total++;
+        }
+        long[] stream = new long[(int) total];
+        int pos = 0;
+        for (long[] p : parts) {
+            System.arraycopy(p, 0, stream, pos, p.length);
+            pos += p.length;
+        }
+        return stream;
+    }
+
+    static TokenBatch windows(long[] stream, int from, int to, int batch, int length, Random random) {
+        long[] inputs = new long[batch * length];
+        long[] targets = new long[batch * length];
+        float[] mask = new float[batch * length];
+        for (int b = 0; b < batch; b++) {
+            int start = from + random.nextInt(Math.max(1, to - from - length - 1));
+            System.arraycopy(stream, start, inputs, b * length, length);
+            System.arraycopy(stream, start + 1, targets, b * length, length);
+        }
+        java.util.Arrays.fill(mask, 1f);
+        return new TokenBatch(inputs, targets, mask, batch, length);
+    }
+
+    /** Stacks plain-text windows and padded reading exercises into one batch. */
+    static TokenBatch mixed(TokenBatch text, List<ChatEncoder.Encoded> exercises, int length, long pad) {
+        if (exercises.isEmpty()) {
+            return text;
+        }
+        TokenBatch ex = ChatEncoder.batch(exercises, length, pad);
+        int rows = text.batch() + ex.batch();
+        long[] inputs = java.util.Arrays.copyOf(text.inputs(), rows * length);
+        long[] targets = java.util.Arrays.copyOf(text.targets(), rows * length);
+        float[] mask = java.util.Arrays.copyOf(text.mask(), rows * length);
+        System.arraycopy(ex.inputs(), 0, inputs, text.inputs().length, ex.inputs().length);
+        System.arraycopy(ex.targets(), 0, targets, text.targets().length, ex.targets().length);
+        System.arraycopy(ex.mask(), 0, mask, text.mask().length, ex.mask().length);
+        return new TokenBatch(inputs, targets, mask, rows, length);
+    }
+
+    static void writeGenerationConfig(Path dir, List<String> tokens) throws IOException {
+        Map<String, Object> gen = new LinkedHashMap<>();
+        gen.put("eos_token_id", List.of(tokens.indexOf("<|end|>"), tokens.indexOf("<|endoftext|>")));
+        gen.put("pad_token_id", tokens.indexOf("<|pad|>"));
+        gen.put("do_sample", false);
+        gen.put("max_new_tokens", 64);
+        AtomicFiles.writeString(dir.resolve("generation_config.json"), Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(gen));
+    }
+}

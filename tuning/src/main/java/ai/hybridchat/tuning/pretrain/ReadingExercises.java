@@ -1,0 +1,162 @@
+package ai.hybridchat.tuning.pretrain;
+
+import ai.hybridchat.core.prompt.RagPrompt;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Generic reading-comprehension exercises made from the pre-training corpus itself, so a small
+ * base model learns the skill retrieval-augmented answering needs (find the passage that
+ * matches the question, restate its sentence) without ever seeing a deployment's documents.
+ *
+ * <p>Each exercise shows a few numbered passages, asks about a phrase of one sentence in one of
+ * them, and expects that sentence as the answer. Questions come from a handful of templates:
+ * a "what is X" form when the sentence defines its subject, otherwise a question about a rare
+ * phrase of the sentence. No language model is involved; the questions are simple by design.
+ */
+public final class ReadingExercises {
+    /** A question with its context passages and the expected answer. */
+    public record Exercise(String question, List<String> passages, String answer) {
+        public String userMessage() {
+            return RagPrompt.userMessage(question, passages);
+        }
+    }
+
+    private static final Pattern SENTENCE = Pattern.compile("[^.!?]*[A-Za-z][^.!?]*[.!?](?=\\s|$)");
+    private static final Pattern DEFINITION = Pattern.compile(
+            "^(?:The |A |An )?([A-Za-z][\\w-]*(?: [\\w-]+){0,3}) (is|are|was|were) (.{10,})$");
+    private static final Set<String> STOPWORDS = Set.of("the", "a", "an", "of", "to", "in", "and", "or", "is", "are",
+            "was", "were", "be", "it", "this", "that", "for", "on", "with", "as", "by", "at", "from", "you", "your",
+            "can", "if", "not", "which", "these", "those", "its", "their", "has", "have", "will", "may", "also", "but");
+    private static final String[] PHRASE_TEMPLATES = {
+        "What does it say about %s?", "What is said about %s?", "Tell me about %s.",
+        "What do you know about %s?", "What about %s?"
+    };
+
+    private final List<String> paragraphs;
+    private final Random random;
+
+    public ReadingExercises(List<String> texts, long seed) {
+        this.random = new Random(seed);
+        this.paragraphs = new ArrayList<>();
+        for (String text : texts) {
+            for (String p : text.split("\n")) {
+                String s = p.strip();
+                // prose paragraphs of a size the demo's passages have; skip code, tables and headings
+                if (!s.matches("^[A-Z].*[.!?]$") || letterShare(s) < 0.8) {
+                    continue;
+                }
+                // passages of one or two whole sentences, the size of the demo's chunks
+                List<String> sentences = sentences(s);
+                for (int i = 0; i < sentences.size(); i += 2) {
+                    String passage = i + 1 < sentences.size() ? sentences.get(i) + " " + sentences.get(i + 1) : sentences.get(i);
+                    if (passage.length() > 300 && i + 1 < sentences.size()) {
+                        passage = sentences.get(i);
+                        i--;
+                    }
+                    if (passage.length() >= 40 && passage.length() <= 300) {
+                        paragraphs.add(passage);
+                    }
+                }
+            }
+        }
+        if (paragraphs.size() < 10) {
+            throw new IllegalArgumentException("the corpus has too few prose paragraphs for reading exercises");
+        }
+    }
+
+    public int paragraphCount() {
+        return paragraphs.size();
+    }
+
+    public Exercise next(int passages) {
+        while (true) {
+            String target = paragraphs.get(random.nextInt(paragraphs.size()));
+            List<String> sentences = sentences(target);
+            if (sentences.isEmpty()) {
+                continue;
+            }
+            String sentence = sentences.get(random.nextInt(sentences.size())).strip();
+            String question = question(sentence);
+            if (question == null) {
+                continue;
+            }
+            List<String> context = new ArrayList<>();
+            context.add(target);
+            while (context.size() < passages) {
+                String other = paragraphs.get(random.nextInt(paragraphs.size()));
+                if (!context.contains(other)) {
+                    context.add(other);
+                }
+            }
+            Collections.shuffle(context, random);
+            return new Exercise(question, context, sentence);
+        }
+    }
+
+    static List<String> sentences(String paragraph) {
+        List<String> out = new ArrayList<>();
+        Matcher m = SENTENCE.matcher(paragraph);
+        while (m.find()) {
+            String s = m.group().strip();
+            if (s.length() >= 25 && Character.isUpperCase(s.charAt(0))) {
+                out.add(s);
+            }
+        }
+        return out;
+    }
+
+    String question(String sentence) {
+        String body = sentence.substring(0, sentence.length() - 1);
+        Matcher d = DEFINITION.matcher(body);
+        if (d.matches() && random.nextBoolean()) {
+            String subject = d.group(1);
+            String verb = d.group(2);
+            String article = sentence.startsWith("The ") ? "the " : "";
+            return "What " + verb + " " + article + subject + "?";
+        }
+        String[] words = body.split(" ");
+        List<Integer> content = new ArrayList<>();
+        for (int i = 0; i < words.length; i++) {
+            String w = words[i].replaceAll("[^\\w-]", "").toLowerCase(Locale.ROOT);
+            if (w.length() > 3 && !STOPWORDS.contains(w)) {
+                content.add(i);
+            }
+        }
+        if (content.isEmpty()) {
+            return null;
+        }
+        int start = content.get(random.nextInt(content.size()));
+        int length = 1 + random.nextInt(3);
+        StringBuilder phrase = new StringBuilder();
+        for (int i = start; i < Math.min(words.length, start + length); i++) {
+            String w = words[i].replaceAll("[^\\w-]", "");
+            if (w.isEmpty()) {
+                break;
+            }
+            phrase.append(phrase.length() == 0 ? "" : " ").append(w);
+            if (!words[i].matches(".*[\\w-]$")) {
+                break; // a phrase does not run across punctuation
+            }
+        }
+        String template = PHRASE_TEMPLATES[random.nextInt(PHRASE_TEMPLATES.length)];
+        return String.format(template, phrase);
+    }
+
+    private static double letterShare(String s) {
+        int letters = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isLetter(c) || c == ' ') {
+                letters++;
+            }
+        }
+        return (double) letters / s.length();
+    }
+}

@@ -1,0 +1,43 @@
+package ai.hybridchat.tuning.train;
+
+/** Receives training progress: the terminal shows a line per report, the server sends JSON events. */
+public interface ProgressListener {
+    void onStep(StepReport report);
+
+    default void onValidation(int step, double loss) {
+    }
+
+    default void onMessage(String message) {
+    }
+
+    record StepReport(int step, int totalSteps, double loss, double learningRate, double gradNorm,
+                      double tokensPerSecond, long etaSeconds) {
+    }
+
+    /** One human-readable line per report on stderr. */
+    static ProgressListener terminal(int every) {
+        return new ProgressListener() {
+            @Override
+            public void onStep(StepReport r) {
+                if (r.step() % every == 0 || r.step() == r.totalSteps()) {
+                    System.err.printf("step %d/%d  loss %.4f  lr %.2e  grad %.2f  %.0f tok/s  eta %ds%n",
+                            r.step(), r.totalSteps(), r.loss(), r.learningRate(), r.gradNorm(), r.tokensPerSecond(), r.etaSeconds());
+                }
+            }
+
+            @Override
+            public void onValidation(int step, double loss) {
+                System.err.printf("step %d  validation loss %.4f  perplexity %.2f%n", step, loss, Math.exp(loss));
+            }
+
+            @Override
+            public void onMessage(String message) {
+                System.err.println(message);
+            }
+        };
+    }
+
+    static ProgressListener silent() {
+        return r -> { };
+    }
+}

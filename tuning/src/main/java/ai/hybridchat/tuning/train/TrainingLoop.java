@@ -1,0 +1,110 @@
+package ai.hybridchat.tuning.train;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.GradientCollector;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import java.util.function.IntFunction;
+
+/**
+ * The optimisation loop every method shares: for each step, accumulate gradients over micro
+ * batches, clip, apply AdamW at the scheduled learning rate, report progress, and run the
+ * validation loss every so often. The method supplies only the loss of a batch.
+ */
+public final class TrainingLoop {
+    /** The loss of one batch, built from arrays owned by {@code manager}. */
+    public interface LossFunction {
+        NDArray loss(TokenBatch batch, NDManager manager);
+    }
+
+    public record Result(double finalTrainLoss, Double finalValidationLoss, int steps, double tokensPerSecond, boolean cancelled) {
+    }
+
+    private final List<NDArray> parameters;
+    private final LossFunction lossFunction;
+    private final LearningRateSchedule schedule;
+    private final double weightDecay;
+    private final int accumulation;
+
+    public TrainingLoop(List<NDArray> parameters, LossFunction lossFunction, LearningRateSchedule schedule,
+                        double weightDecay, int accumulation) {
+        if (parameters.isEmpty()) {
+            throw new IllegalArgumentException("nothing to train: no trainable parameters");
+        }
+        this.parameters = parameters;
+        this.lossFunction = lossFunction;
+        this.schedule = schedule;
+        this.weightDecay = weightDecay;
+        this.accumulation = Math.max(1, accumulation);
+    }
+
+    /**
+     * Runs {@code schedule.totalSteps()} steps. {@code trainBatches} gives micro batch {@code i};
+     * {@code validation} (nullable) is evaluated every {@code evalEvery} steps and at the end.
+     */
+    public Result run(IntFunction<TokenBatch> trainBatches, List<TokenBatch> validation, int evalEvery,
+                      ProgressListener listener, BooleanSupplier cancelled) {
+        for (NDArray p : parameters) {
+            p.setRequiresGradient(true);
+        }
+        NDManager root = parameters.get(0).getManager();
+        double smoothed = Double.NaN;
+        Double validationLoss = null;
+        long tokens = 0;
+        long start = System.nanoTime();
+        int total = schedule.totalSteps();
+        int step = 0;
+        try (AdamW optimizer = AdamW.standard(parameters, weightDecay)) {
+            for (step = 0; step < total; step++) {
+                if (cancelled != null && cancelled.getAsBoolean()) {
+                    return new Result(smoothed, validationLoss, step, rate(tokens, start), true);
+                }
+                double stepLoss = 0;
+                for (int micro = 0; micro < accumulation; micro++) {
+                    TokenBatch batch = trainBatches.apply(step * accumulation + micro);
+                    try (NDManager scratch = root.newSubManager();
+                         GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                        NDArray loss = lossFunction.loss(batch, scratch);
+                        stepLoss += loss.getFloat() / accumulation;
+                        collector.backward(accumulation == 1 ? loss : loss.div((float) accumulation));
+                    }
+                    tokens += (long) batch.batch() * batch.length();
+                }
+                double lr = schedule.at(step);
+                double gradNorm = optimizer.step(lr);
+                smoothed = Double.isNaN(smoothed) ? stepLoss : 0.9 * smoothed + 0.1 * stepLoss;
+                double tps = rate(tokens, start);
+                long eta = (long) ((total - step - 1) * ((System.nanoTime() - start) / 1e9 / (step + 1)));
+                listener.onStep(new ProgressListener.StepReport(step + 1, total, stepLoss, lr, gradNorm, tps, eta));
+                if (validation != null && !validation.isEmpty() && evalEvery > 0
+                        && ((step + 1) % evalEvery == 0 || step + 1 == total)) {
+                    validationLoss = evaluate(validation);
+                    listener.onValidation(step + 1, validationLoss);
+                }
+            }
+        }
+        return new Result(smoothed, validationLoss, step, rate(tokens, start), false);
+    }
+
+    /** Mean loss over batches without gradients. */
+    public double evaluate(List<TokenBatch> batches) {
+        NDManager root = parameters.get(0).getManager();
+        double sum = 0;
+        double weight = 0;
+        for (TokenBatch batch : batches) {
+            try (NDManager scratch = root.newSubManager()) {
+                int n = batch.trainedTokens();
+                sum += lossFunction.loss(batch, scratch).getFloat() * n;
+                weight += n;
+            }
+        }
+        return weight == 0 ? Double.NaN : sum / weight;
+    }
+
+    private static double rate(long tokens, long start) {
+        double seconds = (System.nanoTime() - start) / 1e9;
+        return seconds <= 0 ? 0 : tokens / seconds;
+    }
+}
