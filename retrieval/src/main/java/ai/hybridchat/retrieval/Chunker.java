@@ -21,8 +21,14 @@ import java.util.List;
  * documents are already passage-sized (BEIR corpora).
  */
 public final class Chunker {
-    public static final int DEFAULT_MAX_CHARS = 400;
-    public static final int DEFAULT_OVERLAP_CHARS = 40;
+    /*
+     * Sized for the platform's small models: three passages and a question must fit a few hundred
+     * tokens, and a reader that copies its answer from a passage does best when a passage holds one
+     * or two paragraphs. No overlap: the splitter keeps paragraphs and sentences whole, and a repeated
+     * half-paragraph confuses a small reader more than a boundary costs retrieval.
+     */
+    public static final int DEFAULT_MAX_CHARS = 220;
+    public static final int DEFAULT_OVERLAP_CHARS = 0;
 
     private final DocumentSplitter splitter;
     private final String description;
@@ -32,7 +38,7 @@ public final class Chunker {
         this.description = description;
     }
 
-    /** A paragraph or two per chunk: 400 characters, 40 of overlap. */
+    /** A paragraph or two per chunk: 220 characters, no overlap. */
     public static Chunker defaults() {
         return recursive(DEFAULT_MAX_CHARS, DEFAULT_OVERLAP_CHARS);
     }

@@ -3,6 +3,7 @@ package ai.hybridchat.core.adapter;
 import ai.djl.ndarray.NDArray;
 import ai.hybridchat.core.model.Linear;
 import ai.hybridchat.core.model.Projection;
+import ai.hybridchat.core.model.Scalars;
 
 /**
  * LoRA (Hu et al., 2021): the frozen projection plus a trainable low-rank update,
@@ -41,7 +42,7 @@ public final class LoraLinear implements Projection {
                 ? x.getNDArrayInternal().dropout(x, dropout, true).singletonOrThrow() : x;
         NDArray down = input.getNDArrayInternal().linear(input, loraA, null).singletonOrThrow();
         NDArray up = down.getNDArrayInternal().linear(down, loraB, null).singletonOrThrow();
-        return y.add(up.mul(scaling));
+        return y.add(Scalars.mul(up, scaling));
     }
 
     @Override

@@ -53,7 +53,7 @@ public final class DecoderLayer {
         int groups = heads / kvHeads;
         // [B, heads, T, d] -> [B, kvHeads, groups*T, d]: query heads h*groups..h*groups+groups-1 share kv head h
         NDArray qg = q.reshape(b, kvHeads, groups * t, headDim);
-        NDArray scores = qg.matMul(k.transpose(0, 1, 3, 2)).mul(1.0f / (float) Math.sqrt(headDim));
+        NDArray scores = Scalars.mul(qg.matMul(k.transpose(0, 1, 3, 2)), 1.0f / (float) Math.sqrt(headDim));
         if (mask != null) {
             scores = scores.reshape(b, kvHeads, groups, t, keysLen).add(mask).reshape(b, kvHeads, groups * t, keysLen);
         }

@@ -14,7 +14,7 @@ public final class RmsNorm {
 
     public NDArray forward(NDArray x) {
         NDArray meanSquare = x.square().mean(new int[] {-1}, true);
-        return x.mul(meanSquare.add(eps).sqrt().pow(-1)).mul(weight);
+        return x.div(meanSquare.add(Scalars.like(x, eps)).sqrt()).mul(weight);
     }
 
     public NDArray weight() {

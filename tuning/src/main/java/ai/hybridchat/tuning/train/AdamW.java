@@ -62,15 +62,21 @@ public final class AdamW implements AutoCloseable {
                 NDArray p = params.get(i);
                 m[i].muli((float) beta1).addi(g.mul((float) (1 - beta1)));
                 v[i].muli((float) beta2).addi(g.square().muli((float) (1 - beta2)));
-                NDArray denom = v[i].div((float) bias2).sqrt().addi((float) eps);
+                // results of ops on the moments belong to the moments' manager: move them to scratch
+                NDArray denom = scratch(v[i].div((float) bias2), scratch).sqrt().addi((float) eps);
                 if (weightDecay > 0 && p.getShape().dimension() > 1) {
                     p.muli((float) (1 - lr * weightDecay));
                 }
-                p.subi(m[i].div(denom).muli(stepSize));
+                p.subi(scratch(m[i].div(denom), scratch).muli(stepSize));
                 grads[i].muli(0f);
             }
             return norm;
         }
+    }
+
+    private static NDArray scratch(NDArray array, NDManager scratch) {
+        array.attach(scratch);
+        return array;
     }
 
     /** Sets every gradient to zero without updating (after a skipped or aborted step). */

@@ -4,6 +4,7 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
+import ai.hybridchat.core.model.Scalars;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 import java.util.function.IntFunction;
@@ -68,9 +69,13 @@ public final class TrainingLoop {
                          GradientCollector collector = Engine.getInstance().newGradientCollector()) {
                         NDArray loss = lossFunction.loss(batch, scratch);
                         stepLoss += loss.getFloat() / accumulation;
-                        collector.backward(accumulation == 1 ? loss : loss.div((float) accumulation));
+                        collector.backward(accumulation == 1 ? loss : Scalars.mul(loss, 1f / accumulation));
                     }
                     tokens += (long) batch.batch() * batch.length();
+                }
+                if (!Double.isFinite(stepLoss)) {
+                    throw new ArithmeticException("training diverged: the loss is " + stepLoss + " at step " + (step + 1)
+                            + "; lower the learning rate (now " + schedule.peak() + ")");
                 }
                 double lr = schedule.at(step);
                 double gradNorm = optimizer.step(lr);

@@ -1,0 +1,152 @@
+package ai.hybridchat.server.app;
+
+import ai.hybridchat.core.langchain.LocalChatModel;
+import ai.hybridchat.core.model.GenerationConfig;
+import ai.hybridchat.core.model.LocalLanguageModel;
+import ai.hybridchat.retrieval.ChunkIndex;
+import ai.hybridchat.retrieval.ChunkSearcher;
+import ai.hybridchat.retrieval.Embeddings;
+import ai.hybridchat.retrieval.IngestReport;
+import ai.hybridchat.retrieval.Ingestor;
+import ai.hybridchat.retrieval.LuceneRetriever;
+import ai.hybridchat.retrieval.SearchOptions;
+import ai.hybridchat.retrieval.SnippetStyle;
+import ai.hybridchat.server.chat.ChatService;
+import ai.hybridchat.server.config.ServerConfig;
+import ai.hybridchat.server.demo.DemoBundle;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * The answering side of the platform, assembled from a {@link ServerConfig}: documents into
+ * the index, the model (and adapter) loaded, the {@link ChatService} over both. With the demo
+ * configuration the bundled documents, model and adapter are copied under the data folder first.
+ * {@code serve} puts HTTP in front of it; {@code eval} asks it an evaluation set.
+ */
+public final class Platform implements AutoCloseable {
+    private final ChunkIndex index;
+    private final List<LocalLanguageModel> models;
+    private final ChatService chat;
+    private final List<String> sampleQuestions;
+
+    private Platform(ChunkIndex index, List<LocalLanguageModel> models, ChatService chat, List<String> sampleQuestions) {
+        this.index = index;
+        this.models = models;
+        this.chat = chat;
+        this.sampleQuestions = sampleQuestions;
+    }
+
+    /**
+     * Opens everything. {@code log} receives a line per slow step (copying, indexing, loading).
+     *
+     * @throws IllegalArgumentException for a missing or unusable model, adapter or samples file
+     */
+    public static Platform open(ServerConfig config, Consumer<String> log) {
+        Path modelDir = config.modelDir();
+        Path adapterDir = config.adapterDir();
+        if (!config.demo() && !Files.isDirectory(modelDir)) {
+            throw new IllegalArgumentException("modelDir: no such folder: " + modelDir);
+        }
+        if (adapterDir != null && !Files.isDirectory(adapterDir)) {
+            throw new IllegalArgumentException("adapterDir: no such folder: " + adapterDir);
+        }
+        List<String> samples = samples(config);
+        if (config.demo()) {
+            if (!DemoBundle.hasModel()) {
+                throw new IllegalArgumentException("this build has no demo model (chat-server/src/main/resources/demo/model "
+                        + "is missing): set modelDir in a --config file");
+            }
+            int copied = DemoBundle.copyDocsIfEmpty(config.docsDir());
+            if (copied > 0) {
+                log.accept("copied " + copied + " demo documents to " + config.docsDir());
+            }
+            modelDir = DemoBundle.extractModel(config.demoDir());
+            if (adapterDir == null && DemoBundle.hasAdapter()) {
+                adapterDir = DemoBundle.extractAdapter(config.demoDir());
+            }
+        }
+        List<LocalLanguageModel> models = new ArrayList<>();
+        ChunkIndex index = null;
+        try {
+            index = openIndex(config, log);
+            log.accept("loading model " + modelDir);
+            LocalLanguageModel base = LocalLanguageModel.load(modelDir);
+            models.add(base);
+            GenerationConfig generation = GenerationConfig.greedy(config.maxNewTokens());
+            ChatService.Builder builder = ChatService.builder()
+                    .retriever(new LuceneRetriever(new ChunkSearcher(index, SearchOptions.defaults()
+                            .withSnippets(SearchOptions.DEFAULT_SNIPPET_CHARS, SnippetStyle.PLAIN)), config.retrievalMode()))
+                    .baseModel(new LocalChatModel(base, generation), base.name())
+                    .passages(config.retrievalK());
+            if (adapterDir != null) {
+                log.accept("loading adapter " + adapterDir);
+                LocalLanguageModel tuned = base.withAdapter(adapterDir);
+                models.add(0, tuned); // closed before the base it shares weights with
+                builder.tunedModel(new LocalChatModel(tuned, generation), tuned.adapterName());
+            }
+            return new Platform(index, models, builder.build(), samples);
+        } catch (RuntimeException | IOException e) {
+            models.forEach(LocalLanguageModel::close);
+            if (index != null) {
+                index.close();
+            }
+            if (e instanceof IOException io) {
+                throw new UncheckedIOException(io.getMessage(), io);
+            }
+            throw (RuntimeException) e;
+        }
+    }
+
+    private static ChunkIndex openIndex(ServerConfig config, Consumer<String> log) {
+        ChunkIndex index = ChunkIndex.open(config.indexDir(), Embeddings.allMiniLmL6V2());
+        try {
+            if (index.documentCount() == 0 && Files.isDirectory(config.docsDir())) {
+                log.accept("indexing " + config.docsDir());
+                IngestReport report = new Ingestor(index).ingest(config.docsDir());
+                log.accept("indexed: " + report.summary());
+            }
+            return index;
+        } catch (RuntimeException e) {
+            index.close();
+            throw e;
+        }
+    }
+
+    private static List<String> samples(ServerConfig config) {
+        if (config.samples() == null) {
+            return config.demo() ? DemoBundle.sampleQuestions() : List.of();
+        }
+        try {
+            return new ObjectMapper().readValue(config.samples().toFile(), new TypeReference<List<String>>() { });
+        } catch (IOException e) {
+            throw new IllegalArgumentException("samples file " + config.samples()
+                    + " is not a JSON array of strings: " + e.getMessage());
+        }
+    }
+
+    public ChatService chat() {
+        return chat;
+    }
+
+    public ChunkIndex index() {
+        return index;
+    }
+
+    public List<String> sampleQuestions() {
+        return sampleQuestions;
+    }
+
+    @Override
+    public void close() {
+        models.forEach(LocalLanguageModel::close);
+        index.close();
+    }
+}

@@ -1,0 +1,55 @@
+package ai.hybridchat.server.app;
+
+import ai.hybridchat.retrieval.ChunkIndex;
+import ai.hybridchat.server.chat.ChatService;
+import ai.hybridchat.server.config.ServerConfig;
+import ai.hybridchat.server.http.ChatServer;
+import io.javalin.Javalin;
+
+import java.util.function.Consumer;
+
+/** {@code platform serve}: the {@link Platform} with the HTTP API and web UI in front. */
+public final class PlatformServer implements AutoCloseable {
+    private final Platform platform;
+    private final Javalin app;
+
+    private PlatformServer(Platform platform, Javalin app) {
+        this.platform = platform;
+        this.app = app;
+    }
+
+    /**
+     * Opens the platform and starts the server on {@code config.port()} (0: a free port).
+     * {@code log} receives a line per slow step.
+     */
+    public static PlatformServer start(ServerConfig config, Consumer<String> log) {
+        Platform platform = Platform.open(config, log);
+        try {
+            Javalin app = ChatServer.create(new ChatServer.Parts(platform.chat(), platform.index(),
+                    platform.sampleQuestions(), config.maxRequestBytes()));
+            app.start(config.port());
+            return new PlatformServer(platform, app);
+        } catch (RuntimeException e) {
+            platform.close();
+            throw e;
+        }
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    public ChatService chat() {
+        return platform.chat();
+    }
+
+    public ChunkIndex index() {
+        return platform.index();
+    }
+
+    @Override
+    public void close() {
+        app.stop();
+        platform.close();
+    }
+}

@@ -1,0 +1,252 @@
+package ai.hybridchat.server.chat;
+
+import ai.hybridchat.core.Answer;
+import ai.hybridchat.core.Citation;
+import ai.hybridchat.core.Mode;
+import ai.hybridchat.core.RetrievedPassage;
+import ai.hybridchat.core.Retriever;
+import ai.hybridchat.core.prompt.RagPrompt;
+import dev.langchain4j.data.message.UserMessage;
+import dev.langchain4j.model.chat.ChatModel;
+import dev.langchain4j.model.chat.StreamingChatModel;
+import dev.langchain4j.model.chat.request.ChatRequest;
+import dev.langchain4j.model.chat.response.ChatResponse;
+import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
+
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Consumer;
+
+/**
+ * Answers a question in one of the three {@link Mode}s.
+ *
+ * <ul>
+ *   <li>{@code rag}: the top {@code k} passages from the {@link Retriever}, laid out by
+ *       {@link RagPrompt}, read by the base model;</li>
+ *   <li>{@code tuned}: the question alone ({@link RagPrompt} without passages), answered by the
+ *       base model with the domain adapter;</li>
+ *   <li>{@code hybrid}: the passages, read by the adapted model.</li>
+ * </ul>
+ *
+ * The citations are the retrieved passages, so the user can check what the answer was based on.
+ * The two models are LangChain4j {@link ChatModel}s, so an in-process model and a remote
+ * OpenAI-compatible server are interchangeable; a model that also implements
+ * {@link StreamingChatModel} streams its tokens, any other answers in one piece.
+ */
+public final class ChatService {
+    public static final int DEFAULT_PASSAGES = 3;
+
+    private final Retriever retriever;
+    private final ChatModel baseModel;
+    private final ChatModel tunedModel;
+    private final String modelName;
+    private final String adapterName;
+    private final int passages;
+
+    private ChatService(Builder b) {
+        this.retriever = Objects.requireNonNull(b.retriever, "retriever");
+        this.baseModel = Objects.requireNonNull(b.baseModel, "baseModel");
+        this.tunedModel = b.tunedModel;
+        this.modelName = Objects.requireNonNull(b.modelName, "modelName");
+        this.adapterName = b.tunedModel == null ? null : Objects.requireNonNull(b.adapterName, "adapterName");
+        if (b.passages < 1) {
+            throw new IllegalArgumentException("passages must be at least 1, got " + b.passages);
+        }
+        this.passages = b.passages;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public String modelName() {
+        return modelName;
+    }
+
+    /** The adapter's name, or null when no adapter is loaded (then only {@code rag} is available). */
+    public String adapterName() {
+        return adapterName;
+    }
+
+    public int passages() {
+        return passages;
+    }
+
+    public boolean isAvailable(Mode mode) {
+        return !mode.usesAdapter() || tunedModel != null;
+    }
+
+    public List<Mode> availableModes() {
+        return List.of(Mode.values()).stream().filter(this::isAvailable).toList();
+    }
+
+    /**
+     * Answers in one piece.
+     *
+     * @throws ModeUnavailableException when the mode needs the adapter and none is loaded
+     * @throws IllegalArgumentException for a blank question, or one the model cannot take
+     */
+    public Answer answer(String question, Mode mode) {
+        return stream(question, mode, piece -> { });
+    }
+
+    /**
+     * Answers, handing each piece of text to {@code onText} as the model produces it. If
+     * {@code onText} throws (the client went away), generation stops and the exception propagates.
+     */
+    public Answer stream(String question, Mode mode, Consumer<String> onText) {
+        long start = System.nanoTime();
+        requireAnswerable(question, mode);
+        Retrieval retrieval = mode.usesRetrieval() ? retrieve(question) : Retrieval.NONE;
+        return generate(question, mode, retrieval, onText, start);
+    }
+
+    /** Answers in every mode, retrieving once for the modes that read passages. */
+    public Map<Mode, Answer> compare(String question) {
+        for (Mode mode : Mode.values()) {
+            requireAnswerable(question, mode);
+        }
+        Retrieval retrieval = retrieve(question);
+        Map<Mode, Answer> answers = new EnumMap<>(Mode.class);
+        for (Mode mode : Mode.values()) {
+            Retrieval used = mode.usesRetrieval() ? retrieval : Retrieval.NONE;
+            // each answer's total counts the shared retrieval it read, as if it had run alone
+            answers.put(mode, generate(question, mode, used, piece -> { }, System.nanoTime() - used.nanos()));
+        }
+        return answers;
+    }
+
+    /** @throws ModeUnavailableException when the mode needs the adapter and none is loaded */
+    public void requireAvailable(Mode mode) {
+        if (!isAvailable(mode)) {
+            throw new ModeUnavailableException("mode '" + mode.wireName() + "' needs the domain adapter, and "
+                    + modelName + " is served without one; available: rag");
+        }
+    }
+
+    private void requireAnswerable(String question, Mode mode) {
+        Objects.requireNonNull(mode, "mode");
+        if (question == null || question.isBlank()) {
+            throw new IllegalArgumentException("the question is empty");
+        }
+        requireAvailable(mode);
+    }
+
+    private record Retrieval(List<RetrievedPassage> passages, long nanos) {
+        static final Retrieval NONE = new Retrieval(List.of(), 0);
+    }
+
+    private Retrieval retrieve(String question) {
+        long t0 = System.nanoTime();
+        List<RetrievedPassage> found = retriever.retrieve(question, passages);
+        return new Retrieval(found, System.nanoTime() - t0);
+    }
+
+    private Answer generate(String question, Mode mode, Retrieval retrieval, Consumer<String> onText, long start) {
+        List<String> texts = retrieval.passages().stream().map(p -> p.chunk().text()).toList();
+        ChatRequest request = ChatRequest.builder()
+                .messages(UserMessage.from(RagPrompt.userMessage(question, texts)))
+                .build();
+        ChatModel model = mode.usesAdapter() ? tunedModel : baseModel;
+        long t0 = System.nanoTime();
+        String text = call(model, request, onText);
+        long end = System.nanoTime();
+        List<Citation> citations = new ArrayList<>();
+        for (RetrievedPassage p : retrieval.passages()) {
+            citations.add(p.toCitation());
+        }
+        Map<String, Long> timings = new LinkedHashMap<>();
+        timings.put("retrievalMs", millis(retrieval.nanos()));
+        timings.put("generationMs", millis(end - t0));
+        timings.put("totalMs", millis(end - start));
+        return new Answer(text.strip(), mode, citations, modelName, mode.usesAdapter() ? adapterName : null, timings);
+    }
+
+    private static String call(ChatModel model, ChatRequest request, Consumer<String> onText) {
+        if (!(model instanceof StreamingChatModel streaming)) {
+            String text = model.chat(request).aiMessage().text();
+            text = text == null ? "" : text;
+            onText.accept(text);
+            return text;
+        }
+        CompletableFuture<ChatResponse> done = new CompletableFuture<>();
+        streaming.chat(request, new StreamingChatResponseHandler() {
+            @Override
+            public void onPartialResponse(String piece) {
+                onText.accept(piece);
+            }
+
+            @Override
+            public void onCompleteResponse(ChatResponse response) {
+                done.complete(response);
+            }
+
+            @Override
+            public void onError(Throwable error) {
+                done.completeExceptionally(error);
+            }
+        });
+        try {
+            String text = done.join().aiMessage().text();
+            return text == null ? "" : text;
+        } catch (CompletionException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            if (cause instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IllegalStateException("generation failed: " + cause.getMessage(), cause);
+        }
+    }
+
+    private static long millis(long nanos) {
+        return Math.round(nanos / 1e6);
+    }
+
+    /** Settings of a {@link ChatService}; {@code tunedModel} may be left out (then only rag answers). */
+    public static final class Builder {
+        private Retriever retriever;
+        private ChatModel baseModel;
+        private ChatModel tunedModel;
+        private String modelName;
+        private String adapterName;
+        private int passages = DEFAULT_PASSAGES;
+
+        private Builder() {
+        }
+
+        public Builder retriever(Retriever retriever) {
+            this.retriever = retriever;
+            return this;
+        }
+
+        /** The base model, for {@code rag}. */
+        public Builder baseModel(ChatModel model, String name) {
+            this.baseModel = model;
+            this.modelName = name;
+            return this;
+        }
+
+        /** The base model with the domain adapter, for {@code tuned} and {@code hybrid}. */
+        public Builder tunedModel(ChatModel model, String adapterName) {
+            this.tunedModel = model;
+            this.adapterName = adapterName;
+            return this;
+        }
+
+        /** How many passages the retrieving modes read (default {@value #DEFAULT_PASSAGES}). */
+        public Builder passages(int k) {
+            this.passages = k;
+            return this;
+        }
+
+        public ChatService build() {
+            return new ChatService(this);
+        }
+    }
+}

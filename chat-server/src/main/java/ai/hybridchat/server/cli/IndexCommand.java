@@ -1,0 +1,65 @@
+package ai.hybridchat.server.cli;
+
+import ai.hybridchat.retrieval.ChunkIndex;
+import ai.hybridchat.retrieval.Embeddings;
+import ai.hybridchat.retrieval.IngestReport;
+import ai.hybridchat.retrieval.Ingestor;
+import ai.hybridchat.retrieval.SkippedFile;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import org.apache.lucene.store.LockObtainFailedException;
+
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** {@code platform index --docs PATH... [--index DIR]}: adds or updates documents in the index. */
+@Command(name = "index", mixinStandardHelpOptions = true,
+        description = "Add or update documents (text, Markdown, HTML; files or folders) in the search index.")
+final class IndexCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--docs", arity = "1..*", required = true, paramLabel = "PATH", description = "Files or folders to index.")
+    List<Path> docs;
+
+    @Option(names = "--index", paramLabel = "DIR", defaultValue = "data/index", description = "Index folder (default: ${DEFAULT-VALUE}).")
+    Path index;
+
+    @Override
+    public Integer call() {
+        docs.forEach(p -> PathChecks.requireExists(p, "--docs"));
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        try (ChunkIndex chunks = open(index)) {
+            IngestReport report = new Ingestor(chunks).ingest(docs);
+            for (SkippedFile skipped : report.skipped()) {
+                err.println("skipped " + skipped);
+            }
+            out.println(report.summary() + "; " + index + " now holds " + chunks.documentCount() + " documents, "
+                    + chunks.chunkCount() + " chunks");
+            if (report.indexed().isEmpty()) {
+                err.println("platform index: nothing was indexed: every file was skipped");
+                return CliErrors.FAILED;
+            }
+            return 0;
+        }
+    }
+
+    private static ChunkIndex open(Path index) {
+        try {
+            return ChunkIndex.open(index, Embeddings.allMiniLmL6V2());
+        } catch (UncheckedIOException e) {
+            if (e.getCause() instanceof LockObtainFailedException) {
+                throw new IllegalStateException("the index at " + index + " is open in another process (a running "
+                        + "'platform serve'?): stop it first, or index into another folder");
+            }
+            throw e;
+        }
+    }
+}

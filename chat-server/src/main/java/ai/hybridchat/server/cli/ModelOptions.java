@@ -1,0 +1,49 @@
+package ai.hybridchat.server.cli;
+
+import ai.hybridchat.core.model.LocalLanguageModel;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+/** {@code --model DIR [--adapter DIR]}, shared by the commands that run a model. */
+final class ModelOptions {
+    @Option(names = "--model", required = true, paramLabel = "DIR", description = "Hugging Face model folder.")
+    Path model;
+
+    @Option(names = "--adapter", paramLabel = "DIR", description = "PEFT LoRA adapter folder to apply.")
+    Path adapter;
+
+    /** Checks the folders exist, so a typo fails before the slow load. */
+    void check() {
+        PathChecks.requireDir(model, "--model");
+        if (adapter != null) {
+            PathChecks.requireDir(adapter, "--adapter");
+        }
+    }
+
+    Loaded load() throws IOException {
+        check();
+        LocalLanguageModel base = LocalLanguageModel.load(model);
+        if (adapter == null) {
+            return new Loaded(base, base);
+        }
+        try {
+            return new Loaded(base, base.withAdapter(adapter));
+        } catch (IOException | RuntimeException e) {
+            base.close();
+            throw e;
+        }
+    }
+
+    /** The base model and the one to use (the base itself, or the base with the adapter). */
+    record Loaded(LocalLanguageModel base, LocalLanguageModel model) implements AutoCloseable {
+        @Override
+        public void close() {
+            if (model != base) {
+                model.close();
+            }
+            base.close();
+        }
+    }
+}

@@ -1,0 +1,99 @@
+package ai.hybridchat.server.config;
+
+import ai.hybridchat.retrieval.SearchMode;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/**
+ * Reads a {@link ServerConfig} from YAML ({@code .yaml}, {@code .yml}) or JSON (anything else).
+ * Keys that are absent keep their defaults; unknown keys are refused, so a typo does not pass
+ * silently. Relative paths are resolved against the config file's folder.
+ *
+ * <pre>
+ * port: 7070
+ * dataDir: ./data
+ * modelDir: /models/my-llama        # default: the bundled demo model
+ * adapterDir: /adapters/my-lora     # default: the demo adapter with the demo model, else none
+ * adminToken: change-me
+ * retrievalK: 3
+ * retrievalMode: hybrid             # bm25 | dense | hybrid
+ * maxNewTokens: 80
+ * maxRequestBytes: 65536
+ * samples: ./sample-questions.json  # a JSON array of strings
+ * </pre>
+ */
+public final class ConfigLoader {
+    private ConfigLoader() {
+    }
+
+    /** The file's shape: every key optional. */
+    record ConfigFile(@JsonProperty("port") Integer port,
+                      @JsonProperty("dataDir") String dataDir,
+                      @JsonProperty("modelDir") String modelDir,
+                      @JsonProperty("adapterDir") String adapterDir,
+                      @JsonProperty("adminToken") String adminToken,
+                      @JsonProperty("retrievalK") Integer retrievalK,
+                      @JsonProperty("retrievalMode") String retrievalMode,
+                      @JsonProperty("maxNewTokens") Integer maxNewTokens,
+                      @JsonProperty("maxRequestBytes") Long maxRequestBytes,
+                      @JsonProperty("samples") String samples) {
+    }
+
+    /** @throws IllegalArgumentException naming the file and the problem */
+    public static ServerConfig load(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalArgumentException("config file not found: " + file);
+        }
+        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+        ObjectMapper mapper = name.endsWith(".yaml") || name.endsWith(".yml")
+                ? new ObjectMapper(new YAMLFactory()) : new ObjectMapper();
+        mapper.configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
+        ConfigFile raw;
+        try {
+            if (Files.readString(file).isBlank()) {
+                return ServerConfig.defaults();
+            }
+            raw = mapper.readValue(file.toFile(), ConfigFile.class);
+        } catch (UnrecognizedPropertyException e) {
+            throw new IllegalArgumentException(file + ": unknown key '" + e.getPropertyName() + "' (known: port, dataDir, "
+                    + "modelDir, adapterDir, adminToken, retrievalK, retrievalMode, maxNewTokens, maxRequestBytes, samples)");
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException(file + ": " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read " + file + ": " + e.getMessage());
+        }
+        if (raw == null) {
+            return ServerConfig.defaults();
+        }
+        Path base = file.toAbsolutePath().getParent();
+        ServerConfig d = ServerConfig.defaults();
+        try {
+            return new ServerConfig(
+                    raw.port() != null ? raw.port() : d.port(),
+                    raw.dataDir() != null ? base.resolve(raw.dataDir()) : d.dataDir(),
+                    path(base, raw.modelDir()),
+                    path(base, raw.adapterDir()),
+                    raw.adminToken(),
+                    raw.retrievalK() != null ? raw.retrievalK() : d.retrievalK(),
+                    raw.retrievalMode() != null ? SearchMode.parse(raw.retrievalMode()) : d.retrievalMode(),
+                    raw.maxNewTokens() != null ? raw.maxNewTokens() : d.maxNewTokens(),
+                    raw.maxRequestBytes() != null ? raw.maxRequestBytes() : d.maxRequestBytes(),
+                    path(base, raw.samples()));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(file + ": " + e.getMessage());
+        }
+    }
+
+    private static Path path(Path base, String value) {
+        return value == null || value.isBlank() ? null : base.resolve(value);
+    }
+}

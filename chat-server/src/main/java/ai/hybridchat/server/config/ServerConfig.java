@@ -1,0 +1,86 @@
+package ai.hybridchat.server.config;
+
+import ai.hybridchat.retrieval.SearchMode;
+import ai.hybridchat.server.chat.ChatService;
+import ai.hybridchat.server.http.ChatServer;
+
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * Everything {@code platform serve} needs to know, in one place.
+ *
+ * @param port            HTTP port (0 picks a free one)
+ * @param dataDir         where the index ({@code index/}), documents ({@code docs/}), adapters
+ *                        ({@code adapters/}) and the extracted demo model ({@code demo/}) live
+ * @param modelDir        a Hugging Face model folder; null means the bundled demo model
+ * @param adapterDir      a PEFT LoRA adapter folder; null means the bundled demo adapter with the
+ *                        demo model and no adapter (rag only) with any other model
+ * @param adminToken      bearer token of the admin API; null leaves the admin API closed
+ * @param retrievalK      passages retrieved per question
+ * @param retrievalMode   how passages are searched
+ * @param maxNewTokens    longest answer, in tokens (decoding is greedy)
+ * @param maxRequestBytes largest request body accepted
+ * @param samples         a JSON array of sample questions for the UI; null means the demo's with
+ *                        the demo model and none otherwise
+ */
+public record ServerConfig(int port, Path dataDir, Path modelDir, Path adapterDir, String adminToken, int retrievalK,
+                           SearchMode retrievalMode, int maxNewTokens, long maxRequestBytes, Path samples) {
+    public static final int DEFAULT_PORT = 7070;
+    public static final Path DEFAULT_DATA_DIR = Path.of("data");
+    public static final int DEFAULT_MAX_NEW_TOKENS = 80;
+
+    public ServerConfig {
+        Objects.requireNonNull(dataDir, "dataDir");
+        Objects.requireNonNull(retrievalMode, "retrievalMode");
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port must be between 0 and 65535, got " + port);
+        }
+        if (retrievalK < 1 || retrievalK > 20) {
+            throw new IllegalArgumentException("retrievalK must be between 1 and 20, got " + retrievalK);
+        }
+        if (maxNewTokens < 1) {
+            throw new IllegalArgumentException("maxNewTokens must be at least 1, got " + maxNewTokens);
+        }
+        if (maxRequestBytes < 1024) {
+            throw new IllegalArgumentException("maxRequestBytes must be at least 1024, got " + maxRequestBytes);
+        }
+    }
+
+    /** The embedded demo: port 7070, {@code ./data}, bundled model and adapter. */
+    public static ServerConfig defaults() {
+        return new ServerConfig(DEFAULT_PORT, DEFAULT_DATA_DIR, null, null, null, ChatService.DEFAULT_PASSAGES,
+                SearchMode.HYBRID, DEFAULT_MAX_NEW_TOKENS, ChatServer.DEFAULT_MAX_REQUEST_BYTES, null);
+    }
+
+    /** True when the bundled demo model answers. */
+    public boolean demo() {
+        return modelDir == null;
+    }
+
+    public Path indexDir() {
+        return dataDir.resolve("index");
+    }
+
+    public Path docsDir() {
+        return dataDir.resolve("docs");
+    }
+
+    public Path adaptersDir() {
+        return dataDir.resolve("adapters");
+    }
+
+    public Path demoDir() {
+        return dataDir.resolve("demo");
+    }
+
+    public ServerConfig withPort(int p) {
+        return new ServerConfig(p, dataDir, modelDir, adapterDir, adminToken, retrievalK, retrievalMode, maxNewTokens,
+                maxRequestBytes, samples);
+    }
+
+    public ServerConfig withDataDir(Path dir) {
+        return new ServerConfig(port, dir, modelDir, adapterDir, adminToken, retrievalK, retrievalMode, maxNewTokens,
+                maxRequestBytes, samples);
+    }
+}

@@ -1,0 +1,94 @@
+package ai.hybridchat.server.eval;
+
+import ai.hybridchat.core.Answer;
+import ai.hybridchat.core.Citation;
+import ai.hybridchat.core.Mode;
+import ai.hybridchat.server.chat.ChatService;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Asks a {@link ChatService} every question of an evaluation set in each mode and scores the
+ * answers: token F1 against the reference, whether the key fact is there, whether a cited
+ * passage comes from a document the item names, and latency.
+ */
+public final class EvalRunner {
+    /** One answer, scored. {@code factHit} and {@code citationHit} are null where they do not apply. */
+    public record Row(String question, String mode, String answer, String reference, double f1, Boolean factHit,
+                      Boolean citationHit, List<String> citedDocs, long totalMs) {
+    }
+
+    /** The averages of one mode; rates are null when no item could be scored that way. */
+    public record ModeSummary(String mode, int questions, double meanF1, Double factAccuracy, Double citationHitRate,
+                              long meanLatencyMs, long p50LatencyMs, long p95LatencyMs) {
+    }
+
+    public record Result(List<ModeSummary> summaries, List<Row> rows) {
+    }
+
+    private final ChatService chat;
+
+    public EvalRunner(ChatService chat) {
+        this.chat = chat;
+    }
+
+    /** @throws IllegalStateException (before asking anything) when a mode needs an adapter that is not loaded */
+    public Result run(List<QaItem> items, Collection<Mode> modes, Consumer<String> progress) {
+        modes.forEach(chat::requireAvailable);
+        Map<Mode, List<Row>> byMode = new LinkedHashMap<>();
+        modes.forEach(m -> byMode.put(m, new ArrayList<>()));
+        int done = 0;
+        for (QaItem item : items) {
+            for (Mode mode : modes) {
+                byMode.get(mode).add(score(item, mode, chat.answer(item.question(), mode)));
+            }
+            done++;
+            progress.accept("answered " + done + "/" + items.size());
+        }
+        List<ModeSummary> summaries = new ArrayList<>();
+        List<Row> rows = new ArrayList<>();
+        byMode.forEach((mode, list) -> {
+            summaries.add(summarise(mode, list));
+            rows.addAll(list);
+        });
+        return new Result(summaries, rows);
+    }
+
+    static Row score(QaItem item, Mode mode, Answer answer) {
+        List<String> cited = answer.citations().stream().map(Citation::docId).distinct().toList();
+        Boolean citationHit = mode.usesRetrieval() && !item.docIds().isEmpty()
+                ? cited.stream().anyMatch(item.docIds()::contains) : null;
+        Boolean factHit = item.fact() == null ? null : AnswerMetrics.containsFact(answer.answer(), item.fact());
+        return new Row(item.question(), mode.wireName(), answer.answer(), item.answer(),
+                AnswerMetrics.tokenF1(answer.answer(), item.answer()), factHit, citationHit, cited,
+                answer.timingsMs().getOrDefault("totalMs", 0L));
+    }
+
+    static ModeSummary summarise(Mode mode, List<Row> rows) {
+        double f1 = rows.stream().mapToDouble(Row::f1).average().orElse(0);
+        List<Long> latencies = rows.stream().map(Row::totalMs).sorted(Comparator.naturalOrder()).toList();
+        long mean = Math.round(latencies.stream().mapToLong(Long::longValue).average().orElse(0));
+        return new ModeSummary(mode.wireName(), rows.size(), f1, rate(rows.stream().map(Row::factHit).toList()),
+                rate(rows.stream().map(Row::citationHit).toList()), mean, percentile(latencies, 0.5), percentile(latencies, 0.95));
+    }
+
+    private static Double rate(List<Boolean> hits) {
+        List<Boolean> scored = hits.stream().filter(h -> h != null).toList();
+        return scored.isEmpty() ? null : scored.stream().filter(h -> h).count() / (double) scored.size();
+    }
+
+    /** Nearest-rank percentile of sorted values. */
+    static long percentile(List<Long> sorted, double p) {
+        if (sorted.isEmpty()) {
+            return 0;
+        }
+        int rank = (int) Math.ceil(p * sorted.size());
+        return sorted.get(Math.max(0, Math.min(sorted.size() - 1, rank - 1)));
+    }
+}

@@ -1,0 +1,13 @@
+package ai.hybridchat.server.http;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/** The Jackson mapper of the HTTP API: requests and responses, SSE event data. */
+public final class ServerJson {
+    public static final ObjectMapper MAPPER = new ObjectMapper()
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+    private ServerJson() {
+    }
+}

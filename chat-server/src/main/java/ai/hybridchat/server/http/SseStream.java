@@ -1,0 +1,66 @@
+package ai.hybridchat.server.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.javalin.http.Context;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * A Server-Sent Events response written as the events happen: {@code event: NAME} and one line
+ * of JSON {@code data} per event, flushed at once. Javalin's own {@code sse()} routes answer GET
+ * only, and a chat is a POST, so the few lines of the format are written here.
+ */
+final class SseStream {
+    /** The client closed the connection; generation should stop. */
+    static final class ClientGone extends UncheckedIOException {
+        ClientGone(IOException cause) {
+            super("the client closed the event stream", cause);
+        }
+    }
+
+    private final OutputStream out;
+
+    private SseStream(OutputStream out) {
+        this.out = out;
+    }
+
+    static boolean requested(Context ctx) {
+        String accept = ctx.header("Accept");
+        return accept != null && accept.contains("text/event-stream");
+    }
+
+    /** Sends the 200 headers; from here on errors travel as {@code error} events. */
+    static SseStream open(Context ctx) {
+        var res = ctx.res();
+        res.setStatus(200);
+        res.setCharacterEncoding("UTF-8");
+        res.setContentType("text/event-stream");
+        res.setHeader("Cache-Control", "no-cache");
+        res.setHeader("X-Accel-Buffering", "no");
+        try {
+            res.flushBuffer();
+            return new SseStream(res.getOutputStream());
+        } catch (IOException e) {
+            throw new ClientGone(e);
+        }
+    }
+
+    synchronized void send(String event, Object data) {
+        String json;
+        try {
+            json = ServerJson.MAPPER.writeValueAsString(data);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise the " + event + " event", e);
+        }
+        byte[] bytes = ("event: " + event + "\ndata: " + json + "\n\n").getBytes(StandardCharsets.UTF_8);
+        try {
+            out.write(bytes);
+            out.flush();
+        } catch (IOException e) {
+            throw new ClientGone(e);
+        }
+    }
+}

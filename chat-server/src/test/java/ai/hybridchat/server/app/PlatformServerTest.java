@@ -1,0 +1,84 @@
+package ai.hybridchat.server.app;
+
+import ai.hybridchat.retrieval.SearchMode;
+import ai.hybridchat.server.config.ServerConfig;
+import ai.hybridchat.server.http.ChatServer;
+import ai.hybridchat.server.testing.DemoDocs;
+import ai.hybridchat.server.testing.Http;
+import ai.hybridchat.server.testing.SseEvents;
+import ai.hybridchat.server.testing.TinyModel;
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@code platform serve} assembled from real parts (Lucene index with MiniLM embeddings, the
+ * tiny pretrained model and its LoRA adapter through LocalChatModel, Javalin), asked over HTTP.
+ * The tiny model babbles, so this checks the wiring; the demo model's answers are checked by
+ * {@code DemoModelEndToEndTest}.
+ */
+class PlatformServerTest {
+    @TempDir
+    Path data;
+
+    ServerConfig config() {
+        return new ServerConfig(0, data, TinyModel.model(), TinyModel.adapter(), null, 3, SearchMode.HYBRID, 8,
+                ChatServer.DEFAULT_MAX_REQUEST_BYTES, null);
+    }
+
+    @Test
+    void answersInEveryModeOverHttpAndIndexesOnlyOnFirstStart() {
+        DemoDocs.copyTo(data.resolve("docs"));
+        List<String> log = new ArrayList<>();
+        try (PlatformServer server = PlatformServer.start(config(), log::add)) {
+            assertTrue(log.stream().anyMatch(l -> l.startsWith("indexed: 19 added")), log.toString());
+            Http http = new Http(server.port());
+            JsonNode health = Http.json(http.get("/api/health"));
+            assertEquals("[\"rag\",\"tuned\",\"hybrid\"]", health.path("modes").toString());
+            assertEquals(19, health.path("documents").asInt());
+            for (String mode : List.of("rag", "tuned", "hybrid")) {
+                HttpResponse<String> response = http.post("/api/chat",
+                        "{\"message\": \"How much does a Wren lamp cost?\", \"mode\": \"" + mode + "\"}");
+                assertEquals(200, response.statusCode(), response.body());
+                JsonNode body = Http.json(response);
+                assertEquals(mode, body.path("mode").asText());
+                assertTrue(body.path("answer").isTextual());
+                assertEquals("model", body.path("model").asText());
+                assertEquals(mode.equals("rag") ? "null" : "\"adapter\"", body.path("adapter").toString());
+                assertEquals(mode.equals("tuned") ? 0 : 3, body.path("citations").size(), body.toString());
+                if (!mode.equals("tuned")) {
+                    assertEquals("wren-lamp", body.path("citations").get(0).path("docId").asText(), body.toString());
+                }
+            }
+            HttpResponse<String> stream = http.post("/api/chat/stream", "{\"message\": \"Who is the chair of the board?\"}");
+            List<SseEvents.Event> events = SseEvents.parse(stream.body());
+            assertEquals("done", events.get(events.size() - 1).name(), stream.body());
+        }
+        log.clear();
+        try (PlatformServer again = PlatformServer.start(config(), log::add)) {
+            assertFalse(log.stream().anyMatch(l -> l.startsWith("indexing")), "a second start reuses the index: " + log);
+            assertEquals(19, again.index().documentCount());
+        }
+    }
+
+    @Test
+    void withoutAnAdapterOnlyRagAnswers() {
+        ServerConfig c = config();
+        ServerConfig noAdapter = new ServerConfig(0, data, c.modelDir(), null, null, 3, SearchMode.BM25, 4,
+                c.maxRequestBytes(), null);
+        try (PlatformServer server = PlatformServer.start(noAdapter, line -> { })) {
+            Http http = new Http(server.port());
+            assertEquals(503, http.post("/api/chat", "{\"message\": \"Who?\", \"mode\": \"hybrid\"}").statusCode());
+            assertEquals(200, http.post("/api/chat", "{\"message\": \"Who?\", \"mode\": \"rag\"}").statusCode());
+        }
+    }
+}

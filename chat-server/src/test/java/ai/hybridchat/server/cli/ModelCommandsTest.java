@@ -1,0 +1,145 @@
+package ai.hybridchat.server.cli;
+
+import ai.hybridchat.server.testing.Cli;
+import ai.hybridchat.server.testing.TinyModel;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** generate, score and merge on a real (tiny) model made by pretrain, with a real PEFT adapter. */
+class ModelCommandsTest {
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+
+    static Cli.Result ok(String... args) {
+        Cli.Result r = Cli.run(args);
+        assertEquals(0, r.code(), r.toString());
+        return r;
+    }
+
+    static JsonNode json(Cli.Result r) throws IOException {
+        return JSON.readTree(r.out());
+    }
+
+    @Test
+    void pretrainWroteAHuggingFaceFolder() {
+        for (String file : new String[] {"config.json", "model.safetensors", "tokenizer.json", "tokenizer_config.json",
+                "generation_config.json"}) {
+            assertTrue(Files.isRegularFile(TinyModel.model().resolve(file)), file);
+        }
+        assertTrue(Files.isRegularFile(TinyModel.adapter().resolve("adapter_config.json")));
+    }
+
+    @Test
+    void idsOutputIsAJsonArrayOfNewTokenIdsAndNothingElse() {
+        Cli.Result r = ok("generate", "--model", TinyModel.model().toString(), "--prompt", "Who designed the Wren lamp?",
+                "--max-new-tokens", "6", "--output", "ids");
+        assertTrue(r.out().matches("\\[(\\d+(,\\d+){0,5})?]\\R"), r.out());
+        Cli.Result again = ok("generate", "--model", TinyModel.model().toString(), "--prompt", "Who designed the Wren lamp?",
+                "--max-new-tokens", "6", "--output", "ids");
+        assertEquals(r.out(), again.out(), "greedy decoding is deterministic");
+    }
+
+    @Test
+    void tokenIdPromptsAndJsonOutput() throws IOException {
+        JsonNode body = json(ok("generate", "--model", TinyModel.model().toString(), "--token-ids", "40,41,42",
+                "--max-new-tokens", "4", "--temperature", "0.8", "--top-k", "20", "--top-p", "0.9", "--seed", "3", "--output", "json"));
+        assertEquals(3, body.path("promptTokens").asInt());
+        assertTrue(body.path("tokenIds").size() <= 4);
+        assertEquals(body.path("tokenIds").size(), body.path("newTokens").asInt());
+        assertTrue(body.path("text").isTextual());
+        assertEquals("model", body.path("model").asText());
+        assertTrue(body.path("adapter").isNull());
+        assertTrue(Cli.run("generate", "--model", TinyModel.model().toString(), "--token-ids", "999999").err()
+                .contains("outside the vocabulary"));
+    }
+
+    @Test
+    void rawPromptsSkipTheChatTemplate() throws IOException {
+        JsonNode templated = json(ok("generate", "--model", TinyModel.model().toString(), "--prompt", "glass",
+                "--max-new-tokens", "1", "--output", "json"));
+        JsonNode raw = json(ok("generate", "--model", TinyModel.model().toString(), "--prompt", "glass", "--raw",
+                "--max-new-tokens", "1", "--output", "json"));
+        assertTrue(raw.path("promptTokens").asInt() < templated.path("promptTokens").asInt());
+    }
+
+    @Test
+    void textOutputPrintsTheContinuation() {
+        Cli.Result r = ok("generate", "--model", TinyModel.model().toString(), "--adapter", TinyModel.adapter().toString(),
+                "--prompt", "Who is the chair of the board?", "--max-new-tokens", "5");
+        assertTrue(r.out().endsWith("\n"));
+    }
+
+    @Test
+    void scoreGivesEveryTokenButTheFirstALogProbability() throws IOException {
+        JsonNode body = json(ok("score", "--model", TinyModel.model().toString(), "--text", "The Wren lamp costs 145 euros."));
+        JsonNode tokens = body.path("tokens");
+        assertTrue(tokens.size() > 3);
+        assertTrue(tokens.get(0).path("logprob").isNull());
+        double sum = 0;
+        for (int i = 1; i < tokens.size(); i++) {
+            double lp = tokens.get(i).path("logprob").asDouble();
+            assertTrue(lp <= 0 && lp > -50, "log-probability " + lp);
+            sum += lp;
+        }
+        assertEquals(sum, body.path("sumLogprob").asDouble(), 1e-4);
+        assertEquals(Math.exp(-sum / (tokens.size() - 1)), body.path("perplexity").asDouble(), 1e-3);
+    }
+
+    @Test
+    void scoreNeedsTwoTokens() {
+        Cli.Result r = Cli.run("score", "--model", TinyModel.model().toString(), "--token-ids", "5");
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("at least 2 tokens"), r.err());
+    }
+
+    @Test
+    void loraTuningWritesAnAdapterTheOtherCommandsLoad() throws IOException {
+        Path data = Files.writeString(dir.resolve("train.jsonl"), """
+                {"prompt": "How much does a Wren lamp cost?", "completion": "The standard Wren lamp costs 145 euros."}
+                {"messages": [{"role": "user", "content": "Who is the chair of the board?"}, {"role": "assistant", "content": "Tobias Wrenfield."}]}
+                """);
+        Path adapter = dir.resolve("lora");
+        Cli.Result r = ok("tune", "--method", "lora", "--base", TinyModel.model().toString(), "--data", data.toString(),
+                "--out", adapter.toString(), "--steps", "2", "--batch", "2", "--max-length", "128", "--rank", "2");
+        assertTrue(r.out().startsWith("wrote " + adapter + ": lora on 2 examples"), r.out());
+        assertTrue(Files.isRegularFile(adapter.resolve("adapter_model.safetensors")));
+        ok("generate", "--model", TinyModel.model().toString(), "--adapter", adapter.toString(), "--prompt", "Who?",
+                "--max-new-tokens", "2", "--output", "ids");
+    }
+
+    @Test
+    void tuningMethodsThatDoNotExistYetFailInOneLine() throws IOException {
+        Path data = Files.writeString(dir.resolve("train.jsonl"), "{\"prompt\": \"q\", \"completion\": \"a\"}\n");
+        Cli.Result r = Cli.run("tune", "--method", "ppo", "--base", TinyModel.model().toString(), "--data", data.toString(),
+                "--out", dir.resolve("x").toString());
+        assertEquals(1, r.code(), r.toString());
+        assertEquals(1, r.err().strip().lines().count(), r.toString());
+        assertTrue(r.err().contains("ppo"), r.err());
+    }
+
+    @Test
+    void mergedModelScoresAsTheBaseWithTheAdapter() throws IOException {
+        Path merged = dir.resolve("merged");
+        ok("merge", "--base", TinyModel.model().toString(), "--adapter", TinyModel.adapter().toString(), "--out", merged.toString());
+        assertTrue(Files.isRegularFile(merged.resolve("tokenizer.json")));
+        String ids = "40,41,42,43,44,45,46,47";
+        double base = json(ok("score", "--model", TinyModel.model().toString(), "--token-ids", ids)).path("sumLogprob").asDouble();
+        double adapted = json(ok("score", "--model", TinyModel.model().toString(), "--adapter", TinyModel.adapter().toString(),
+                "--token-ids", ids)).path("sumLogprob").asDouble();
+        double mergedScore = json(ok("score", "--model", merged.toString(), "--token-ids", ids)).path("sumLogprob").asDouble();
+        assertNotEquals(base, adapted, 1e-3, "the adapter changes the model");
+        assertEquals(adapted, mergedScore, 1e-3, "merging keeps what the adapter does");
+    }
+}

@@ -1,0 +1,106 @@
+package ai.hybridchat.server.cli;
+
+import ai.hybridchat.server.testing.Cli;
+import ai.hybridchat.server.testing.DemoDocs;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** index, search and retrieval-eval on the demo documents and a small BEIR folder, with the real index and embeddings. */
+class RetrievalCommandsTest {
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    static Path dir;
+    static Path index;
+
+    @BeforeAll
+    static void indexTheDemoDocs() {
+        Path docs = DemoDocs.copyTo(dir.resolve("docs"));
+        index = dir.resolve("index");
+        Cli.Result r = Cli.run("index", "--docs", docs.toString(), "--index", index.toString());
+        assertEquals(0, r.code(), r.toString());
+        assertTrue(r.out().startsWith("19 added, 0 updated, 0 unchanged"), r.out());
+    }
+
+    @Test
+    void reindexingUnchangedDocsChangesNothing() {
+        Cli.Result r = Cli.run("index", "--docs", dir.resolve("docs/wren-lamp.md").toString(), "--index", index.toString());
+        assertEquals(0, r.code(), r.toString());
+        assertTrue(r.out().startsWith("0 added, 0 updated, 1 unchanged"), r.out());
+    }
+
+    @Test
+    void indexingAnIndexThatIsOpenElsewhereSaysSo() {
+        Path busy = dir.resolve("busy-index");
+        try (var open = ai.hybridchat.retrieval.ChunkIndex.open(busy, null)) {
+            Cli.Result r = Cli.run("index", "--docs", dir.resolve("docs/wren-lamp.md").toString(), "--index", busy.toString());
+            assertEquals(1, r.code(), r.toString());
+            assertTrue(r.err().contains("is open in another process"), r.err());
+        }
+    }
+
+    @Test
+    void searchPrintsJsonWithPlainSnippets() throws IOException {
+        for (String mode : List.of("bm25", "dense", "hybrid")) {
+            Cli.Result r = Cli.run("search", "How much does a Wren lamp cost?", "--mode", mode, "--k", "3", "--json",
+                    "--index", index.toString());
+            assertEquals(0, r.code(), r.toString());
+            JsonNode body = JSON.readTree(r.out());
+            assertEquals(mode, body.path("mode").asText());
+            JsonNode results = body.path("results");
+            assertEquals(3, results.size());
+            assertEquals("wren-lamp", results.get(0).path("docId").asText(), mode + ": " + r.out());
+            assertEquals(1, results.get(0).path("rank").asInt());
+            assertTrue(!results.get(0).path("snippet").asText().contains("<b>"));
+        }
+    }
+
+    @Test
+    void searchPrintsTextByDefault() {
+        Cli.Result r = Cli.run("search", "Heron Fair", "--k", "2", "--index", index.toString());
+        assertEquals(0, r.code(), r.toString());
+        assertTrue(r.out().startsWith("1. "), r.out());
+        assertEquals(4, r.out().lines().count(), r.out());
+    }
+
+    @Test
+    void retrievalEvalPrintsTheThreeMetrics() throws IOException {
+        Path beir = Files.createDirectories(dir.resolve("beir/qrels"));
+        Files.writeString(beir.resolveSibling("corpus.jsonl"), """
+                {"_id": "d1", "title": "Glass furnaces", "text": "The furnace melts sand, soda and lime into glass."}
+                {"_id": "d2", "title": "Lamps", "text": "The Wren lamp has an amber shade blown by hand."}
+                {"_id": "d3", "title": "Travel", "text": "Staff are paid a mileage rate for private cars."}
+                """);
+        Files.writeString(beir.resolveSibling("queries.jsonl"), """
+                {"_id": "q1", "text": "how is glass melted in a furnace"}
+                {"_id": "q2", "text": "amber lamp shade"}
+                """);
+        Files.writeString(beir.resolve("test.tsv"), "query-id\tcorpus-id\tscore\nq1\td1\t1\nq2\td2\t1\n");
+        Cli.Result r = Cli.run("retrieval-eval", "--beir", beir.getParent().toString(), "--mode", "bm25", "--json");
+        assertEquals(0, r.code(), r.toString());
+        JsonNode body = JSON.readTree(r.out());
+        assertEquals(List.of("ndcg@10", "recall@100", "map", "queries"), fieldNames(body));
+        assertEquals(1.0, body.path("ndcg@10").asDouble(), 1e-9);
+        assertEquals(2, body.path("queries").asInt());
+        Cli.Result text = Cli.run("retrieval-eval", "--beir", beir.getParent().toString(), "--mode", "hybrid");
+        assertEquals(0, text.code(), text.toString());
+        assertTrue(text.out().contains("nDCG@10"), text.out());
+    }
+
+    static List<String> fieldNames(JsonNode node) {
+        List<String> names = new java.util.ArrayList<>();
+        node.fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+}

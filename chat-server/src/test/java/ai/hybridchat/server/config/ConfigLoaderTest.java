@@ -1,0 +1,69 @@
+package ai.hybridchat.server.config;
+
+import ai.hybridchat.retrieval.SearchMode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ConfigLoaderTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void yamlOverridesDefaultsAndResolvesPathsAgainstTheFile() throws IOException {
+        Path file = Files.writeString(dir.resolve("platform.yaml"), """
+                port: 8080
+                modelDir: models/base
+                adapterDir: /abs/adapter
+                adminToken: s3cret
+                retrievalK: 5
+                retrievalMode: bm25
+                """);
+        ServerConfig c = ConfigLoader.load(file);
+        assertEquals(8080, c.port());
+        assertEquals(dir.toAbsolutePath().resolve("models/base"), c.modelDir());
+        assertEquals(Path.of("/abs/adapter"), c.adapterDir());
+        assertEquals("s3cret", c.adminToken());
+        assertEquals(5, c.retrievalK());
+        assertEquals(SearchMode.BM25, c.retrievalMode());
+        assertEquals(ServerConfig.DEFAULT_MAX_NEW_TOKENS, c.maxNewTokens());
+        assertEquals(Path.of("data"), c.dataDir());
+        assertTrue(!c.demo());
+    }
+
+    @Test
+    void jsonWorksToo() throws IOException {
+        Path file = Files.writeString(dir.resolve("platform.json"), "{\"port\": 9000, \"dataDir\": \"d\"}");
+        ServerConfig c = ConfigLoader.load(file);
+        assertEquals(9000, c.port());
+        assertEquals(dir.toAbsolutePath().resolve("d"), c.dataDir());
+        assertNull(c.modelDir());
+        assertTrue(c.demo());
+        assertEquals(c.dataDir().resolve("index"), c.indexDir());
+    }
+
+    @Test
+    void anEmptyFileIsTheDefaults() throws IOException {
+        assertEquals(ServerConfig.defaults(), ConfigLoader.load(Files.writeString(dir.resolve("empty.yaml"), "")));
+    }
+
+    @Test
+    void badValuesNameTheFileAndTheProblem() throws IOException {
+        Path k = Files.writeString(dir.resolve("k.yaml"), "retrievalK: 0\n");
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> ConfigLoader.load(k)).getMessage().contains("retrievalK"));
+        Path mode = Files.writeString(dir.resolve("m.yaml"), "retrievalMode: fuzzy\n");
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> ConfigLoader.load(mode)).getMessage().contains("fuzzy"));
+        Path port = Files.writeString(dir.resolve("p.yaml"), "port: seventy\n");
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> ConfigLoader.load(port)).getMessage().contains("p.yaml"));
+        Path broken = Files.writeString(dir.resolve("b.json"), "{\"port\": ");
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> ConfigLoader.load(broken)).getMessage().contains("b.json"));
+    }
+}

@@ -1,0 +1,26 @@
+package ai.hybridchat.server.testing;
+
+import ai.hybridchat.retrieval.ChunkIndex;
+import ai.hybridchat.retrieval.Ingestor;
+import ai.hybridchat.server.demo.ClasspathFolder;
+
+import java.nio.file.Path;
+
+/** The bundled demo documents, on disk and in a BM25-only index, for tests that need real retrieval. */
+public final class DemoDocs {
+    private DemoDocs() {
+    }
+
+    public static Path copyTo(Path dir) {
+        new ClasspathFolder("demo/docs").copyTo(dir);
+        return dir;
+    }
+
+    /** A lexical-only index of the demo documents (no embedding model to load). */
+    public static ChunkIndex lexicalIndex(Path dir) {
+        Path docs = copyTo(dir.resolve("docs"));
+        ChunkIndex index = ChunkIndex.open(dir.resolve("index"), null);
+        new Ingestor(index).ingest(docs);
+        return index;
+    }
+}

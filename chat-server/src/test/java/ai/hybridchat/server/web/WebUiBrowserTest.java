@@ -1,0 +1,153 @@
+package ai.hybridchat.server.web;
+
+import ai.hybridchat.retrieval.ChunkIndex;
+import ai.hybridchat.retrieval.ChunkSearcher;
+import ai.hybridchat.retrieval.LuceneRetriever;
+import ai.hybridchat.retrieval.SearchMode;
+import ai.hybridchat.retrieval.SearchOptions;
+import ai.hybridchat.retrieval.SnippetStyle;
+import ai.hybridchat.server.chat.ChatService;
+import ai.hybridchat.server.http.ChatServer;
+import ai.hybridchat.server.testing.DemoDocs;
+import ai.hybridchat.server.testing.ScriptedChatModel;
+import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.BrowserType;
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.Playwright;
+import io.javalin.Javalin;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The web page in a real browser (Debian's chromium, driven by Playwright) against a real server
+ * and index; the models are scripted, so the answers are known. Reported as skipped, not passed,
+ * on a machine without chromium ({@code apt-get install chromium}).
+ */
+class WebUiBrowserTest {
+    static final Path CHROMIUM = Path.of(System.getenv().getOrDefault("CHROMIUM", "/usr/bin/chromium"));
+
+    @TempDir
+    static Path dir;
+    static ChunkIndex index;
+    static Javalin app;
+    static Javalin ragOnlyApp;
+    static Playwright playwright;
+    static Browser browser;
+    Page page;
+
+    @BeforeAll
+    static void start() {
+        assumeTrue(Files.isExecutable(CHROMIUM), "no chromium at " + CHROMIUM + " (apt-get install chromium, or set CHROMIUM)");
+        index = DemoDocs.lexicalIndex(dir);
+        LuceneRetriever retriever = new LuceneRetriever(new ChunkSearcher(index,
+                SearchOptions.defaults().withSnippets(SearchOptions.DEFAULT_SNIPPET_CHARS, SnippetStyle.PLAIN)), SearchMode.BM25);
+        ChatService chat = ChatService.builder().retriever(retriever)
+                .baseModel(new ScriptedChatModel("<img src=x onerror=alert(1)>base"), "demo-base")
+                .tunedModel(new ScriptedChatModel("tuned"), "demo-lora").build();
+        app = ChatServer.create(new ChatServer.Parts(chat, index,
+                List.of("How much does a Wren lamp cost?", "Who is the chair of the board?"), ChatServer.DEFAULT_MAX_REQUEST_BYTES)).start(0);
+        ChatService ragOnly = ChatService.builder().retriever(retriever).baseModel(new ScriptedChatModel("base"), "demo-base").build();
+        ragOnlyApp = ChatServer.create(new ChatServer.Parts(ragOnly, index, List.of(), ChatServer.DEFAULT_MAX_REQUEST_BYTES)).start(0);
+        playwright = Playwright.create(new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
+        browser = playwright.chromium().launch(new BrowserType.LaunchOptions().setExecutablePath(CHROMIUM).setHeadless(true));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (browser != null) {
+            browser.close();
+            playwright.close();
+        }
+        if (app != null) {
+            app.stop();
+            ragOnlyApp.stop();
+            index.close();
+        }
+    }
+
+    @BeforeEach
+    void open() {
+        page = browser.newPage();
+        page.navigate("http://localhost:" + app.port() + "/");
+    }
+
+    @AfterEach
+    void close() {
+        page.close();
+    }
+
+    @Test
+    void showsTheModelAndTheSampleQuestions() {
+        assertThat(page.locator("#status")).hasText("demo-base + demo-lora · 19 documents");
+        assertThat(page.locator("#samples button")).hasCount(2);
+        assertThat(page.locator("#samples button").first()).hasText("How much does a Wren lamp cost?");
+    }
+
+    @Test
+    void aSampleQuestionIsAnsweredWithSourcesAndLatency() {
+        page.locator("#samples button").first().click();
+        Locator answer = page.locator(".answer").last();
+        assertThat(answer.locator(".text")).hasText("tuned read 3 passages");
+        assertThat(answer.locator(".mode-label")).hasText("Hybrid");
+        assertThat(answer.locator(".meta")).containsText("total");
+        assertThat(answer.locator(".meta")).containsText("demo-base + demo-lora");
+        assertThat(answer.locator(".sources li")).hasCount(3);
+        assertThat(answer.locator(".sources li").first().locator(".source-title")).hasText("The Wren Lamp");
+        assertThat(answer.locator(".sources li .snippet").first()).isVisible();
+        assertThat(page.locator(".turn .question").last()).hasText("How much does a Wren lamp cost?");
+    }
+
+    @Test
+    void theChosenModeIsUsedAndModelOutputIsShownAsText() {
+        page.locator("input[value=rag]").check();
+        page.locator("#question").fill("Who is the chair of the board?");
+        page.locator("#question").press("Enter");
+        Locator text = page.locator(".answer .text").last();
+        assertThat(text).hasText("<img src=x onerror=alert(1)>base read 3 passages");
+        assertEquals(0, page.locator(".answer img").count(), "markup from the model is not rendered");
+    }
+
+    @Test
+    void tunedAnswersHaveNoSources() {
+        page.locator("input[value=tuned]").check();
+        page.locator("#question").fill("Who designed the Wren lamp?");
+        page.locator("#send").click();
+        Locator answer = page.locator(".answer").last();
+        assertThat(answer.locator(".text")).hasText("tuned read 0 passages");
+        assertThat(answer.locator(".sources")).isHidden();
+    }
+
+    @Test
+    void compareShowsAllThreeAnswers() {
+        page.locator("#question").fill("When did the first Heron Fair take place?");
+        page.locator("#compare").click();
+        Locator answers = page.locator(".turn").last().locator(".answer");
+        assertThat(answers).hasCount(3);
+        assertThat(answers.nth(1).locator(".text")).hasText("tuned read 0 passages");
+        assertThat(answers.nth(2).locator(".text")).hasText("tuned read 3 passages");
+        assertThat(answers.nth(0).locator(".mode-label")).hasText("RAG only");
+    }
+
+    @Test
+    void modesWithoutAnAdapterAreDisabled() {
+        page.navigate("http://localhost:" + ragOnlyApp.port() + "/");
+        assertThat(page.locator("input[value=tuned]")).isDisabled();
+        assertThat(page.locator("input[value=hybrid]")).isDisabled();
+        assertThat(page.locator("input[value=rag]")).isChecked();
+        assertThat(page.locator("#compare")).isHidden();
+    }
+}

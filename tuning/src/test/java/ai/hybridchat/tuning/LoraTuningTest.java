@@ -1,0 +1,134 @@
+package ai.hybridchat.tuning;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.hybridchat.core.adapter.PeftLoraAdapter;
+import ai.hybridchat.core.model.ChatTemplate;
+import ai.hybridchat.core.model.GenerationConfig;
+import ai.hybridchat.core.model.Json;
+import ai.hybridchat.core.model.LlamaConfig;
+import ai.hybridchat.core.model.LlamaModel;
+import ai.hybridchat.core.model.LocalLanguageModel;
+import ai.hybridchat.core.model.Safetensors;
+import ai.hybridchat.tuning.data.DatasetException;
+import ai.hybridchat.tuning.train.ProgressListener;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** LoRA on a tiny random model: it must really learn, write PEFT files, and leave the base alone. */
+class LoraTuningTest {
+    static final List<String[]> PAIRS = List.of(
+            new String[] {"Who keeps the list of packages?", "The package manager keeps it."},
+            new String[] {"Where are files stored?", "Files are stored in directories."},
+            new String[] {"What does a backup do?", "A backup copies important files."},
+            new String[] {"Who can create new users?", "The administrator can create users."});
+
+    @TempDir Path dir;
+    Path base;
+    Path data;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        base = dir.resolve("base");
+        TestCorpus.writeTokenizer(base, 350);
+        LlamaConfig c = new LlamaConfig();
+        c.hiddenSize = 64;
+        c.intermediateSize = 128;
+        c.numHiddenLayers = 2;
+        c.numAttentionHeads = 4;
+        c.numKeyValueHeads = 2;
+        c.vocabSize = 350;
+        c.maxPositionEmbeddings = 256;
+        c.tieWordEmbeddings = true;
+        c.eosTokenId = Json.MAPPER.valueToTree(4);
+        try (NDManager m = NDManager.newBaseManager(); LlamaModel model = LlamaModel.randomInit(c, 3, m)) {
+            // a random head at init scale cannot express confident predictions however the frozen
+            // body is adapted; a pretrained model's embeddings are far larger, so mimic that
+            model.embedTokens().muli(25f);
+            model.save(base);
+        }
+        data = dir.resolve("train.jsonl");
+        StringBuilder sb = new StringBuilder();
+        for (String[] p : PAIRS) {
+            sb.append(Json.MAPPER.writeValueAsString(Map.of("prompt", p[0], "completion", p[1]))).append('\n');
+        }
+        Files.writeString(data, sb.toString());
+    }
+
+    TuneOptions options(Path out, int steps) {
+        return new TuneOptions("lora", base, data, null, out, 1, steps, 4, 128, 5e-3, 0, 5, 0, 7,
+                8, 16, 0.0, List.of("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"));
+    }
+
+    @Test
+    void loraLearnsTheAnswersAndWritesAPeftAdapterWithoutTouchingTheBase() throws Exception {
+        byte[] baseBefore = Files.readAllBytes(base.resolve("model.safetensors"));
+        Path out = dir.resolve("adapter");
+        Tuner.Result result = new Tuner(ProgressListener.silent()).run(options(out, 200), null);
+        assertTrue(result.training().finalTrainLoss() < 0.3, "train loss " + result.training().finalTrainLoss());
+        assertArrayEquals(baseBefore, Files.readAllBytes(base.resolve("model.safetensors")), "base weights changed");
+
+        JsonNode config = Json.MAPPER.readTree(out.resolve("adapter_config.json").toFile());
+        assertEquals("LORA", config.get("peft_type").asText());
+        assertEquals(8, config.get("r").asInt());
+        JsonNode meta = Json.MAPPER.readTree(out.resolve("training.json").toFile());
+        assertEquals(64, meta.get("base_model_sha256").asText().length());
+        try (NDManager m = NDManager.newBaseManager()) {
+            var tensors = Safetensors.read(out.resolve("adapter_model.safetensors"), m);
+            assertEquals(new Shape(8, 64), tensors.get("base_model.model.model.layers.0.self_attn.q_proj.lora_A.weight").getShape());
+            assertEquals(new Shape(32, 8), tensors.get("base_model.model.model.layers.1.self_attn.k_proj.lora_B.weight").getShape());
+            assertEquals(2 * 7 * 2, tensors.size());
+        }
+
+        try (LocalLanguageModel plain = LocalLanguageModel.load(base); LocalLanguageModel tuned = plain.withAdapter(out)) {
+            int exact = 0;
+            StringBuilder got = new StringBuilder();
+            for (String[] p : PAIRS) {
+                var messages = List.of(new ChatTemplate.Message("user", p[0]));
+                String answer = tuned.chat(messages, GenerationConfig.greedy(40), null, null).text();
+                exact += answer.equals(p[1]) ? 1 : 0;
+                got.append(" | ").append(answer);
+                assertNotEquals(p[1], plain.chat(messages, GenerationConfig.greedy(40), null, null).text());
+            }
+            assertEquals(PAIRS.size(), exact, "exact-match answers after tuning:" + got);
+        }
+    }
+
+    @Test
+    void mergedAdapterGivesTheSameLogitsAsTheUnmergedOne() throws Exception {
+        Path out = dir.resolve("adapter");
+        new Tuner(ProgressListener.silent()).run(options(out, 20), null);
+        try (NDManager m = NDManager.newBaseManager(); LlamaModel model = LlamaModel.load(base, m)) {
+            PeftLoraAdapter.apply(out, model, m);
+            long[] tokens = {5, 40, 77, 120, 9};
+            float[] unmerged = model.forward(m.create(tokens, new Shape(1, 5)), null, false).toFloatArray();
+            PeftLoraAdapter.mergeInto(model);
+            float[] merged = model.forward(m.create(tokens, new Shape(1, 5)), null, false).toFloatArray();
+            for (int i = 0; i < merged.length; i++) {
+                assertEquals(unmerged[i], merged[i], 1e-4);
+            }
+        }
+    }
+
+    @Test
+    void malformedLinesAreReportedWithNumbersBeforeTraining() throws Exception {
+        Files.writeString(data, "{\"prompt\":\"a\",\"completion\":\"b\"}\nnot json\n{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}\n");
+        DatasetException e = assertThrows(DatasetException.class,
+                () -> new Tuner(ProgressListener.silent()).run(options(dir.resolve("never"), 5), null));
+        assertTrue(e.getMessage().contains("line 2: not JSON"), e.getMessage());
+        assertTrue(e.getMessage().contains("line 3: the last message must be the assistant"), e.getMessage());
+        assertTrue(Files.notExists(dir.resolve("never")));
+    }
+}

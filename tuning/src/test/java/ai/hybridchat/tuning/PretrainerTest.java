@@ -1,0 +1,57 @@
+package ai.hybridchat.tuning;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.hybridchat.core.model.ChatTemplate;
+import ai.hybridchat.core.model.GenerationConfig;
+import ai.hybridchat.core.model.Json;
+import ai.hybridchat.core.model.LocalLanguageModel;
+import ai.hybridchat.tuning.pretrain.Pretrainer;
+import ai.hybridchat.tuning.train.ProgressListener;
+import ai.hybridchat.tuning.train.TrainingLoop;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PretrainerTest {
+    @TempDir Path dir;
+
+    @Test
+    void pretrainingWritesALoadableHuggingFaceFolderAndLowersTheLoss() throws Exception {
+        Path corpus = dir.resolve("corpus.txt");
+        Files.writeString(corpus, (TestCorpus.TEXT + "\n\n").repeat(20));
+        Path out = dir.resolve("base");
+        var options = new Pretrainer.Options(List.of(corpus), out, 2, 64, 4, 2, 400, 60, 8, 64, 1e-2, 1, 0.25);
+        TrainingLoop.Result result = new Pretrainer(ProgressListener.silent()).run(options);
+        // a uniform guess over 400 tokens costs ln(400) = 6.0 nats
+        assertTrue(result.finalValidationLoss() < 3.5, "validation loss " + result.finalValidationLoss());
+        for (String f : List.of("config.json", "model.safetensors", "tokenizer.json", "tokenizer_config.json",
+                "generation_config.json", "training.json")) {
+            assertTrue(Files.isRegularFile(out.resolve(f)), f);
+        }
+        assertEquals(60, Json.MAPPER.readTree(out.resolve("training.json").toFile()).get("steps").asInt());
+        try (LocalLanguageModel model = LocalLanguageModel.load(out)) {
+            assertEquals(400, model.model().config().vocabSize);
+            String text = model.chat(List.of(new ChatTemplate.Message("user", "What does a backup do?")),
+                    GenerationConfig.greedy(12), null, null).text();
+            assertTrue(text.chars().anyMatch(Character::isLetter), "generates text: " + text);
+        }
+        try (var files = Files.list(dir)) {
+            assertEquals(2, files.count(), "no staging folder left behind");
+        }
+    }
+
+    @Test
+    void anEmptyCorpusIsAClearErrorAndWritesNothing() throws Exception {
+        Path empty = Files.createDirectory(dir.resolve("empty"));
+        var options = new Pretrainer.Options(List.of(empty), dir.resolve("out"), 1, 32, 2, 2, 300, 5, 2, 16, 1e-3, 1, 0);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new Pretrainer(ProgressListener.silent()).run(options));
+        assertTrue(e.getMessage().contains("no readable text"), e.getMessage());
+        assertTrue(Files.notExists(dir.resolve("out")));
+    }
+}
