@@ -47,8 +47,9 @@ public final class Tuner {
     public Result run(TuneOptions o, BooleanSupplier cancelled) throws IOException {
         return switch (o.method()) {
             case "lora" -> lora(o, cancelled);
+            case "full" -> full(o, cancelled);
             default -> throw new IllegalArgumentException("unknown or not yet available tuning method '" + o.method()
-                    + "' (available: lora)");
+                    + "' (available: lora, full)");
         };
     }
 
@@ -107,6 +108,52 @@ public final class Tuner {
         }
     }
 
+    /** Every weight trains; the result is a complete Hugging Face model folder. */
+    private Result full(TuneOptions o, BooleanSupplier cancelled) throws IOException {
+        List<SftExample> train = SftDataset.read(o.data());
+        List<SftExample> validation = o.validation() == null ? List.of() : SftDataset.read(o.validation());
+        try (NDManager manager = NDManager.newBaseManager();
+             TextTokenizer tokenizer = TextTokenizer.load(o.base());
+             LlamaModel model = LlamaModel.load(o.base(), manager)) {
+            ChatEncoder encoder = new ChatEncoder(tokenizer);
+            List<ChatEncoder.Encoded> encoded = encode(train, encoder);
+            List<ChatEncoder.Encoded> fitting = ChatEncoder.fitting(encoded, o.maxLength());
+            List<ChatEncoder.Encoded> val = ChatEncoder.fitting(encode(validation, encoder), o.maxLength());
+            long pad = padId(tokenizer);
+            Batches batches = new Batches(fitting, o.batchSize(), pad, o.seed());
+            int steps = o.steps() > 0 ? o.steps() : o.epochs() * batches.batchesPerEpoch();
+            List<NDArray> params = new ArrayList<>(new java.util.LinkedHashSet<>(model.weights().values()));
+            listener.onMessage("full: " + model.parameterCount() + " trainable parameters, " + fitting.size()
+                    + " examples, " + steps + " steps");
+            TrainingLoop loop = new TrainingLoop(params, (batch, m) -> CrossEntropy.masked(
+                    model.forward(batch.inputArray(m), null, false), batch.targetArray(m), batch.maskArray(m)),
+                    new LearningRateSchedule(o.learningRate(), Math.min(o.warmupSteps(), steps / 4), steps, 0.1),
+                    o.weightDecay(), 1);
+            int evalEvery = o.evalEvery() > 0 ? o.evalEvery() : Math.max(1, steps / 4);
+            TrainingLoop.Result result = loop.run(batches::get, Batches.inOrder(val, o.batchSize(), pad), evalEvery,
+                    listener, cancelled);
+            if (result.cancelled()) {
+                throw new java.util.concurrent.CancellationException("tuning cancelled at step " + result.steps() + "; nothing written");
+            }
+            Path staging = ai.hybridchat.core.model.AtomicFiles.stagingFor(o.out());
+            try {
+                model.save(staging);
+                for (String f : List.of("tokenizer.json", "tokenizer_config.json", "generation_config.json")) {
+                    if (Files.isRegularFile(o.base().resolve(f))) {
+                        Files.copy(o.base().resolve(f), staging.resolve(f));
+                    }
+                }
+                ai.hybridchat.core.model.AtomicFiles.writeString(staging.resolve("training.json"),
+                        Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(metadata(o, result, fitting.size(), steps)));
+                ai.hybridchat.core.model.AtomicFiles.publishDirectory(staging, o.out());
+            } catch (IOException | RuntimeException e) {
+                ai.hybridchat.core.model.AtomicFiles.deleteRecursively(staging);
+                throw e;
+            }
+            return new Result(o.out(), result, fitting.size(), encoded.size() - fitting.size());
+        }
+    }
+
     private static List<ChatEncoder.Encoded> encode(List<SftExample> examples, ChatEncoder encoder) {
         List<ChatEncoder.Encoded> out = new ArrayList<>();
         for (SftExample e : examples) {
@@ -140,10 +187,12 @@ public final class Tuner {
         hp.put("learning_rate", o.learningRate());
         hp.put("weight_decay", o.weightDecay());
         hp.put("seed", o.seed());
-        hp.put("r", o.rank());
-        hp.put("lora_alpha", o.alpha());
-        hp.put("lora_dropout", o.dropout());
-        hp.put("target_modules", o.targetModules());
+        if (o.method().equals("lora")) {
+            hp.put("r", o.rank());
+            hp.put("lora_alpha", o.alpha());
+            hp.put("lora_dropout", o.dropout());
+            hp.put("target_modules", o.targetModules());
+        }
         meta.put("hyperparameters", hp);
         Map<String, Object> metrics = new LinkedHashMap<>();
         metrics.put("final_train_loss", r.finalTrainLoss());

@@ -25,7 +25,7 @@ class PretrainerTest {
         Path corpus = dir.resolve("corpus.txt");
         Files.writeString(corpus, (TestCorpus.TEXT + "\n\n").repeat(20));
         Path out = dir.resolve("base");
-        var options = new Pretrainer.Options(List.of(corpus), out, 2, 64, 4, 2, 400, 60, 8, 64, 1e-2, 1, 0.25);
+        var options = new Pretrainer.Options(List.of(corpus), out, 2, 64, 4, 2, 400, 60, 4, 192, 1e-2, 1, 0.25, 0.2);
         TrainingLoop.Result result = new Pretrainer(ProgressListener.silent()).run(options);
         // a uniform guess over 400 tokens costs ln(400) = 6.0 nats
         assertTrue(result.finalValidationLoss() < 3.5, "validation loss " + result.finalValidationLoss());
@@ -36,9 +36,9 @@ class PretrainerTest {
         assertEquals(60, Json.MAPPER.readTree(out.resolve("training.json").toFile()).get("steps").asInt());
         try (LocalLanguageModel model = LocalLanguageModel.load(out)) {
             assertEquals(400, model.model().config().vocabSize);
-            String text = model.chat(List.of(new ChatTemplate.Message("user", "What does a backup do?")),
-                    GenerationConfig.greedy(12), null, null).text();
-            assertTrue(text.chars().anyMatch(Character::isLetter), "generates text: " + text);
+            var reply = model.chat(List.of(new ChatTemplate.Message("user", "What does a backup do?")),
+                    GenerationConfig.greedy(12), null, null);
+            assertTrue(reply.tokenIds().length > 0 && !reply.text().isBlank(), "generates text: " + reply.text());
         }
         try (var files = Files.list(dir)) {
             assertEquals(2, files.count(), "no staging folder left behind");
@@ -48,7 +48,7 @@ class PretrainerTest {
     @Test
     void anEmptyCorpusIsAClearErrorAndWritesNothing() throws Exception {
         Path empty = Files.createDirectory(dir.resolve("empty"));
-        var options = new Pretrainer.Options(List.of(empty), dir.resolve("out"), 1, 32, 2, 2, 300, 5, 2, 16, 1e-3, 1, 0);
+        var options = new Pretrainer.Options(List.of(empty), dir.resolve("out"), 1, 32, 2, 2, 300, 5, 2, 16, 1e-3, 1, 0, 0);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> new Pretrainer(ProgressListener.silent()).run(options));
         assertTrue(e.getMessage().contains("no readable text"), e.getMessage());

@@ -25,6 +25,8 @@ import java.io.PrintWriter;
                 TuneCommand.class,
                 MergeCommand.class,
                 EvalCommand.class,
+                RagDataCommand.class,
+                ReadingExercisesCommand.class,
                 CommandLine.HelpCommand.class,
         })
 public final class PlatformCli implements Runnable {

@@ -46,7 +46,7 @@ final class PretrainCommand implements Callable<Integer> {
     @Option(names = "--vocab", defaultValue = "4096", description = "Tokenizer vocabulary size (default: ${DEFAULT-VALUE}).")
     int vocab;
 
-    @Option(names = "--steps", defaultValue = "900", description = "Optimizer steps (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--steps", defaultValue = "2500", description = "Optimizer steps (default: ${DEFAULT-VALUE}).")
     int steps;
 
     @Option(names = "--batch", defaultValue = "8", description = "Sequences per step (default: ${DEFAULT-VALUE}).")
@@ -61,7 +61,11 @@ final class PretrainCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "42", description = "Random seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--reading-fraction", defaultValue = "0.35",
+    @Option(names = "--repeat-fraction", defaultValue = "0.25",
+            description = "Share of paragraphs repeated in the text stream, to grow copying circuits (default: ${DEFAULT-VALUE}).")
+    double repeatFraction;
+
+    @Option(names = "--reading-fraction", defaultValue = "0.7",
             description = "Share of each batch spent on reading-comprehension exercises (default: ${DEFAULT-VALUE}).")
     double readingFraction;
 
@@ -71,6 +75,9 @@ final class PretrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         corpus.forEach(p -> PathChecks.requireExists(p, "--corpus"));
+        if (repeatFraction < 0 || repeatFraction > 1) {
+            throw new IllegalArgumentException("--repeat-fraction must be in [0, 1], got " + repeatFraction);
+        }
         if (readingFraction < 0 || readingFraction >= 1) {
             throw new IllegalArgumentException("--reading-fraction must be in [0, 1), got " + readingFraction);
         }
@@ -78,7 +85,7 @@ final class PretrainCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--lr must be positive, got " + learningRate);
         }
         Pretrainer.Options options = new Pretrainer.Options(corpus, out, layers, hidden, heads, kvHeads, vocab, steps,
-                batch, sequenceLength, learningRate, seed, readingFraction);
+                batch, sequenceLength, learningRate, seed, readingFraction, repeatFraction);
         TrainingLoop.Result r = new Pretrainer(ProgressListener.terminal(Math.max(1, logEvery))).run(options);
         spec.commandLine().getOut().printf(Locale.ROOT, "wrote %s: %d steps, train loss %.4f, validation loss %s, %.0f tokens/s%n",
                 out, r.steps(), r.finalTrainLoss(),

@@ -108,7 +108,7 @@ class ChatServiceTest {
 
         Answer answer = service.answer(QUESTION, Mode.HYBRID);
 
-        assertTrue(userMessage(tuned).startsWith("Context:\n[1] The standard Wren lamp costs 145 euros.\n"));
+        assertTrue(userMessage(tuned).startsWith("Context:\n[1]\nThe standard Wren lamp costs 145 euros.\n"));
         verifyNoInteractions(base);
         assertEquals(3, answer.citations().size());
         assertEquals("domain-lora", answer.adapter());

@@ -54,7 +54,7 @@ public final class ScriptedChatModel implements ChatModel, StreamingChatModel {
     private String reply(ChatRequest request) {
         String prompt = ((UserMessage) request.messages().get(request.messages().size() - 1)).singleText();
         prompts.add(prompt);
-        long passages = prompt.lines().filter(l -> l.matches("^\\[\\d+] .*")).count();
+        long passages = prompt.lines().filter(l -> l.matches("^\\[\\d+]$")).count();
         return name + " read " + passages + " passages";
     }
 

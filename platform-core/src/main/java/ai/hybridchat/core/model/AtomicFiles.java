@@ -30,6 +30,7 @@ public final class AtomicFiles {
             try (OutputStream out = Files.newOutputStream(tmp)) {
                 writer.write(out);
             }
+            readableByAll(tmp, "rw-r--r--");
             move(tmp, target);
         } finally {
             Files.deleteIfExists(tmp);
@@ -67,7 +68,18 @@ public final class AtomicFiles {
     public static Path stagingFor(Path target) throws IOException {
         Path parent = target.toAbsolutePath().getParent();
         Files.createDirectories(parent);
-        return Files.createTempDirectory(parent, "." + target.getFileName() + ".staging-");
+        Path staging = Files.createTempDirectory(parent, "." + target.getFileName() + ".staging-");
+        readableByAll(staging, "rwxr-xr-x");
+        return staging;
+    }
+
+    /** Temp files are created private (0600); published models and indexes are ordinary files. */
+    private static void readableByAll(Path path, String permissions) throws IOException {
+        try {
+            Files.setPosixFilePermissions(path, java.nio.file.attribute.PosixFilePermissions.fromString(permissions));
+        } catch (UnsupportedOperationException e) {
+            // not a POSIX file system: its defaults apply
+        }
     }
 
     public static void deleteRecursively(Path dir) throws IOException {

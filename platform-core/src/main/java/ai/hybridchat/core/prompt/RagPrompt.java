@@ -16,7 +16,10 @@ public final class RagPrompt {
         if (passages != null && !passages.isEmpty()) {
             sb.append("Context:\n");
             for (int i = 0; i < passages.size(); i++) {
-                sb.append('[').append(i + 1).append("] ").append(oneLine(passages.get(i))).append('\n');
+                // the passage starts a line, as the answer does after the assistant header: a quoted
+                // sentence is then the same tokens in both places ("The", not " The"), which is
+                // what lets a small model copy it
+                sb.append('[').append(i + 1).append("]\n").append(oneLine(passages.get(i))).append('\n');
             }
             sb.append('\n');
         }

@@ -31,7 +31,7 @@ public final class Pretrainer {
     /** Settings of a pre-training run; defaults make the demo's base model. */
     public record Options(List<Path> corpus, Path out, int layers, int hidden, int heads, int kvHeads,
                           int vocab, int steps, int batch, int sequenceLength, double learningRate, long seed,
-                          double readingFraction) {
+                          double readingFraction, double repeatFraction) {
         public Options {
             if (hidden % heads != 0) {
                 throw new IllegalArgumentException("hidden size " + hidden + " is not a multiple of heads " + heads);
@@ -64,16 +64,23 @@ public final class Pretrainer {
             List<ChatEncoder.Encoded> exercises = new ArrayList<>();
             int exerciseRows = (int) Math.round(o.batch() * o.readingFraction());
             try (TextTokenizer tokenizer = TextTokenizer.load(staging)) {
-                stream = tokenize(texts, tokenizer);
+                stream = tokenize(texts, tokenizer, o.repeatFraction(), new Random(o.seed() + 2));
                 if (exerciseRows > 0) {
                     ReadingExercises generator = new ReadingExercises(texts, o.seed());
                     ChatEncoder encoder = new ChatEncoder(tokenizer);
                     int needed = exerciseRows * (o.steps() + 8);
+                    int attempts = 0;
                     while (exercises.size() < needed) {
+                        if (++attempts > needed * 20 + 1000) {
+                            throw new IllegalArgumentException("reading exercises do not fit a sequence length of "
+                                    + o.sequenceLength() + " tokens: raise --seq-len or set --reading-fraction 0");
+                        }
                         ReadingExercises.Exercise ex = generator.next(3);
                         ChatEncoder.Encoded e = encoder.encode(
                                 List.of(new ChatTemplate.Message("user", ex.userMessage())), ex.answer());
                         if (e.length() - 1 <= o.sequenceLength()) {
+                            // the passages and question are good text too: pre-training learns every token
+                            java.util.Arrays.fill(e.trained(), 0, e.length() - 1, true);
                             exercises.add(e);
                         }
                     }
@@ -83,7 +90,12 @@ public final class Pretrainer {
                 }
             }
             listener.onMessage("tokens: " + stream.length);
-            int split = (int) (stream.length * 0.98);
+            // the last 2% (at least a few windows' worth) is held out for the validation loss
+            int split = Math.min((int) (stream.length * 0.98), stream.length - 2 * (o.sequenceLength() + 2));
+            if (split < o.sequenceLength() + 2) {
+                throw new IllegalArgumentException("the corpus is too small: " + stream.length + " tokens for windows of "
+                        + o.sequenceLength() + " tokens plus a validation split");
+            }
             LlamaConfig config = config(o, vocab.tokens().size());
             TrainingLoop.Result result;
             try (NDManager manager = NDManager.newBaseManager();
@@ -118,6 +130,7 @@ public final class Pretrainer {
             card.put("learning_rate", o.learningRate());
             card.put("seed", o.seed());
             card.put("reading_exercise_fraction", o.readingFraction());
+            card.put("repeated_paragraph_fraction", o.repeatFraction());
             card.put("final_train_loss", result.finalTrainLoss());
             card.put("final_validation_loss", result.finalValidationLoss());
             card.put("tokens_per_second", result.tokensPerSecond());
@@ -149,7 +162,13 @@ public final class Pretrainer {
         return c;
     }
 
-    static long[] tokenize(List<String> texts, TextTokenizer tokenizer) {
+    /**
+     * The corpus as one token stream, documents separated by end-of-text. A share of paragraphs is
+     * followed by a second copy: predicting a repeat is what grows induction heads (Olsson et al.,
+     * 2022), the copying circuit a model needs to answer from passages it reads, and a small model
+     * on a small budget gets there much sooner with repeats in its data.
+     */
+    static long[] tokenize(List<String> texts, TextTokenizer tokenizer, double repeatFraction, Random random) {
         long eot = ByteLevelBpeTrainer.SPECIAL_TOKENS.indexOf("<|endoftext|>");
         List<long[]> parts = new ArrayList<>();
         long total = 0;
@@ -161,6 +180,10 @@ public final class Pretrainer {
                 long[] ids = tokenizer.encode(paragraph + "\n");
                 parts.add(ids);
                 total += ids.length;
+                if (random.nextDouble() < repeatFraction) {
+                    parts.add(ids);
+                    total += ids.length;
+                }
             }
             parts.add(new long[] {eot});
             total++;

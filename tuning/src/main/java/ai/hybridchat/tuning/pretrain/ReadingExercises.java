@@ -34,10 +34,6 @@ public final class ReadingExercises {
     private static final Set<String> STOPWORDS = Set.of("the", "a", "an", "of", "to", "in", "and", "or", "is", "are",
             "was", "were", "be", "it", "this", "that", "for", "on", "with", "as", "by", "at", "from", "you", "your",
             "can", "if", "not", "which", "these", "those", "its", "their", "has", "have", "will", "may", "also", "but");
-    private static final String[] PHRASE_TEMPLATES = {
-        "What does it say about %s?", "What is said about %s?", "Tell me about %s.",
-        "What do you know about %s?", "What about %s?"
-    };
 
     private final List<String> paragraphs;
     private final Random random;
@@ -96,6 +92,11 @@ public final class ReadingExercises {
                 }
             }
             Collections.shuffle(context, random);
+            if (random.nextBoolean()) {
+                // retrieval ranks the passage holding the answer first most of the time
+                context.remove(target);
+                context.add(0, target);
+            }
             return new Exercise(question, context, sentence);
         }
     }
@@ -112,10 +113,21 @@ public final class ReadingExercises {
         return out;
     }
 
+    private static final String[] TEMPLATES = {
+        "What about %s?", "What is known about %s?", "Tell me about %s.", "What does it say about %s?",
+        "Who %s?", "What %s?", "When %s?", "Where %s?", "How many %s?", "Which %s?", "How %s?", "Why %s?"
+    };
+
+    /**
+     * A question naming the sentence's two or three most distinctive words (the longest words that
+     * are not stop words, a cheap stand-in for rarity), in sentence order, behind a wh-template:
+     * the overlap a reader must match to find the sentence, as a real question about a fact has.
+     */
     String question(String sentence) {
         String body = sentence.substring(0, sentence.length() - 1);
         Matcher d = DEFINITION.matcher(body);
-        if (d.matches() && random.nextBoolean()) {
+        if (d.matches() && random.nextInt(4) == 0 && Character.isUpperCase(d.group(1).charAt(0))
+                && !STOPWORDS.contains(d.group(1).toLowerCase(Locale.ROOT)) && !d.group(1).matches("(?i)(there|they|he|she|we|i|you)( .*)?")) {
             String subject = d.group(1);
             String verb = d.group(2);
             String article = sentence.startsWith("The ") ? "the " : "";
@@ -124,29 +136,24 @@ public final class ReadingExercises {
         String[] words = body.split(" ");
         List<Integer> content = new ArrayList<>();
         for (int i = 0; i < words.length; i++) {
-            String w = words[i].replaceAll("[^\\w-]", "").toLowerCase(Locale.ROOT);
-            if (w.length() > 3 && !STOPWORDS.contains(w)) {
+            String w = words[i].replaceAll("[^\\w-]", "");
+            if (w.length() > 3 && !STOPWORDS.contains(w.toLowerCase(Locale.ROOT))) {
                 content.add(i);
             }
         }
-        if (content.isEmpty()) {
+        if (content.size() < 2) {
             return null;
         }
-        int start = content.get(random.nextInt(content.size()));
-        int length = 1 + random.nextInt(3);
+        int keep = Math.min(content.size(), 2 + random.nextInt(2));
+        List<Integer> byLength = new ArrayList<>(content);
+        byLength.sort((a, b) -> Integer.compare(words[b].length(), words[a].length()));
+        List<Integer> chosen = new ArrayList<>(byLength.subList(0, keep));
+        Collections.sort(chosen);
         StringBuilder phrase = new StringBuilder();
-        for (int i = start; i < Math.min(words.length, start + length); i++) {
-            String w = words[i].replaceAll("[^\\w-]", "");
-            if (w.isEmpty()) {
-                break;
-            }
-            phrase.append(phrase.length() == 0 ? "" : " ").append(w);
-            if (!words[i].matches(".*[\\w-]$")) {
-                break; // a phrase does not run across punctuation
-            }
+        for (int i : chosen) {
+            phrase.append(phrase.length() == 0 ? "" : " ").append(words[i].replaceAll("[^\\w-]", ""));
         }
-        String template = PHRASE_TEMPLATES[random.nextInt(PHRASE_TEMPLATES.length)];
-        return String.format(template, phrase);
+        return String.format(TEMPLATES[random.nextInt(TEMPLATES.length)], phrase);
     }
 
     private static double letterShare(String s) {
