@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.hybridchat.core.adapter.LoraConfig;
 import ai.hybridchat.core.adapter.LoraLinear;
 import ai.hybridchat.core.adapter.PeftLoraAdapter;
+import ai.hybridchat.core.model.AtomicFiles;
 import ai.hybridchat.core.model.Json;
 import ai.hybridchat.core.model.LlamaModel;
 import ai.hybridchat.core.model.TextTokenizer;
@@ -16,6 +17,7 @@ import ai.hybridchat.tuning.lora.LoraInjector;
 import ai.hybridchat.tuning.train.CrossEntropy;
 import ai.hybridchat.tuning.train.LearningRateSchedule;
 import ai.hybridchat.tuning.train.ProgressListener;
+import ai.hybridchat.tuning.train.TokenBatch;
 import ai.hybridchat.tuning.train.TrainingLoop;
 import java.io.IOException;
 import java.io.InputStream;
@@ -53,23 +55,48 @@ public final class Tuner {
         };
     }
 
-    private Result lora(TuneOptions o, BooleanSupplier cancelled) throws IOException {
+    /** The checked data of a run, encoded with the base's tokenizer and chat template. */
+    private record Prepared(List<ChatEncoder.Encoded> train, List<TokenBatch> validation, Batches batches, int steps,
+                            int skipped) {
+    }
+
+    private Prepared prepare(TuneOptions o, TextTokenizer tokenizer) throws IOException {
         List<SftExample> train = SftDataset.read(o.data());
         List<SftExample> validation = o.validation() == null ? List.of() : SftDataset.read(o.validation());
+        ChatEncoder encoder = new ChatEncoder(tokenizer);
+        List<ChatEncoder.Encoded> encoded = encode(train, encoder);
+        List<ChatEncoder.Encoded> fitting = ChatEncoder.fitting(encoded, o.maxLength());
+        int skipped = encoded.size() - fitting.size();
+        if (skipped > 0) {
+            listener.onMessage("skipping " + skipped + " example(s) longer than " + o.maxLength() + " tokens");
+        }
+        long pad = padId(tokenizer);
+        Batches batches = new Batches(fitting, o.batchSize(), pad, o.seed());
+        int steps = o.steps() > 0 ? o.steps() : o.epochs() * batches.batchesPerEpoch();
+        List<TokenBatch> val = Batches.inOrder(ChatEncoder.fitting(encode(validation, encoder), o.maxLength()), o.batchSize(), pad);
+        return new Prepared(fitting, val, batches, steps, skipped);
+    }
+
+    /** Runs the shared loop over {@code params} with the next-token loss of {@code model}. */
+    private TrainingLoop.Result train(TuneOptions o, Prepared data, LlamaModel model, List<NDArray> params,
+                                      BooleanSupplier cancelled) {
+        TrainingLoop loop = new TrainingLoop(params, (batch, m) -> CrossEntropy.masked(
+                model.forward(batch.inputArray(m), null, false), batch.targetArray(m), batch.maskArray(m)),
+                new LearningRateSchedule(o.learningRate(), Math.min(o.warmupSteps(), data.steps() / 4), data.steps(), 0.1),
+                o.weightDecay(), 1);
+        int evalEvery = o.evalEvery() > 0 ? o.evalEvery() : Math.max(1, data.steps() / 4);
+        TrainingLoop.Result result = loop.run(data.batches()::get, data.validation(), evalEvery, listener, cancelled);
+        if (result.cancelled()) {
+            throw new java.util.concurrent.CancellationException("tuning cancelled at step " + result.steps() + "; nothing written");
+        }
+        return result;
+    }
+
+    private Result lora(TuneOptions o, BooleanSupplier cancelled) throws IOException {
         try (NDManager manager = NDManager.newBaseManager();
              TextTokenizer tokenizer = TextTokenizer.load(o.base());
              LlamaModel model = LlamaModel.load(o.base(), manager)) {
-            ChatEncoder encoder = new ChatEncoder(tokenizer);
-            List<ChatEncoder.Encoded> encoded = encode(train, encoder);
-            List<ChatEncoder.Encoded> fitting = ChatEncoder.fitting(encoded, o.maxLength());
-            int skipped = encoded.size() - fitting.size();
-            if (skipped > 0) {
-                listener.onMessage("skipping " + skipped + " example(s) longer than " + o.maxLength() + " tokens");
-            }
-            List<ChatEncoder.Encoded> val = ChatEncoder.fitting(encode(validation, encoder), o.maxLength());
-            long pad = padId(tokenizer);
-            Batches batches = new Batches(fitting, o.batchSize(), pad, o.seed());
-            int steps = o.steps() > 0 ? o.steps() : o.epochs() * batches.batchesPerEpoch();
+            Prepared data = prepare(o, tokenizer);
             List<LoraLinear> loras = LoraInjector.inject(model, o.targetModules(), o.rank(), o.alpha(), o.dropout(),
                     o.seed(), model.manager());
             List<NDArray> params = new ArrayList<>();
@@ -81,17 +108,8 @@ public final class Tuner {
             long trainable = params.stream().mapToLong(p -> p.getShape().size()).sum();
             listener.onMessage("lora: " + loras.size() + " projections, " + trainable + " trainable parameters ("
                     + String.format("%.2f%%", 100.0 * trainable / model.parameterCount()) + " of the base), "
-                    + fitting.size() + " examples, " + steps + " steps");
-            TrainingLoop loop = new TrainingLoop(params, (batch, m) -> CrossEntropy.masked(
-                    model.forward(batch.inputArray(m), null, false), batch.targetArray(m), batch.maskArray(m)),
-                    new LearningRateSchedule(o.learningRate(), Math.min(o.warmupSteps(), steps / 4), steps, 0.1),
-                    o.weightDecay(), 1);
-            int evalEvery = o.evalEvery() > 0 ? o.evalEvery() : Math.max(1, steps / 4);
-            TrainingLoop.Result result = loop.run(batches::get, Batches.inOrder(val, o.batchSize(), pad), evalEvery,
-                    listener, cancelled);
-            if (result.cancelled()) {
-                throw new java.util.concurrent.CancellationException("tuning cancelled at step " + result.steps() + "; nothing written");
-            }
+                    + data.train().size() + " examples, " + data.steps() + " steps");
+            TrainingLoop.Result result = train(o, data, model, params, cancelled);
             for (LoraLinear l : loras) {
                 l.setTraining(false);
             }
@@ -101,41 +119,24 @@ public final class Tuner {
             config.loraDropout = o.dropout();
             config.targetModules = o.targetModules();
             config.baseModelNameOrPath = o.base().toString();
-            Map<String, Object> meta = metadata(o, result, fitting.size(), steps);
+            Map<String, Object> meta = metadata(o, result, data.train().size(), data.steps());
             PeftLoraAdapter.save(model, config, o.out(),
                     Map.of("training.json", Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(meta)));
-            return new Result(o.out(), result, fitting.size(), skipped);
+            return new Result(o.out(), result, data.train().size(), data.skipped());
         }
     }
 
     /** Every weight trains; the result is a complete Hugging Face model folder. */
     private Result full(TuneOptions o, BooleanSupplier cancelled) throws IOException {
-        List<SftExample> train = SftDataset.read(o.data());
-        List<SftExample> validation = o.validation() == null ? List.of() : SftDataset.read(o.validation());
         try (NDManager manager = NDManager.newBaseManager();
              TextTokenizer tokenizer = TextTokenizer.load(o.base());
              LlamaModel model = LlamaModel.load(o.base(), manager)) {
-            ChatEncoder encoder = new ChatEncoder(tokenizer);
-            List<ChatEncoder.Encoded> encoded = encode(train, encoder);
-            List<ChatEncoder.Encoded> fitting = ChatEncoder.fitting(encoded, o.maxLength());
-            List<ChatEncoder.Encoded> val = ChatEncoder.fitting(encode(validation, encoder), o.maxLength());
-            long pad = padId(tokenizer);
-            Batches batches = new Batches(fitting, o.batchSize(), pad, o.seed());
-            int steps = o.steps() > 0 ? o.steps() : o.epochs() * batches.batchesPerEpoch();
+            Prepared data = prepare(o, tokenizer);
             List<NDArray> params = new ArrayList<>(new java.util.LinkedHashSet<>(model.weights().values()));
-            listener.onMessage("full: " + model.parameterCount() + " trainable parameters, " + fitting.size()
-                    + " examples, " + steps + " steps");
-            TrainingLoop loop = new TrainingLoop(params, (batch, m) -> CrossEntropy.masked(
-                    model.forward(batch.inputArray(m), null, false), batch.targetArray(m), batch.maskArray(m)),
-                    new LearningRateSchedule(o.learningRate(), Math.min(o.warmupSteps(), steps / 4), steps, 0.1),
-                    o.weightDecay(), 1);
-            int evalEvery = o.evalEvery() > 0 ? o.evalEvery() : Math.max(1, steps / 4);
-            TrainingLoop.Result result = loop.run(batches::get, Batches.inOrder(val, o.batchSize(), pad), evalEvery,
-                    listener, cancelled);
-            if (result.cancelled()) {
-                throw new java.util.concurrent.CancellationException("tuning cancelled at step " + result.steps() + "; nothing written");
-            }
-            Path staging = ai.hybridchat.core.model.AtomicFiles.stagingFor(o.out());
+            listener.onMessage("full: " + model.parameterCount() + " trainable parameters, " + data.train().size()
+                    + " examples, " + data.steps() + " steps");
+            TrainingLoop.Result result = train(o, data, model, params, cancelled);
+            Path staging = AtomicFiles.stagingFor(o.out());
             try {
                 model.save(staging);
                 for (String f : List.of("tokenizer.json", "tokenizer_config.json", "generation_config.json")) {
@@ -143,14 +144,14 @@ public final class Tuner {
                         Files.copy(o.base().resolve(f), staging.resolve(f));
                     }
                 }
-                ai.hybridchat.core.model.AtomicFiles.writeString(staging.resolve("training.json"),
-                        Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(metadata(o, result, fitting.size(), steps)));
-                ai.hybridchat.core.model.AtomicFiles.publishDirectory(staging, o.out());
+                AtomicFiles.writeString(staging.resolve("training.json"),
+                        Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(metadata(o, result, data.train().size(), data.steps())));
+                AtomicFiles.publishDirectory(staging, o.out());
             } catch (IOException | RuntimeException e) {
-                ai.hybridchat.core.model.AtomicFiles.deleteRecursively(staging);
+                AtomicFiles.deleteRecursively(staging);
                 throw e;
             }
-            return new Result(o.out(), result, fitting.size(), encoded.size() - fitting.size());
+            return new Result(o.out(), result, data.train().size(), data.skipped());
         }
     }
 

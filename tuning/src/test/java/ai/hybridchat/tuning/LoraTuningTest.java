@@ -123,6 +123,24 @@ class LoraTuningTest {
     }
 
     @Test
+    void fullFineTuningWritesACompleteModelWhoseWeightsChanged() throws Exception {
+        Path out = dir.resolve("full");
+        TuneOptions lora = options(out, 30);
+        TuneOptions full = new TuneOptions("full", lora.base(), lora.data(), null, out, 1, 30, 4, 128, 2e-3, 0, 5, 0, 7,
+                8, 16, 0, lora.targetModules());
+        new Tuner(ProgressListener.silent()).run(full, null);
+        for (String f : List.of("config.json", "model.safetensors", "tokenizer.json", "tokenizer_config.json", "training.json")) {
+            assertTrue(Files.isRegularFile(out.resolve(f)), f);
+        }
+        try (NDManager m = NDManager.newBaseManager(); LlamaModel before = LlamaModel.load(base, m);
+             LlamaModel after = LlamaModel.load(out, m)) {
+            float[] a = before.weights().get("model.layers.0.mlp.up_proj.weight").toFloatArray();
+            float[] b = after.weights().get("model.layers.0.mlp.up_proj.weight").toFloatArray();
+            assertTrue(!java.util.Arrays.equals(a, b), "full fine-tuning changes the base weights in its output");
+        }
+    }
+
+    @Test
     void malformedLinesAreReportedWithNumbersBeforeTraining() throws Exception {
         Files.writeString(data, "{\"prompt\":\"a\",\"completion\":\"b\"}\nnot json\n{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}\n");
         DatasetException e = assertThrows(DatasetException.class,

@@ -4,9 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.hybridchat.core.adapter.PeftLoraAdapter;
 import ai.hybridchat.core.model.AtomicFiles;
-import ai.hybridchat.core.model.DecoderLayer;
 import ai.hybridchat.core.model.LlamaModel;
-import ai.hybridchat.core.model.Projection;
 import ai.hybridchat.core.model.Safetensors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -54,12 +52,8 @@ final class MergeCommand implements Callable<Integer> {
         try (NDManager root = NDManager.newBaseManager(); LlamaModel model = LlamaModel.load(base, root)) {
             int wrapped = PeftLoraAdapter.apply(adapter, model, model.manager());
             PeftLoraAdapter.mergeInto(model);
-            Map<String, NDArray> weights = new LinkedHashMap<>(model.weights());
-            for (DecoderLayer layer : model.layers()) {
-                for (Map.Entry<String, Projection> e : layer.projections().entrySet()) {
-                    weights.put("model.layers." + layer.index() + "." + e.getKey() + ".weight", e.getValue().weight());
-                }
-            }
+            // the merged projections replaced the base ones; exportWeights() reads them from the layers
+            Map<String, NDArray> weights = new LinkedHashMap<>(model.exportWeights());
             if (model.config().tieWordEmbeddings) {
                 weights.remove("lm_head.weight");
             }
