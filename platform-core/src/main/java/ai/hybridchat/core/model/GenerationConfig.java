@@ -27,12 +27,4 @@ public record GenerationConfig(int maxNewTokens, double temperature, int topK, d
     public static GenerationConfig greedy(int maxNewTokens) {
         return new GenerationConfig(maxNewTokens, 0, 0, 1.0, 1.0, 0, List.of());
     }
-
-    public GenerationConfig withMaxNewTokens(int n) {
-        return new GenerationConfig(n, temperature, topK, topP, repetitionPenalty, seed, stopStrings);
-    }
-
-    public GenerationConfig withStopStrings(List<String> stops) {
-        return new GenerationConfig(maxNewTokens, temperature, topK, topP, repetitionPenalty, seed, stops);
-    }
 }

@@ -63,11 +63,6 @@ public final class KvCache implements AutoCloseable {
         length += tokens;
     }
 
-    /** Forgets positions from {@code newLength} on (used after a rejected speculative step or to reuse a prefix). */
-    public void truncate(int newLength) {
-        length = Math.min(length, newLength);
-    }
-
     @Override
     public void close() {
         manager.close();

@@ -3,7 +3,6 @@ package ai.hybridchat.core.model;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -102,9 +101,5 @@ public final class LlamaConfig {
             return java.util.stream.StreamSupport.stream(eosTokenId.spliterator(), false).map(JsonNode::asInt).toList();
         }
         return List.of(eosTokenId.asInt());
-    }
-
-    public static ObjectMapper mapper() {
-        return Json.MAPPER;
     }
 }

@@ -25,10 +25,10 @@ public final class LlamaModel implements AutoCloseable {
     private final LlamaConfig config;
     private final NDManager manager;
     private final Map<String, NDArray> weights;
-    private NDArray embedTokens;
+    private final NDArray embedTokens;
     private final List<DecoderLayer> layers = new ArrayList<>();
     private final RmsNorm norm;
-    private Projection lmHead;
+    private final Projection lmHead;
     private final RotaryEmbedding rope;
 
     private LlamaModel(LlamaConfig config, Map<String, NDArray> weights, NDManager manager) {
@@ -210,14 +210,6 @@ public final class LlamaModel implements AutoCloseable {
         return Collections.unmodifiableList(layers);
     }
 
-    public Projection lmHead() {
-        return lmHead;
-    }
-
-    public void replaceLmHead(Projection head) {
-        this.lmHead = head;
-    }
-
     public NDArray embedTokens() {
         return embedTokens;
     }
@@ -259,10 +251,6 @@ public final class LlamaModel implements AutoCloseable {
 
     public long parameterCount() {
         return weights.values().stream().mapToLong(a -> a.getShape().size()).sum();
-    }
-
-    public long weightBytes() {
-        return weights.values().stream().mapToLong(a -> a.getShape().size() * a.getDataType().getNumOfBytes()).sum();
     }
 
     @Override

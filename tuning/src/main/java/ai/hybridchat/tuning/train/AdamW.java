@@ -79,31 +79,8 @@ public final class AdamW implements AutoCloseable {
         return array;
     }
 
-    /** Sets every gradient to zero without updating (after a skipped or aborted step). */
-    public void zeroGradients() {
-        try (NDManager scratch = manager.newSubManager()) {
-            for (NDArray p : params) {
-                NDArray g = p.getGradient();
-                g.attach(scratch);
-                g.muli(0f);
-            }
-        }
-    }
-
     public long steps() {
         return t;
-    }
-
-    public NDArray[] firstMoments() {
-        return m;
-    }
-
-    public NDArray[] secondMoments() {
-        return v;
-    }
-
-    public void restore(long steps) {
-        this.t = steps;
     }
 
     @Override
