@@ -1,6 +1,9 @@
 package ai.hybridchat.server.app;
 
 import ai.hybridchat.core.langchain.LocalChatModel;
+import ai.hybridchat.core.langchain.RemoteChatModel;
+import ai.hybridchat.server.config.RemoteModel;
+import java.time.Duration;
 import ai.hybridchat.core.model.GenerationConfig;
 import ai.hybridchat.core.model.LocalLanguageModel;
 import ai.hybridchat.retrieval.ChunkIndex;
@@ -50,6 +53,9 @@ public final class Platform implements AutoCloseable {
      * @throws IllegalArgumentException for a missing or unusable model, adapter or samples file
      */
     public static Platform open(ServerConfig config, Consumer<String> log) {
+        if (config.remote() != null) {
+            return openRemote(config, log, samples(config));
+        }
         Path modelDir = config.modelDir();
         Path adapterDir = config.adapterDir();
         if (!config.demo() && !Files.isDirectory(modelDir)) {
@@ -82,8 +88,7 @@ public final class Platform implements AutoCloseable {
             models.add(base);
             GenerationConfig generation = GenerationConfig.greedy(config.maxNewTokens());
             ChatService.Builder builder = ChatService.builder()
-                    .retriever(new LuceneRetriever(new ChunkSearcher(index, SearchOptions.defaults()
-                            .withSnippets(SearchOptions.DEFAULT_SNIPPET_CHARS, SnippetStyle.PLAIN)), config.retrievalMode()))
+                    .retriever(retriever(config, index))
                     .baseModel(new LocalChatModel(base, generation), base.name())
                     .passages(config.retrievalK());
             if (adapterDir != null) {
@@ -103,6 +108,30 @@ public final class Platform implements AutoCloseable {
             }
             throw (RuntimeException) e;
         }
+    }
+
+    /** Retrieval here, generation on a remote OpenAI-compatible server. */
+    private static Platform openRemote(ServerConfig config, Consumer<String> log, List<String> samples) {
+        RemoteModel remote = config.remote();
+        Duration timeout = Duration.ofMinutes(5);
+        ChunkIndex index = openIndex(config, log);
+        log.accept("generating on " + remote.baseUrl() + " (model " + remote.model()
+                + (remote.tunedModel() == null ? "" : ", tuned model " + remote.tunedModel()) + ")");
+        ChatService.Builder builder = ChatService.builder()
+                .retriever(retriever(config, index))
+                .baseModel(new RemoteChatModel(remote.baseUrl(), remote.effectiveApiKey(), remote.model(),
+                        config.maxNewTokens(), timeout), remote.model())
+                .passages(config.retrievalK());
+        if (remote.tunedModel() != null) {
+            builder.tunedModel(new RemoteChatModel(remote.baseUrl(), remote.effectiveApiKey(), remote.tunedModel(),
+                    config.maxNewTokens(), timeout), remote.tunedModel());
+        }
+        return new Platform(index, List.of(), builder.build(), samples);
+    }
+
+    private static LuceneRetriever retriever(ServerConfig config, ChunkIndex index) {
+        return new LuceneRetriever(new ChunkSearcher(index, SearchOptions.defaults()
+                .withSnippets(SearchOptions.DEFAULT_SNIPPET_CHARS, SnippetStyle.PLAIN)), config.retrievalMode());
     }
 
     private static ChunkIndex openIndex(ServerConfig config, Consumer<String> log) {

@@ -6,6 +6,7 @@ import ai.hybridchat.core.Mode;
 import ai.hybridchat.core.RetrievedPassage;
 import ai.hybridchat.core.Retriever;
 import ai.hybridchat.core.prompt.RagPrompt;
+import dev.langchain4j.data.message.ChatMessage;
 import dev.langchain4j.data.message.UserMessage;
 import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.chat.StreamingChatModel;
@@ -120,6 +121,28 @@ public final class ChatService {
             answers.put(mode, generate(question, mode, used, piece -> { }, System.nanoTime() - used.nanos()));
         }
         return answers;
+    }
+
+    /**
+     * The ids under which the bare models are offered to OpenAI clients: the base model's name,
+     * and {@code name+adapter} when the adapter is loaded. They read messages as they are, with no
+     * retrieval and no prompt layout: what a model server such as vLLM offers.
+     */
+    public List<String> modelIds() {
+        return tunedModel == null ? List.of(modelName) : List.of(modelName, modelName + "+" + adapterName);
+    }
+
+    /**
+     * Lets a bare model (an id of {@link #modelIds()}) continue the conversation {@code messages}.
+     *
+     * @throws IllegalArgumentException for an unknown id or messages the model cannot take
+     */
+    public String complete(String modelId, List<ChatMessage> messages, Consumer<String> onText) {
+        int i = modelIds().indexOf(modelId);
+        if (i < 0) {
+            throw new IllegalArgumentException("no model '" + modelId + "'; models: " + modelIds());
+        }
+        return call(i == 0 ? baseModel : tunedModel, ChatRequest.builder().messages(messages).build(), onText).strip();
     }
 
     /** @throws ModeUnavailableException when the mode needs the adapter and none is loaded */

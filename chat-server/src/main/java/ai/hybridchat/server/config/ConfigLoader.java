@@ -29,6 +29,11 @@ import java.util.Locale;
  * maxNewTokens: 80
  * maxRequestBytes: 65536
  * samples: ./sample-questions.json  # a JSON array of strings
+ * remote:                           # generate on an OpenAI-compatible server instead
+ *   baseUrl: http://gpu-box:8000/v1
+ *   apiKey: ...                     # default: $OPENAI_API_KEY
+ *   model: my-llama                 # answers rag
+ *   tunedModel: my-llama-lora       # answers tuned and hybrid (optional)
  * </pre>
  */
 public final class ConfigLoader {
@@ -45,7 +50,12 @@ public final class ConfigLoader {
                       @JsonProperty("retrievalMode") String retrievalMode,
                       @JsonProperty("maxNewTokens") Integer maxNewTokens,
                       @JsonProperty("maxRequestBytes") Long maxRequestBytes,
-                      @JsonProperty("samples") String samples) {
+                      @JsonProperty("samples") String samples,
+                      @JsonProperty("remote") RemoteFile remote) {
+    }
+
+    record RemoteFile(@JsonProperty("baseUrl") String baseUrl, @JsonProperty("apiKey") String apiKey,
+                      @JsonProperty("model") String model, @JsonProperty("tunedModel") String tunedModel) {
     }
 
     /** @throws IllegalArgumentException naming the file and the problem */
@@ -65,7 +75,7 @@ public final class ConfigLoader {
             raw = mapper.readValue(file.toFile(), ConfigFile.class);
         } catch (UnrecognizedPropertyException e) {
             throw new IllegalArgumentException(file + ": unknown key '" + e.getPropertyName() + "' (known: port, dataDir, "
-                    + "modelDir, adapterDir, adminToken, retrievalK, retrievalMode, maxNewTokens, maxRequestBytes, samples)");
+                    + "modelDir, adapterDir, adminToken, retrievalK, retrievalMode, maxNewTokens, maxRequestBytes, samples, remote; remote: baseUrl, apiKey, model, tunedModel)");
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException(file + ": " + e.getOriginalMessage());
         } catch (IOException e) {
@@ -87,7 +97,9 @@ public final class ConfigLoader {
                     raw.retrievalMode() != null ? SearchMode.parse(raw.retrievalMode()) : d.retrievalMode(),
                     raw.maxNewTokens() != null ? raw.maxNewTokens() : d.maxNewTokens(),
                     raw.maxRequestBytes() != null ? raw.maxRequestBytes() : d.maxRequestBytes(),
-                    path(base, raw.samples()));
+                    path(base, raw.samples()),
+                    raw.remote() == null ? null : new RemoteModel(raw.remote().baseUrl(), raw.remote().apiKey(),
+                            raw.remote().model(), raw.remote().tunedModel()));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(file + ": " + e.getMessage());
         }

@@ -23,9 +23,11 @@ import java.util.Objects;
  * @param maxRequestBytes largest request body accepted
  * @param samples         a JSON array of sample questions for the UI; null means the demo's with
  *                        the demo model and none otherwise
+ * @param remote          a remote OpenAI-compatible server that generates instead of the local
+ *                        model (then modelDir and adapterDir are unused); null: in-process
  */
 public record ServerConfig(int port, Path dataDir, Path modelDir, Path adapterDir, String adminToken, int retrievalK,
-                           SearchMode retrievalMode, int maxNewTokens, long maxRequestBytes, Path samples) {
+                           SearchMode retrievalMode, int maxNewTokens, long maxRequestBytes, Path samples, RemoteModel remote) {
     public static final int DEFAULT_PORT = 7070;
     public static final Path DEFAULT_DATA_DIR = Path.of("data");
     public static final int DEFAULT_MAX_NEW_TOKENS = 80;
@@ -50,12 +52,12 @@ public record ServerConfig(int port, Path dataDir, Path modelDir, Path adapterDi
     /** The embedded demo: port 7070, {@code ./data}, bundled model and adapter. */
     public static ServerConfig defaults() {
         return new ServerConfig(DEFAULT_PORT, DEFAULT_DATA_DIR, null, null, null, ChatService.DEFAULT_PASSAGES,
-                SearchMode.HYBRID, DEFAULT_MAX_NEW_TOKENS, ChatServer.DEFAULT_MAX_REQUEST_BYTES, null);
+                SearchMode.HYBRID, DEFAULT_MAX_NEW_TOKENS, ChatServer.DEFAULT_MAX_REQUEST_BYTES, null, null);
     }
 
     /** True when the bundled demo model answers. */
     public boolean demo() {
-        return modelDir == null;
+        return modelDir == null && remote == null;
     }
 
     public Path indexDir() {
@@ -76,11 +78,16 @@ public record ServerConfig(int port, Path dataDir, Path modelDir, Path adapterDi
 
     public ServerConfig withPort(int p) {
         return new ServerConfig(p, dataDir, modelDir, adapterDir, adminToken, retrievalK, retrievalMode, maxNewTokens,
-                maxRequestBytes, samples);
+                maxRequestBytes, samples, remote);
+    }
+
+    public ServerConfig withRemote(RemoteModel r) {
+        return new ServerConfig(port, dataDir, modelDir, adapterDir, adminToken, retrievalK, retrievalMode, maxNewTokens,
+                maxRequestBytes, samples, r);
     }
 
     public ServerConfig withDataDir(Path dir) {
         return new ServerConfig(port, dir, modelDir, adapterDir, adminToken, retrievalK, retrievalMode, maxNewTokens,
-                maxRequestBytes, samples);
+                maxRequestBytes, samples, remote);
     }
 }

@@ -33,6 +33,7 @@ public final class ChatServer {
         ChatHandlers chat = new ChatHandlers(parts.chat());
         HealthHandler health = new HealthHandler(parts.chat(), parts.index());
         SamplesHandler samples = new SamplesHandler(parts.sampleQuestions());
+        OpenAiHandlers openAi = new OpenAiHandlers(parts.chat());
         return Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.http.maxRequestSize = parts.maxRequestBytes();
@@ -51,6 +52,8 @@ public final class ChatServer {
             config.routes.post("/api/chat", chat::chat);
             config.routes.post("/api/chat/stream", chat::chatStream);
             config.routes.post("/api/compare", chat::compare);
+            config.routes.get("/v1/models", openAi::models);
+            config.routes.post("/v1/chat/completions", openAi::completions);
             ErrorResponses.register(config.routes);
         });
     }

@@ -48,14 +48,30 @@ final class SseStream {
         }
     }
 
-    synchronized void send(String event, Object data) {
-        String json;
+    void send(String event, Object data) {
+        write("event: " + event + "\ndata: " + json(data) + "\n\n");
+    }
+
+    /** An unnamed event, as OpenAI's streaming API sends them. */
+    void sendData(Object data) {
+        write("data: " + json(data) + "\n\n");
+    }
+
+    /** The end marker of an OpenAI stream. */
+    void sendDone() {
+        write("data: [DONE]\n\n");
+    }
+
+    private static String json(Object data) {
         try {
-            json = ServerJson.MAPPER.writeValueAsString(data);
+            return ServerJson.MAPPER.writeValueAsString(data);
         } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot serialise the " + event + " event", e);
+            throw new IllegalStateException("cannot serialise an event", e);
         }
-        byte[] bytes = ("event: " + event + "\ndata: " + json + "\n\n").getBytes(StandardCharsets.UTF_8);
+    }
+
+    private synchronized void write(String event) {
+        byte[] bytes = event.getBytes(StandardCharsets.UTF_8);
         try {
             out.write(bytes);
             out.flush();

@@ -32,7 +32,7 @@ class PlatformServerTest {
 
     ServerConfig config() {
         return new ServerConfig(0, data, TinyModel.model(), TinyModel.adapter(), null, 3, SearchMode.HYBRID, 8,
-                ChatServer.DEFAULT_MAX_REQUEST_BYTES, null);
+                ChatServer.DEFAULT_MAX_REQUEST_BYTES, null, null);
     }
 
     @Test
@@ -74,7 +74,7 @@ class PlatformServerTest {
     void withoutAnAdapterOnlyRagAnswers() {
         ServerConfig c = config();
         ServerConfig noAdapter = new ServerConfig(0, data, c.modelDir(), null, null, 3, SearchMode.BM25, 4,
-                c.maxRequestBytes(), null);
+                c.maxRequestBytes(), null, null);
         try (PlatformServer server = PlatformServer.start(noAdapter, line -> { })) {
             Http http = new Http(server.port());
             assertEquals(503, http.post("/api/chat", "{\"message\": \"Who?\", \"mode\": \"hybrid\"}").statusCode());

@@ -1,0 +1,145 @@
+package ai.hybridchat.server.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.hybridchat.server.config.RemoteModel;
+import ai.hybridchat.server.config.ServerConfig;
+import ai.hybridchat.server.testing.DemoDocs;
+import ai.hybridchat.server.testing.Http;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.langchain4j.model.chat.response.ChatResponse;
+import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
+import dev.langchain4j.model.openai.OpenAiChatModel;
+import dev.langchain4j.model.openai.OpenAiStreamingChatModel;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The OpenAI-compatible API of the embedded demo, used by LangChain4j's own OpenAI client (the
+ * same code path as the official SDKs: JSON over HTTP, SSE chunks), and the remote-model switch:
+ * a second platform that retrieves locally but generates on the first through that API.
+ */
+class OpenAiCompatibleApiTest {
+    static final String QUESTION = "How much does a Wren lamp cost?";
+
+    @TempDir
+    static Path data;
+    @TempDir
+    static Path remoteData;
+
+    static PlatformServer server;
+    static Http http;
+
+    @BeforeAll
+    static void start() {
+        server = PlatformServer.start(ServerConfig.defaults().withPort(0).withDataDir(data), line -> { });
+        http = new Http(server.port());
+    }
+
+    @AfterAll
+    static void stop() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    static String baseUrl() {
+        return "http://localhost:" + server.port() + "/v1";
+    }
+
+    static String apiChat(Http on, String mode) {
+        HttpResponse<String> r = on.post("/api/chat", "{\"message\": \"" + QUESTION + "\", \"mode\": \"" + mode + "\"}");
+        assertEquals(200, r.statusCode(), r.body());
+        return Http.json(r).path("answer").asText();
+    }
+
+    @Test
+    void listsTheAnswerModesAndTheBareModels() {
+        JsonNode models = Http.json(http.get("/v1/models"));
+        List<String> ids = new ArrayList<>();
+        models.path("data").forEach(m -> ids.add(m.path("id").asText()));
+        assertEquals(List.of("rag", "tuned", "hybrid", "demo-model", "demo-model+demo-adapter"), ids);
+        assertEquals("list", models.path("object").asText());
+    }
+
+    @Test
+    void langChain4jsOpenAiClientGetsTheSameAnswerAsTheNativeApi() throws Exception {
+        String expected = apiChat(http, "hybrid");
+        assertFalse(expected.isBlank());
+        OpenAiChatModel client = OpenAiChatModel.builder().baseUrl(baseUrl()).apiKey("unused").modelName("hybrid")
+                .maxRetries(0).build();
+        assertEquals(expected, client.chat(QUESTION));
+
+        OpenAiStreamingChatModel streaming = OpenAiStreamingChatModel.builder().baseUrl(baseUrl()).apiKey("unused")
+                .modelName("hybrid").build();
+        List<String> pieces = new ArrayList<>();
+        CompletableFuture<ChatResponse> done = new CompletableFuture<>();
+        streaming.chat(QUESTION, new StreamingChatResponseHandler() {
+            @Override
+            public void onPartialResponse(String piece) {
+                pieces.add(piece);
+            }
+
+            @Override
+            public void onCompleteResponse(ChatResponse response) {
+                done.complete(response);
+            }
+
+            @Override
+            public void onError(Throwable error) {
+                done.completeExceptionally(error);
+            }
+        });
+        ChatResponse response = done.get(2, TimeUnit.MINUTES);
+        assertTrue(pieces.size() > 1, "streamed in pieces: " + pieces);
+        assertEquals(expected, String.join("", pieces).strip());
+        assertEquals(expected, response.aiMessage().text().strip());
+    }
+
+    @Test
+    void completionsCarryTheCitationsAndRefuseUnknownModelsAndBadBodies() {
+        HttpResponse<String> ok = http.post("/v1/chat/completions",
+                "{\"model\": \"rag\", \"messages\": [{\"role\": \"user\", \"content\": \"" + QUESTION + "\"}]}");
+        assertEquals(200, ok.statusCode(), ok.body());
+        JsonNode body = Http.json(ok);
+        assertEquals("chat.completion", body.path("object").asText());
+        assertEquals("assistant", body.path("choices").get(0).path("message").path("role").asText());
+        assertEquals("wren-lamp", body.path("citations").get(0).path("docId").asText(), body.toString());
+
+        HttpResponse<String> unknown = http.post("/v1/chat/completions",
+                "{\"model\": \"gpt-4\", \"messages\": [{\"role\": \"user\", \"content\": \"hi\"}]}");
+        assertEquals(404, unknown.statusCode());
+        assertTrue(Http.json(unknown).path("detail").asText().contains("gpt-4"), unknown.body());
+        assertEquals(400, http.post("/v1/chat/completions", "{\"model\": \"rag\", \"messages\": []}").statusCode());
+        assertEquals(400, http.post("/v1/chat/completions", "{\"model\": \"rag\", \"messages\": [{\"role\": \"robot\", "
+                + "\"content\": \"hi\"}]}").statusCode());
+        assertEquals(400, http.post("/v1/chat/completions", "{not json").statusCode());
+    }
+
+    @Test
+    void aPlatformWithARemoteModelRetrievesHereAndGeneratesThere() {
+        DemoDocs.copyTo(remoteData.resolve("docs"));
+        ServerConfig remote = ServerConfig.defaults().withPort(0).withDataDir(remoteData)
+                .withRemote(new RemoteModel(baseUrl(), null, "demo-model", "demo-model+demo-adapter"));
+        try (PlatformServer front = PlatformServer.start(remote, line -> { })) {
+            Http frontHttp = new Http(front.port());
+            for (String mode : List.of("rag", "tuned", "hybrid")) {
+                // the same documents, the same retrieval, the same prompt: the remote model answers as the local one
+                assertEquals(apiChat(http, mode), apiChat(frontHttp, mode), mode);
+            }
+            JsonNode reply = Http.json(frontHttp.post("/api/chat", "{\"message\": \"" + QUESTION + "\", \"mode\": \"hybrid\"}"));
+            assertEquals("demo-model+demo-adapter", reply.path("adapter").asText(), reply.toString());
+            assertEquals("wren-lamp", reply.path("citations").get(0).path("docId").asText(), reply.toString());
+        }
+    }
+}
