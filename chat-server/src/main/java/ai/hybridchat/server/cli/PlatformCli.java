@@ -27,6 +27,7 @@ import java.io.PrintWriter;
                 EvalCommand.class,
                 RagDataCommand.class,
                 ReadingExercisesCommand.class,
+                BenchCommand.class,
                 CommandLine.HelpCommand.class,
         })
 public final class PlatformCli implements Runnable {

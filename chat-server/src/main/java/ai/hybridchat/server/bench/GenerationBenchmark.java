@@ -1,0 +1,99 @@
+package ai.hybridchat.server.bench;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.hybridchat.core.model.GenerationConfig;
+import ai.hybridchat.core.model.Generator;
+import ai.hybridchat.core.model.LlamaConfig;
+import ai.hybridchat.core.model.LlamaModel;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+
+/**
+ * Batch-1 generation speed of the runtime on a model shape with random F32 weights: prefill
+ * tokens/s over a prompt, decode tokens/s of greedy continuation with the KV cache, the
+ * process's peak resident memory during the run, and the bytes of weights a decode step reads.
+ */
+public final class GenerationBenchmark {
+    /** A Llama shape; {@code name:hidden:layers:heads:kv:inter:vocab:tied} on the wire to the peer. */
+    public record ModelShape(String name, int hidden, int layers, int heads, int kvHeads, int intermediate, int vocab,
+                             boolean tied) {
+        public static final List<ModelShape> DEFAULTS = List.of(
+                new ModelShape("demo", 256, 4, 8, 4, 672, 4096, true),
+                new ModelShape("22m", 384, 12, 6, 2, 1024, 8192, true),
+                new ModelShape("135m", 576, 30, 9, 3, 1536, 49152, true)); // SmolLM2-135M
+
+        LlamaConfig config(int context) {
+            LlamaConfig c = new LlamaConfig();
+            c.hiddenSize = hidden;
+            c.numHiddenLayers = layers;
+            c.numAttentionHeads = heads;
+            c.numKeyValueHeads = kvHeads;
+            c.intermediateSize = intermediate;
+            c.vocabSize = vocab;
+            c.tieWordEmbeddings = tied;
+            c.maxPositionEmbeddings = context;
+            return c;
+        }
+
+        public String wire() {
+            return String.join(":", name, "" + hidden, "" + layers, "" + heads, "" + kvHeads, "" + intermediate,
+                    "" + vocab, "" + tied);
+        }
+    }
+
+    public record Result(ModelShape shape, long parameters, long weightBytes, double prefillTokensPerSecond,
+                         double decodeTokensPerSecond, double peakResidentMb) {
+    }
+
+    private GenerationBenchmark() {
+    }
+
+    public static Result run(ModelShape shape, int promptTokens, int newTokens) {
+        resetPeakMemory();
+        try (NDManager manager = NDManager.newBaseManager();
+             LlamaModel model = LlamaModel.randomInit(shape.config(promptTokens + newTokens + 8), 1, manager)) {
+            Generator generator = new Generator(model, null, Set.of());
+            Random random = new Random(2);
+            long[] prompt = new long[promptTokens];
+            for (int i = 0; i < prompt.length; i++) {
+                prompt[i] = random.nextInt(shape.vocab());
+            }
+            generator.generate(java.util.Arrays.copyOf(prompt, 8), GenerationConfig.greedy(8), null, null); // warm-up
+            Generator.Result r = generator.generate(prompt, GenerationConfig.greedy(newTokens), null, null);
+            long bytes = 0;
+            for (NDArray w : new HashSet<>(model.weights().values())) {
+                bytes += w.size() * w.getDataType().getNumOfBytes();
+            }
+            return new Result(shape, model.parameterCount(), bytes, promptTokens / (r.prefillNanos() / 1e9),
+                    (r.tokenIds().length - 1) / (r.decodeNanos() / 1e9), peakResidentMb());
+        }
+    }
+
+    /** Linux resets the high-water mark of resident memory on this write ({@code man proc}). */
+    static void resetPeakMemory() {
+        try {
+            Files.writeString(Path.of("/proc/self/clear_refs"), "5");
+        } catch (IOException | RuntimeException ignored) {
+            // not Linux, or not allowed: the peak then covers the whole run
+        }
+    }
+
+    static double peakResidentMb() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("\\D+", "")) / 1024.0;
+                }
+            }
+        } catch (IOException | RuntimeException ignored) {
+            // not Linux
+        }
+        return Double.NaN;
+    }
+}

@@ -1,0 +1,96 @@
+package ai.hybridchat.server.cli;
+
+import ai.hybridchat.server.bench.GenerationBenchmark;
+import ai.hybridchat.server.bench.GenerationBenchmark.ModelShape;
+import ai.hybridchat.server.bench.MachineLimits;
+import ai.hybridchat.server.bench.PythonPeer;
+import com.fasterxml.jackson.databind.JsonNode;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code platform bench generation}: batch-1 prefill and decode speed of the runtime for the
+ * demo, ~22M and ~135M shapes, against the machine's memory bandwidth and matmul peak and against
+ * PyTorch eager on the same shapes, all in one run. Prints a Markdown table for BENCHMARKS.md.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true, subcommands = BenchCommand.Generation.class,
+        description = "Benchmark programs; results are ratios against peers measured in the same run.")
+final class BenchCommand implements Runnable {
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "name a benchmark: generation");
+    }
+
+    @Command(name = "generation", mixinStandardHelpOptions = true,
+            description = "Prefill/decode tokens/s at batch 1 vs bandwidth, matmul peak and PyTorch eager.")
+    static final class Generation implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--prompt-tokens", defaultValue = "128", description = "Prompt length (default: ${DEFAULT-VALUE}).")
+        int promptTokens;
+
+        @Option(names = "--new-tokens", defaultValue = "64", description = "Tokens decoded (default: ${DEFAULT-VALUE}).")
+        int newTokens;
+
+        @Option(names = "--shapes", split = ",", defaultValue = "demo,22m,135m",
+                description = "Shapes to run: demo, 22m, 135m (default: ${DEFAULT-VALUE}).")
+        List<String> shapes;
+
+        @Option(names = "--python", defaultValue = "/usr/bin/python3",
+                description = "Python with PyTorch for the peer, or 'none' (default: ${DEFAULT-VALUE}).")
+        String python;
+
+        @Override
+        public Integer call() throws Exception {
+            PrintWriter out = spec.commandLine().getOut();
+            List<ModelShape> selected = new ArrayList<>();
+            for (String name : shapes) {
+                selected.add(ModelShape.DEFAULTS.stream().filter(s -> s.name().equals(name)).findFirst()
+                        .orElseThrow(() -> new IllegalArgumentException("unknown shape '" + name + "': demo, 22m or 135m")));
+            }
+            MachineLimits limits = MachineLimits.measure();
+            out.printf(Locale.ROOT, "machine: %d cores, memory bandwidth %.1f GB/s, F32 matmul peak %.1f GFLOP/s%n%n",
+                    Runtime.getRuntime().availableProcessors(), limits.bandwidthBytesPerSecond() / 1e9,
+                    limits.matmulFlopsPerSecond() / 1e9);
+            List<JsonNode> peer = List.of();
+            PythonPeer py = new PythonPeer(python);
+            if (!python.equals("none") && py.available()) {
+                List<String> args = new ArrayList<>(List.of("" + Runtime.getRuntime().availableProcessors(),
+                        "" + promptTokens, "" + newTokens));
+                selected.forEach(s -> args.add(s.wire()));
+                peer = py.run("generation_peer.py", args);
+            } else {
+                out.println("(no PyTorch peer: " + python + " cannot import torch)");
+            }
+            out.println("| shape | params | weights MB | prefill tok/s | decode tok/s | decode / bandwidth limit "
+                    + "| peak RSS MB | PyTorch prefill | PyTorch decode | decode vs PyTorch |");
+            out.println("|---|---|---|---|---|---|---|---|---|---|");
+            for (ModelShape shape : selected) {
+                GenerationBenchmark.Result r = GenerationBenchmark.run(shape, promptTokens, newTokens);
+                double limit = limits.bandwidthBytesPerSecond() / r.weightBytes();
+                JsonNode p = peer.stream().filter(n -> n.path("shape").asText().equals(shape.name())).findFirst().orElse(null);
+                out.printf(Locale.ROOT, "| %s | %.1fM | %.0f | %.0f | %.1f | %.2f | %.0f | %s | %s | %s |%n",
+                        shape.name(), r.parameters() / 1e6, r.weightBytes() / 1e6, r.prefillTokensPerSecond(),
+                        r.decodeTokensPerSecond(), r.decodeTokensPerSecond() / limit, r.peakResidentMb(),
+                        p == null ? "-" : String.format(Locale.ROOT, "%.0f", p.path("prefill_tokens_per_s").asDouble()),
+                        p == null ? "-" : String.format(Locale.ROOT, "%.1f", p.path("decode_tokens_per_s").asDouble()),
+                        p == null ? "-" : String.format(Locale.ROOT, "%.2fx",
+                                r.decodeTokensPerSecond() / p.path("decode_tokens_per_s").asDouble()));
+                out.flush();
+            }
+            return 0;
+        }
+    }
+}
