@@ -57,7 +57,9 @@ public final class Generator {
             seen.add((int) id);
         }
         List<Long> generated = new ArrayList<>();
-        String emitted = "";
+        IncrementalDetokenizer detokenizer = tokenizer == null ? null : new IncrementalDetokenizer(tokenizer);
+        StringBuilder text = new StringBuilder();
+        int emitted = 0;
         FinishReason reason = FinishReason.LENGTH;
         long t0 = System.nanoTime();
         long prefill = 0;
@@ -80,20 +82,21 @@ public final class Generator {
                 }
                 generated.add((long) next);
                 seen.add(next);
-                if (tokenizer != null) {
-                    String text = tokenizer.decode(toArray(generated));
-                    int stopAt = firstStop(text, config.stopStrings());
-                    if (stopAt >= 0) {
-                        emit(listener, text.substring(0, stopAt), emitted);
-                        emitted = text.substring(0, stopAt);
-                        reason = FinishReason.STOP_STRING;
-                        break;
-                    }
-                    // hold back text that may be the start of a stop string or half a UTF-8 character
-                    String safe = text.substring(0, safePrefix(text, config.stopStrings()));
-                    if (safe.length() > emitted.length() && safe.startsWith(emitted)) {
-                        emit(listener, safe, emitted);
-                        emitted = safe;
+                if (detokenizer != null) {
+                    String piece = detokenizer.add(next);
+                    if (!piece.isEmpty()) {
+                        // a stop string may straddle the old text and the new piece: search just that tail
+                        int from = Math.max(0, text.length() - maxLength(config.stopStrings()));
+                        text.append(piece);
+                        int stopAt = firstStop(text, from, config.stopStrings());
+                        if (stopAt >= 0) {
+                            text.setLength(stopAt);
+                            emitted = emit(listener, text, emitted, text.length());
+                            reason = FinishReason.STOP_STRING;
+                            break;
+                        }
+                        // hold back text that may be the start of a stop string
+                        emitted = emit(listener, text, emitted, safePrefix(text, config.stopStrings()));
                     }
                 }
                 if (generated.size() >= config.maxNewTokens()) {
@@ -105,26 +108,29 @@ public final class Generator {
                 }
             }
         }
-        String text = tokenizer == null ? "" : tokenizer.decode(toArray(generated));
-        if (reason == FinishReason.STOP_STRING) {
-            text = emitted;
-        } else if (tokenizer != null && text.length() > emitted.length() && text.startsWith(emitted)) {
-            emit(listener, text, emitted);
+        if (reason != FinishReason.STOP_STRING) {
+            emit(listener, text, emitted, text.length());
         }
         long total = System.nanoTime() - t0;
-        return new Result(toArray(generated), text, reason, prompt.length, prefill, total - prefill);
+        return new Result(toArray(generated), text.toString(), reason, prompt.length, prefill, total - prefill);
     }
 
-    private static void emit(TokenListener listener, String text, String emitted) {
-        if (listener != null && text.length() > emitted.length()) {
-            listener.onText(text.substring(emitted.length()));
+    /** Sends {@code text[emitted, upTo)} if not empty; returns the new emitted length. */
+    private static int emit(TokenListener listener, CharSequence text, int emitted, int upTo) {
+        if (upTo > emitted) {
+            if (listener != null) {
+                listener.onText(text.subSequence(emitted, upTo).toString());
+            }
+            return upTo;
         }
+        return emitted;
     }
 
-    static int firstStop(String text, List<String> stops) {
+    static int firstStop(CharSequence text, int from, List<String> stops) {
+        String s = text.toString();
         int best = -1;
-        for (String s : stops) {
-            int i = text.indexOf(s);
+        for (String stop : stops) {
+            int i = s.indexOf(stop, from);
             if (i >= 0 && (best < 0 || i < best)) {
                 best = i;
             }
@@ -132,16 +138,22 @@ public final class Generator {
         return best;
     }
 
-    /** Length of the prefix that can be shown: no trailing replacement char, no partial stop string. */
-    static int safePrefix(String text, List<String> stops) {
-        int end = text.length();
-        while (end > 0 && text.charAt(end - 1) == '\uFFFD') {
-            end--;
+    private static int maxLength(List<String> stops) {
+        int max = 0;
+        for (String s : stops) {
+            max = Math.max(max, s.length());
         }
+        return max;
+    }
+
+    /** Length of the prefix that can be shown: no partial stop string at the end. */
+    static int safePrefix(CharSequence chars, List<String> stops) {
+        String text = chars.toString();
+        int end = text.length();
         for (String s : stops) {
             for (int k = Math.min(s.length() - 1, end); k > 0; k--) {
                 if (text.startsWith(s.substring(0, k), end - k)) {
-                    end = Math.min(end, end - k);
+                    end = Math.min(end, text.length() - k);
                     break;
                 }
             }
