@@ -25,7 +25,7 @@ class PretrainerTest {
         Path corpus = dir.resolve("corpus.txt");
         Files.writeString(corpus, (TestCorpus.TEXT + "\n\n").repeat(20));
         Path out = dir.resolve("base");
-        var options = new Pretrainer.Options(List.of(corpus), out, 2, 64, 4, 2, 400, 60, 4, 192, 1e-2, 1, 0.25, 0.2);
+        var options = new Pretrainer.Options(List.of(corpus), out, 2, 64, 4, 2, 400, 60, 4, 192, 1e-2, 1, 0.25, 0.25, null);
         TrainingLoop.Result result = new Pretrainer(ProgressListener.silent()).run(options);
         // a uniform guess over 400 tokens costs ln(400) = 6.0 nats
         assertTrue(result.finalValidationLoss() < 3.5, "validation loss " + result.finalValidationLoss());
@@ -46,9 +46,28 @@ class PretrainerTest {
     }
 
     @Test
+    void continuedPretrainingKeepsTheTokenizerAndShapeAndTrainsCopying() throws Exception {
+        Path corpus = dir.resolve("corpus.txt");
+        Files.writeString(corpus, (TestCorpus.TEXT + "\n\n").repeat(20));
+        Path base = dir.resolve("base");
+        new Pretrainer(ProgressListener.silent()).run(
+                new Pretrainer.Options(List.of(corpus), base, 1, 32, 2, 2, 300, 5, 2, 64, 1e-2, 1, 0, 0, null));
+        Path more = dir.resolve("more");
+        // shape options that differ from the base are ignored: the base's config wins
+        TrainingLoop.Result r = new Pretrainer(ProgressListener.silent()).run(
+                new Pretrainer.Options(List.of(corpus), more, 3, 64, 4, 4, 999, 5, 4, 64, 1e-2, 1, 0, 0.5, base));
+        assertTrue(Double.isFinite(r.finalTrainLoss()));
+        assertEquals(Files.readString(base.resolve("tokenizer.json")), Files.readString(more.resolve("tokenizer.json")));
+        assertEquals(Files.readString(base.resolve("config.json")), Files.readString(more.resolve("config.json")));
+        assertTrue(!java.util.Arrays.equals(Files.readAllBytes(base.resolve("model.safetensors")),
+                Files.readAllBytes(more.resolve("model.safetensors"))), "the weights moved");
+        assertEquals(base.toString(), Json.MAPPER.readTree(more.resolve("training.json").toFile()).get("init").asText());
+    }
+
+    @Test
     void anEmptyCorpusIsAClearErrorAndWritesNothing() throws Exception {
         Path empty = Files.createDirectory(dir.resolve("empty"));
-        var options = new Pretrainer.Options(List.of(empty), dir.resolve("out"), 1, 32, 2, 2, 300, 5, 2, 16, 1e-3, 1, 0, 0);
+        var options = new Pretrainer.Options(List.of(empty), dir.resolve("out"), 1, 32, 2, 2, 300, 5, 2, 16, 1e-3, 1, 0, 0, null);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> new Pretrainer(ProgressListener.silent()).run(options));
         assertTrue(e.getMessage().contains("no readable text"), e.getMessage());

@@ -61,9 +61,15 @@ final class PretrainCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "42", description = "Random seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--repeat-fraction", defaultValue = "0.25",
-            description = "Share of paragraphs repeated in the text stream, to grow copying circuits (default: ${DEFAULT-VALUE}).")
-    double repeatFraction;
+    @Option(names = "--copy-fraction", defaultValue = "0.25",
+            description = "Share of each batch spent on copy exercises (a span, then the same span again), "
+                    + "which grow the induction heads a reader copies with (default: ${DEFAULT-VALUE}).")
+    double copyFraction;
+
+    @Option(names = "--init", paramLabel = "DIR",
+            description = "Continue pre-training this model folder (its tokenizer and shape; --layers, --hidden, "
+                    + "--heads, --kv-heads and --vocab are then ignored).")
+    Path init;
 
     @Option(names = "--reading-fraction", defaultValue = "0.7",
             description = "Share of each batch spent on reading-comprehension exercises (default: ${DEFAULT-VALUE}).")
@@ -75,17 +81,18 @@ final class PretrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         corpus.forEach(p -> PathChecks.requireExists(p, "--corpus"));
-        if (repeatFraction < 0 || repeatFraction > 1) {
-            throw new IllegalArgumentException("--repeat-fraction must be in [0, 1], got " + repeatFraction);
+        if (init != null) {
+            PathChecks.requireExists(init, "--init");
         }
-        if (readingFraction < 0 || readingFraction >= 1) {
-            throw new IllegalArgumentException("--reading-fraction must be in [0, 1), got " + readingFraction);
+        if (copyFraction < 0 || readingFraction < 0 || copyFraction + readingFraction > 1) {
+            throw new IllegalArgumentException("--reading-fraction and --copy-fraction must be >= 0 and add up to at most 1, got "
+                    + readingFraction + " and " + copyFraction);
         }
         if (learningRate <= 0) {
             throw new IllegalArgumentException("--lr must be positive, got " + learningRate);
         }
         Pretrainer.Options options = new Pretrainer.Options(corpus, out, layers, hidden, heads, kvHeads, vocab, steps,
-                batch, sequenceLength, learningRate, seed, readingFraction, repeatFraction);
+                batch, sequenceLength, learningRate, seed, readingFraction, copyFraction, init);
         TrainingLoop.Result r = new Pretrainer(ProgressListener.terminal(Math.max(1, logEvery))).run(options);
         spec.commandLine().getOut().printf(Locale.ROOT, "wrote %s: %d steps, train loss %.4f, validation loss %s, %.0f tokens/s%n",
                 out, r.steps(), r.finalTrainLoss(),

@@ -61,6 +61,10 @@ class TrainingDataCommandsTest {
             String answer = messages.get(1).get("content").asText();
             assertTrue(user.contains(answer), "the answer is a sentence of the context: " + line);
             assertTrue(user.contains("Question: "), line);
+            String question = user.substring(user.indexOf("Question: ")).toLowerCase(java.util.Locale.ROOT);
+            String[] words = answer.toLowerCase(java.util.Locale.ROOT).split(" ");
+            assertTrue(question.contains(words[0] + " " + words[1]),
+                    "the question names the opening words the answer restates: " + line);
         }
     }
 

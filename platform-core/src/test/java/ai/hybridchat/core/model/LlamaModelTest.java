@@ -67,6 +67,31 @@ class LlamaModelTest {
     }
 
     @Test
+    void mismatchedShapeNamesTheTensorAndBothShapes() throws Exception {
+        try (NDManager manager = NDManager.newBaseManager();
+             LlamaModel model = LlamaModel.randomInit(TinyModels.llama(false, false, 4, 4), 1, manager)) {
+            model.save(dir);
+            LlamaConfig wrong = TinyModels.llama(false, false, 4, 4);
+            wrong.intermediateSize = 48;
+            wrong.write(dir);
+            ModelFormatException e = assertThrows(ModelFormatException.class, () -> LlamaModel.load(dir, manager));
+            assertTrue(e.getMessage().contains("model.layers.0.mlp.gate_proj.weight") && e.getMessage().contains("(64, 32)")
+                    && e.getMessage().contains("(48, 32)"), e.getMessage());
+        }
+    }
+
+    @Test
+    void missingFilesAreNamed() throws Exception {
+        ModelFormatException noConfig = assertThrows(ModelFormatException.class, () -> LlamaConfig.read(dir));
+        assertTrue(noConfig.getMessage().contains("config.json"), noConfig.getMessage());
+        TinyModels.llama(false, false, 4, 4).write(dir);
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Exception noWeights = assertThrows(Exception.class, () -> LlamaModel.load(dir, manager));
+            assertTrue(noWeights.getMessage().contains("model.safetensors"), noWeights.getMessage());
+        }
+    }
+
+    @Test
     void unknownArchitectureIsRejected() throws Exception {
         Files.writeString(dir.resolve("config.json"), "{\"architectures\":[\"GPT2LMHeadModel\"],\"hidden_size\":8,"
                 + "\"intermediate_size\":8,\"num_hidden_layers\":1,\"num_attention_heads\":1,\"vocab_size\":8}");

@@ -31,8 +31,12 @@ public final class Pretrainer {
     /** Settings of a pre-training run; defaults make the demo's base model. */
     public record Options(List<Path> corpus, Path out, int layers, int hidden, int heads, int kvHeads,
                           int vocab, int steps, int batch, int sequenceLength, double learningRate, long seed,
-                          double readingFraction, double repeatFraction) {
+                          double readingFraction, double copyFraction, Path init) {
         public Options {
+            if (readingFraction < 0 || copyFraction < 0 || readingFraction + copyFraction > 1) {
+                throw new IllegalArgumentException("reading and copy fractions must be >= 0 and add up to at most 1, got "
+                        + readingFraction + " and " + copyFraction);
+            }
             if (hidden % heads != 0) {
                 throw new IllegalArgumentException("hidden size " + hidden + " is not a multiple of heads " + heads);
             }
@@ -57,14 +61,28 @@ public final class Pretrainer {
         listener.onMessage("corpus: " + texts.size() + " documents, " + chars + " characters");
         Path staging = AtomicFiles.stagingFor(o.out());
         try {
-            var vocab = new ByteLevelBpeTrainer(o.vocab()).train(texts);
-            ByteLevelBpeTrainer.write(vocab, staging, 1024);
-            listener.onMessage("tokenizer: " + vocab.tokens().size() + " tokens, " + vocab.merges().size() + " merges");
+            int vocabSize = 0;
+            if (o.init() == null) {
+                var vocab = new ByteLevelBpeTrainer(o.vocab()).train(texts);
+                vocabSize = vocab.tokens().size();
+                ByteLevelBpeTrainer.write(vocab, staging, 1024);
+                writeGenerationConfig(staging, vocab.tokens());
+                listener.onMessage("tokenizer: " + vocab.tokens().size() + " tokens, " + vocab.merges().size() + " merges");
+            } else {
+                // continued pre-training keeps the model's tokenizer, so its embeddings keep their meaning
+                java.nio.file.Files.createDirectories(staging);
+                for (String f : List.of("tokenizer.json", "tokenizer_config.json", "generation_config.json")) {
+                    if (java.nio.file.Files.isRegularFile(o.init().resolve(f))) {
+                        java.nio.file.Files.copy(o.init().resolve(f), staging.resolve(f));
+                    }
+                }
+                listener.onMessage("continuing " + o.init() + " with its tokenizer");
+            }
             long[] stream;
             List<ChatEncoder.Encoded> exercises = new ArrayList<>();
             int exerciseRows = (int) Math.round(o.batch() * o.readingFraction());
             try (TextTokenizer tokenizer = TextTokenizer.load(staging)) {
-                stream = tokenize(texts, tokenizer, o.repeatFraction(), new Random(o.seed() + 2));
+                stream = tokenize(texts, tokenizer);
                 if (exerciseRows > 0) {
                     ReadingExercises generator = new ReadingExercises(texts, o.seed());
                     ChatEncoder encoder = new ChatEncoder(tokenizer);
@@ -96,10 +114,14 @@ public final class Pretrainer {
                 throw new IllegalArgumentException("the corpus is too small: " + stream.length + " tokens for windows of "
                         + o.sequenceLength() + " tokens plus a validation split");
             }
-            LlamaConfig config = config(o, vocab.tokens().size());
             TrainingLoop.Result result;
+            int copyRows = (int) Math.round(o.batch() * o.copyFraction());
+            int textRows = o.batch() - exerciseRows - copyRows;
             try (NDManager manager = NDManager.newBaseManager();
-                 LlamaModel model = LlamaModel.randomInit(config, o.seed(), manager)) {
+                 LlamaModel model = o.init() != null ? LlamaModel.load(o.init(), manager)
+                         : LlamaModel.randomInit(config(o, vocabSize), o.seed(), manager)) {
+                CopyExercises copies = new CopyExercises(stream, split, ByteLevelBpeTrainer.SPECIAL_TOKENS.size(),
+                        model.config().vocabSize, o.seed() + 3);
                 listener.onMessage("model: " + model.parameterCount() + " parameters");
                 List<NDArray> params = new ArrayList<>(new java.util.LinkedHashSet<>(model.weights().values()));
                 TrainingLoop loop = new TrainingLoop(params, (batch, m) -> CrossEntropy.masked(
@@ -112,15 +134,16 @@ public final class Pretrainer {
                     validation.add(windows(stream, split, stream.length, o.batch(), o.sequenceLength(), valRandom));
                 }
                 long pad = ByteLevelBpeTrainer.SPECIAL_TOKENS.indexOf("<|pad|>");
-                result = loop.run(i -> mixed(windows(stream, 0, split, o.batch() - exerciseRows, o.sequenceLength(), random),
-                                exerciseRows == 0 ? List.of() : exercises.subList(i * exerciseRows, (i + 1) * exerciseRows),
-                                o.sequenceLength(), pad),
+                result = loop.run(i -> stack(List.of(
+                                windows(stream, 0, split, textRows, o.sequenceLength(), random),
+                                ChatEncoder.batch(exercises.subList(i * exerciseRows, (i + 1) * exerciseRows), o.sequenceLength(), pad),
+                                copies.rows(copyRows, o.sequenceLength()))),
                         validation, Math.max(1, o.steps() / 5), listener, null);
                 model.save(staging);
             }
-            writeGenerationConfig(staging, vocab.tokens());
             Map<String, Object> card = new LinkedHashMap<>();
             card.put("method", "pretrain");
+            card.put("init", o.init() == null ? null : o.init().toString());
             card.put("corpus", o.corpus().stream().map(Path::toString).toList());
             card.put("corpus_characters", chars);
             card.put("tokens", stream.length);
@@ -130,7 +153,7 @@ public final class Pretrainer {
             card.put("learning_rate", o.learningRate());
             card.put("seed", o.seed());
             card.put("reading_exercise_fraction", o.readingFraction());
-            card.put("repeated_paragraph_fraction", o.repeatFraction());
+            card.put("copy_exercise_fraction", o.copyFraction());
             card.put("final_train_loss", result.finalTrainLoss());
             card.put("final_validation_loss", result.finalValidationLoss());
             card.put("tokens_per_second", result.tokensPerSecond());
@@ -162,13 +185,8 @@ public final class Pretrainer {
         return c;
     }
 
-    /**
-     * The corpus as one token stream, documents separated by end-of-text. A share of paragraphs is
-     * followed by a second copy: predicting a repeat is what grows induction heads (Olsson et al.,
-     * 2022), the copying circuit a model needs to answer from passages it reads, and a small model
-     * on a small budget gets there much sooner with repeats in its data.
-     */
-    static long[] tokenize(List<String> texts, TextTokenizer tokenizer, double repeatFraction, Random random) {
+    /** The corpus as one token stream, paragraphs kept, documents separated by end-of-text. */
+    static long[] tokenize(List<String> texts, TextTokenizer tokenizer) {
         long eot = ByteLevelBpeTrainer.SPECIAL_TOKENS.indexOf("<|endoftext|>");
         List<long[]> parts = new ArrayList<>();
         long total = 0;
@@ -180,10 +198,6 @@ public final class Pretrainer {
                 long[] ids = tokenizer.encode(paragraph + "\n");
                 parts.add(ids);
                 total += ids.length;
-                if (random.nextDouble() < repeatFraction) {
-                    parts.add(ids);
-                    total += ids.length;
-                }
             }
             parts.add(new long[] {eot});
             total++;
@@ -210,19 +224,20 @@ public final class Pretrainer {
         return new TokenBatch(inputs, targets, mask, batch, length);
     }
 
-    /** Stacks plain-text windows and padded reading exercises into one batch. */
-    static TokenBatch mixed(TokenBatch text, List<ChatEncoder.Encoded> exercises, int length, long pad) {
-        if (exercises.isEmpty()) {
-            return text;
+    /** Stacks batches of the same sequence length (text windows, exercises, copies) into one. */
+    static TokenBatch stack(List<TokenBatch> parts) {
+        int length = parts.get(0).length();
+        int rows = parts.stream().mapToInt(TokenBatch::batch).sum();
+        long[] inputs = new long[rows * length];
+        long[] targets = new long[rows * length];
+        float[] mask = new float[rows * length];
+        int at = 0;
+        for (TokenBatch part : parts) {
+            System.arraycopy(part.inputs(), 0, inputs, at, part.inputs().length);
+            System.arraycopy(part.targets(), 0, targets, at, part.targets().length);
+            System.arraycopy(part.mask(), 0, mask, at, part.mask().length);
+            at += part.inputs().length;
         }
-        TokenBatch ex = ChatEncoder.batch(exercises, length, pad);
-        int rows = text.batch() + ex.batch();
-        long[] inputs = java.util.Arrays.copyOf(text.inputs(), rows * length);
-        long[] targets = java.util.Arrays.copyOf(text.targets(), rows * length);
-        float[] mask = java.util.Arrays.copyOf(text.mask(), rows * length);
-        System.arraycopy(ex.inputs(), 0, inputs, text.inputs().length, ex.inputs().length);
-        System.arraycopy(ex.targets(), 0, targets, text.targets().length, ex.targets().length);
-        System.arraycopy(ex.mask(), 0, mask, text.mask().length, ex.mask().length);
         return new TokenBatch(inputs, targets, mask, rows, length);
     }
 

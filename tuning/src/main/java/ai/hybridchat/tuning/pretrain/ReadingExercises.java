@@ -15,10 +15,10 @@ import java.util.regex.Pattern;
  * base model learns the skill retrieval-augmented answering needs (find the passage that
  * matches the question, restate its sentence) without ever seeing a deployment's documents.
  *
- * <p>Each exercise shows a few numbered passages, asks about a phrase of one sentence in one of
- * them, and expects that sentence as the answer. Questions come from a handful of templates:
- * a "what is X" form when the sentence defines its subject, otherwise a question about a rare
- * phrase of the sentence. No language model is involved; the questions are simple by design.
+ * <p>Each exercise shows a few numbered passages, asks about one sentence of one of them, and
+ * expects that sentence as the answer. Questions come from a handful of templates: a "what is X"
+ * form when the sentence defines its subject, otherwise a question naming its opening words. No
+ * language model is involved; the questions are simple by design.
  */
 public final class ReadingExercises {
     /** A question with its context passages and the expected answer. */
@@ -30,7 +30,7 @@ public final class ReadingExercises {
 
     private static final Pattern SENTENCE = Pattern.compile("[^.!?]*[A-Za-z][^.!?]*[.!?](?=\\s|$)");
     private static final Pattern DEFINITION = Pattern.compile(
-            "^(?:The |A |An )?([A-Za-z][\\w-]*(?: [\\w-]+){0,3}) (is|are|was|were) (.{10,})$");
+            "^(?:The |A |An )([A-Za-z][\\w-]*(?: [\\w-]+){0,4}) (is|are|was|were) (.{8,})$");
     private static final Set<String> STOPWORDS = Set.of("the", "a", "an", "of", "to", "in", "and", "or", "is", "are",
             "was", "were", "be", "it", "this", "that", "for", "on", "with", "as", "by", "at", "from", "you", "your",
             "can", "if", "not", "which", "these", "those", "its", "their", "has", "have", "will", "may", "also", "but");
@@ -113,46 +113,30 @@ public final class ReadingExercises {
         return out;
     }
 
-    private static final String[] TEMPLATES = {
-        "What about %s?", "What is known about %s?", "Tell me about %s.", "What does it say about %s?",
-        "Who %s?", "What %s?", "When %s?", "Where %s?", "How many %s?", "Which %s?", "How %s?", "Why %s?"
-    };
+    private static final String[] TEMPLATES = {"What about %s?", "Tell me about %s.", "What does it say about %s?",
+        "What is known about %s?"};
 
     /**
-     * A question naming the sentence's two or three most distinctive words (the longest words that
-     * are not stop words, a cheap stand-in for rarity), in sentence order, behind a wh-template:
-     * the overlap a reader must match to find the sentence, as a real question about a fact has.
+     * A question that names the start of the sentence: "What is the X?" when the sentence defines
+     * its subject ("The X is ..."), otherwise its first two to four words behind a template. The
+     * answer then begins with words of the question, as a restating answer to a real question
+     * does ("Who is the chair of the board?" - "The chair of the board is ..."): the reader finds
+     * those words in a passage and copies on from there, the induction-head skill (Olsson et al.,
+     * 2022) that copy exercises in pre-training grow.
      */
     String question(String sentence) {
         String body = sentence.substring(0, sentence.length() - 1);
         Matcher d = DEFINITION.matcher(body);
-        if (d.matches() && random.nextInt(4) == 0 && Character.isUpperCase(d.group(1).charAt(0))
-                && !STOPWORDS.contains(d.group(1).toLowerCase(Locale.ROOT)) && !d.group(1).matches("(?i)(there|they|he|she|we|i|you)( .*)?")) {
-            String subject = d.group(1);
-            String verb = d.group(2);
-            String article = sentence.startsWith("The ") ? "the " : "";
-            return "What " + verb + " " + article + subject + "?";
+        if (d.matches() && sentence.matches("^(The|A|An) .*") && !STOPWORDS.contains(d.group(1).toLowerCase(Locale.ROOT))) {
+            String article = sentence.substring(0, sentence.indexOf(' ')).toLowerCase(Locale.ROOT);
+            return "What " + d.group(2) + " " + article + " " + d.group(1) + "?";
         }
         String[] words = body.split(" ");
-        List<Integer> content = new ArrayList<>();
-        for (int i = 0; i < words.length; i++) {
-            String w = words[i].replaceAll("[^\\w-]", "");
-            if (w.length() > 3 && !STOPWORDS.contains(w.toLowerCase(Locale.ROOT))) {
-                content.add(i);
-            }
-        }
-        if (content.size() < 2) {
+        if (words.length < 6) {
             return null;
         }
-        int keep = Math.min(content.size(), 2 + random.nextInt(2));
-        List<Integer> byLength = new ArrayList<>(content);
-        byLength.sort((a, b) -> Integer.compare(words[b].length(), words[a].length()));
-        List<Integer> chosen = new ArrayList<>(byLength.subList(0, keep));
-        Collections.sort(chosen);
-        StringBuilder phrase = new StringBuilder();
-        for (int i : chosen) {
-            phrase.append(phrase.length() == 0 ? "" : " ").append(words[i].replaceAll("[^\\w-]", ""));
-        }
+        int k = 2 + random.nextInt(3);
+        String phrase = String.join(" ", java.util.Arrays.copyOfRange(words, 0, k)).replaceAll("[,;:()\"]", "");
         return String.format(TEMPLATES[random.nextInt(TEMPLATES.length)], phrase);
     }
 
