@@ -10,7 +10,21 @@ import java.util.List;
 public record TuneOptions(String method, Path base, Path data, Path validation, Path out,
                           int epochs, int steps, int batchSize, int maxLength, double learningRate,
                           double weightDecay, int warmupSteps, int evalEvery, long seed,
-                          int rank, double alpha, double dropout, List<String> targetModules) {
+                          int rank, double alpha, double dropout, List<String> targetModules, int earlyStopping) {
+    /** Without early stopping. */
+    public TuneOptions(String method, Path base, Path data, Path validation, Path out, int epochs, int steps, int batchSize,
+                       int maxLength, double learningRate, double weightDecay, int warmupSteps, int evalEvery, long seed,
+                       int rank, double alpha, double dropout, List<String> targetModules) {
+        this(method, base, data, validation, out, epochs, steps, batchSize, maxLength, learningRate, weightDecay, warmupSteps,
+                evalEvery, seed, rank, alpha, dropout, targetModules, 0);
+    }
+
+    /** The same settings, stopping after {@code patience} validations without improvement (0: never). */
+    public TuneOptions withEarlyStopping(int patience) {
+        return new TuneOptions(method, base, data, validation, out, epochs, steps, batchSize, maxLength, learningRate,
+                weightDecay, warmupSteps, evalEvery, seed, rank, alpha, dropout, targetModules, patience);
+    }
+
     public TuneOptions {
         if (batchSize < 1 || maxLength < 8 || learningRate <= 0) {
             throw new IllegalArgumentException("batch size must be >= 1, max length >= 8 and learning rate > 0");

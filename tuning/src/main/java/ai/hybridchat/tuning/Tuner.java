@@ -83,7 +83,7 @@ public final class Tuner {
         TrainingLoop loop = new TrainingLoop(params, (batch, m) -> CrossEntropy.masked(
                 model.forward(batch.inputArray(m), null, false), batch.targetArray(m), batch.maskArray(m)),
                 new LearningRateSchedule(o.learningRate(), Math.min(o.warmupSteps(), data.steps() / 4), data.steps(), 0.1),
-                o.weightDecay(), 1);
+                o.weightDecay(), 1).withEarlyStopping(o.earlyStopping());
         int evalEvery = o.evalEvery() > 0 ? o.evalEvery() : Math.max(1, data.steps() / 4);
         TrainingLoop.Result result = loop.run(data.batches()::get, data.validation(), evalEvery, listener, cancelled);
         if (result.cancelled()) {
@@ -188,6 +188,7 @@ public final class Tuner {
         hp.put("learning_rate", o.learningRate());
         hp.put("weight_decay", o.weightDecay());
         hp.put("seed", o.seed());
+        hp.put("early_stopping_patience", o.earlyStopping());
         if (o.method().equals("lora")) {
             hp.put("r", o.rank());
             hp.put("lora_alpha", o.alpha());
@@ -198,6 +199,7 @@ public final class Tuner {
         Map<String, Object> metrics = new LinkedHashMap<>();
         metrics.put("final_train_loss", r.finalTrainLoss());
         metrics.put("final_validation_loss", r.finalValidationLoss());
+        metrics.put("stopped_early", r.stoppedEarly());
         metrics.put("validation_perplexity", r.finalValidationLoss() == null ? null : Math.exp(r.finalValidationLoss()));
         metrics.put("tokens_per_second", r.tokensPerSecond());
         meta.put("metrics", metrics);

@@ -81,6 +81,14 @@ final class TuneCommand implements Callable<Integer> {
             description = "Projections LoRA wraps (default: ${DEFAULT-VALUE}).")
     List<String> targetModules;
 
+    @Option(names = "--progress", defaultValue = "text", paramLabel = "text|json",
+            description = "Progress as lines for people on stderr, or JSON events (one per line) on stdout (default: ${DEFAULT-VALUE}).")
+    String progress;
+
+    @Option(names = "--early-stopping", defaultValue = "0", paramLabel = "N",
+            description = "Stop when the validation loss has not improved for N evaluations; 0: never (default: ${DEFAULT-VALUE}).")
+    int earlyStopping;
+
     @Option(names = "--log-every", defaultValue = "10", description = "Progress line every N steps (default: ${DEFAULT-VALUE}).")
     int logEvery;
 
@@ -94,14 +102,40 @@ final class TuneCommand implements Callable<Integer> {
         if (dropout < 0 || dropout >= 1) {
             throw new IllegalArgumentException("--dropout must be in [0, 1), got " + dropout);
         }
+        if (!progress.equals("text") && !progress.equals("json")) {
+            throw new IllegalArgumentException("--progress must be text or json, got '" + progress + "'");
+        }
+        if (earlyStopping < 0) {
+            throw new IllegalArgumentException("--early-stopping must be >= 0, got " + earlyStopping);
+        }
+        if (earlyStopping > 0 && validation == null) {
+            throw new IllegalArgumentException("--early-stopping needs validation data (--val)");
+        }
         TuneOptions options = new TuneOptions(method.toLowerCase(Locale.ROOT), base, data, validation, out, epochs, steps,
-                batch, maxLength, learningRate, weightDecay, warmup, evalEvery, seed, rank, alpha, dropout, targetModules);
-        Tuner.Result r = new Tuner(ProgressListener.terminal(Math.max(1, logEvery))).run(options, () -> false);
+                batch, maxLength, learningRate, weightDecay, warmup, evalEvery, seed, rank, alpha, dropout, targetModules)
+                .withEarlyStopping(earlyStopping);
+        boolean json = progress.equals("json");
+        ProgressListener listener = json ? ProgressListener.json(spec.commandLine().getOut()) : ProgressListener.terminal(Math.max(1, logEvery));
+        Tuner.Result r = new Tuner(listener).run(options, () -> false);
+        if (json) {
+            java.util.Map<String, Object> done = new java.util.TreeMap<>();
+            done.put("event", "done");
+            done.put("out", r.out().toString());
+            done.put("steps", r.training().steps());
+            done.put("examples", r.examples());
+            done.put("train_loss", r.training().finalTrainLoss());
+            done.put("validation_loss", r.training().finalValidationLoss());
+            done.put("stopped_early", r.training().stoppedEarly());
+            spec.commandLine().getOut().println(ai.hybridchat.core.model.Json.MAPPER.writeValueAsString(done));
+            spec.commandLine().getOut().flush();
+            return 0;
+        }
         spec.commandLine().getOut().printf(Locale.ROOT, "wrote %s: %s on %d examples (%d skipped as too long), %d steps, "
-                        + "train loss %.4f, validation loss %s%n", r.out(), method, r.examples(), r.skippedTooLong(),
+                        + "train loss %.4f, validation loss %s%s%n", r.out(), method, r.examples(), r.skippedTooLong(),
                 r.training().steps(), r.training().finalTrainLoss(),
                 r.training().finalValidationLoss() == null ? "n/a"
-                        : String.format(Locale.ROOT, "%.4f", r.training().finalValidationLoss()));
+                        : String.format(Locale.ROOT, "%.4f", r.training().finalValidationLoss()),
+                r.training().stoppedEarly() ? " (stopped early: validation loss stopped improving)" : "");
         return 0;
     }
 }

@@ -120,6 +120,53 @@ class ModelCommandsTest {
     }
 
     @Test
+    void jsonProgressIsOneEventPerLineEndingInDone() throws IOException {
+        Path data = Files.writeString(dir.resolve("train.jsonl"), """
+                {"prompt": "How much does a Wren lamp cost?", "completion": "The standard Wren lamp costs 145 euros."}
+                {"prompt": "Who is the chair of the board?", "completion": "Tobias Wrenfield."}
+                """);
+        Cli.Result r = ok("tune", "--method", "lora", "--base", TinyModel.model().toString(), "--data", data.toString(),
+                "--val", data.toString(), "--out", dir.resolve("lora").toString(), "--steps", "4", "--batch", "2",
+                "--max-length", "128", "--rank", "2", "--eval-every", "2", "--progress", "json");
+        java.util.List<JsonNode> events = new java.util.ArrayList<>();
+        for (String line : r.out().strip().split("\n")) {
+            events.add(JSON.readTree(line)); // every line parses: nothing but JSON on stdout
+        }
+        assertEquals(4, events.stream().filter(e -> e.path("event").asText().equals("step")).count(), r.out());
+        assertEquals(2, events.stream().filter(e -> e.path("event").asText().equals("validation")).count(), r.out());
+        JsonNode step = events.stream().filter(e -> e.path("event").asText().equals("step")).findFirst().orElseThrow();
+        assertEquals(4, step.path("total_steps").asInt());
+        assertTrue(step.path("loss").asDouble() > 0 && step.has("tokens_per_second") && step.has("eta_seconds"), step.toString());
+        JsonNode done = events.get(events.size() - 1);
+        assertEquals("done", done.path("event").asText(), r.out());
+        assertEquals(4, done.path("steps").asInt());
+        assertTrue(done.path("validation_loss").isNumber(), done.toString());
+    }
+
+    @Test
+    void earlyStoppingEndsTheRunWhenValidationStopsImproving() throws IOException {
+        Path data = Files.writeString(dir.resolve("train.jsonl"), """
+                {"prompt": "How much does a Wren lamp cost?", "completion": "The standard Wren lamp costs 145 euros."}
+                {"prompt": "Who is the chair of the board?", "completion": "Tobias Wrenfield."}
+                """);
+        // validation on unrelated text while a very high learning rate overfits the training pairs
+        Path val = Files.writeString(dir.resolve("val.jsonl"), """
+                {"prompt": "Name a colour of the sea at night.", "completion": "Dark green, nearly black, with silver lines."}
+                """);
+        Cli.Result r = ok("tune", "--method", "full", "--base", TinyModel.model().toString(), "--data", data.toString(),
+                "--val", val.toString(), "--out", dir.resolve("full").toString(), "--steps", "60", "--batch", "2",
+                "--max-length", "128", "--lr", "0.05", "--warmup", "0", "--eval-every", "1", "--early-stopping", "2");
+        assertTrue(r.out().contains("stopped early"), r.toString());
+        JsonNode meta = JSON.readTree(dir.resolve("full").resolve("training.json").toFile());
+        assertTrue(meta.path("metrics").path("stopped_early").asBoolean(), meta.toString());
+        assertTrue(meta.path("hyperparameters").path("steps").asInt() == 60, meta.toString());
+        Cli.Result noVal = Cli.run("tune", "--method", "lora", "--base", TinyModel.model().toString(), "--data", data.toString(),
+                "--out", dir.resolve("x").toString(), "--early-stopping", "2");
+        assertEquals(1, noVal.code(), noVal.toString());
+        assertTrue(noVal.err().contains("--val"), noVal.err());
+    }
+
+    @Test
     void tuningMethodsThatDoNotExistYetFailInOneLine() throws IOException {
         Path data = Files.writeString(dir.resolve("train.jsonl"), "{\"prompt\": \"q\", \"completion\": \"a\"}\n");
         Cli.Result r = Cli.run("tune", "--method", "ppo", "--base", TinyModel.model().toString(), "--data", data.toString(),

@@ -37,6 +37,42 @@ public interface ProgressListener {
         };
     }
 
+    /**
+     * One JSON object per line on {@code out}, every step: {@code {"event":"step",...}},
+     * {@code {"event":"validation",...}} and {@code {"event":"message","text":...}}, for the server's
+     * job events and for scripts.
+     */
+    static ProgressListener json(java.io.PrintWriter out) {
+        return new ProgressListener() {
+            @Override
+            public void onStep(StepReport r) {
+                emit(java.util.Map.of("event", "step", "step", r.step(), "total_steps", r.totalSteps(), "loss", r.loss(),
+                        "learning_rate", r.learningRate(), "grad_norm", r.gradNorm(), "tokens_per_second", r.tokensPerSecond(),
+                        "eta_seconds", r.etaSeconds()));
+            }
+
+            @Override
+            public void onValidation(int step, double loss) {
+                emit(java.util.Map.of("event", "validation", "step", step, "loss", loss, "perplexity", Math.exp(loss)));
+            }
+
+            @Override
+            public void onMessage(String message) {
+                emit(java.util.Map.of("event", "message", "text", message));
+            }
+
+            private void emit(java.util.Map<String, Object> event) {
+                try {
+                    // sorted keys: the same event always prints the same way
+                    out.println(ai.hybridchat.core.model.Json.MAPPER.writeValueAsString(new java.util.TreeMap<>(event)));
+                    out.flush();
+                } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        };
+    }
+
     static ProgressListener silent() {
         return r -> { };
     }

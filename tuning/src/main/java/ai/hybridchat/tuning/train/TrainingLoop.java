@@ -20,7 +20,8 @@ public final class TrainingLoop {
         NDArray loss(TokenBatch batch, NDManager manager);
     }
 
-    public record Result(double finalTrainLoss, Double finalValidationLoss, int steps, double tokensPerSecond, boolean cancelled) {
+    public record Result(double finalTrainLoss, Double finalValidationLoss, int steps, double tokensPerSecond, boolean cancelled,
+                         boolean stoppedEarly) {
     }
 
     private final List<NDArray> parameters;
@@ -28,6 +29,7 @@ public final class TrainingLoop {
     private final LearningRateSchedule schedule;
     private final double weightDecay;
     private final int accumulation;
+    private int patience;
 
     public TrainingLoop(List<NDArray> parameters, LossFunction lossFunction, LearningRateSchedule schedule,
                         double weightDecay, int accumulation) {
@@ -39,6 +41,15 @@ public final class TrainingLoop {
         this.schedule = schedule;
         this.weightDecay = weightDecay;
         this.accumulation = Math.max(1, accumulation);
+    }
+
+    /**
+     * Stops a run once {@code evaluations} validations in a row have not improved on the best
+     * validation loss (early stopping); 0 never stops.
+     */
+    public TrainingLoop withEarlyStopping(int evaluations) {
+        this.patience = evaluations;
+        return this;
     }
 
     /**
@@ -57,10 +68,12 @@ public final class TrainingLoop {
         long start = System.nanoTime();
         int total = schedule.totalSteps();
         int step = 0;
+        double best = Double.POSITIVE_INFINITY;
+        int sinceBest = 0;
         try (AdamW optimizer = AdamW.standard(parameters, weightDecay)) {
             for (step = 0; step < total; step++) {
                 if (cancelled != null && cancelled.getAsBoolean()) {
-                    return new Result(smoothed, validationLoss, step, rate(tokens, start), true);
+                    return new Result(smoothed, validationLoss, step, rate(tokens, start), true, false);
                 }
                 double stepLoss = 0;
                 for (int micro = 0; micro < accumulation; micro++) {
@@ -87,10 +100,18 @@ public final class TrainingLoop {
                         && ((step + 1) % evalEvery == 0 || step + 1 == total)) {
                     validationLoss = evaluate(validation);
                     listener.onValidation(step + 1, validationLoss);
+                    if (validationLoss < best) {
+                        best = validationLoss;
+                        sinceBest = 0;
+                    } else if (patience > 0 && ++sinceBest >= patience && step + 1 < total) {
+                        listener.onMessage("early stopping at step " + (step + 1) + ": validation loss " + validationLoss
+                                + " has not improved on " + best + " for " + patience + " evaluations");
+                        return new Result(smoothed, validationLoss, step + 1, rate(tokens, start), false, true);
+                    }
                 }
             }
         }
-        return new Result(smoothed, validationLoss, step, rate(tokens, start), false);
+        return new Result(smoothed, validationLoss, step, rate(tokens, start), false, false);
     }
 
     /** Mean loss over batches without gradients. */
