@@ -10,19 +10,34 @@ import java.util.List;
 public record TuneOptions(String method, Path base, Path data, Path validation, Path out,
                           int epochs, int steps, int batchSize, int maxLength, double learningRate,
                           double weightDecay, int warmupSteps, int evalEvery, long seed,
-                          int rank, double alpha, double dropout, List<String> targetModules, int earlyStopping) {
+                          int rank, double alpha, double dropout, List<String> targetModules, int earlyStopping,
+                          int checkpointEvery, boolean resume) {
     /** Without early stopping. */
     public TuneOptions(String method, Path base, Path data, Path validation, Path out, int epochs, int steps, int batchSize,
                        int maxLength, double learningRate, double weightDecay, int warmupSteps, int evalEvery, long seed,
                        int rank, double alpha, double dropout, List<String> targetModules) {
         this(method, base, data, validation, out, epochs, steps, batchSize, maxLength, learningRate, weightDecay, warmupSteps,
-                evalEvery, seed, rank, alpha, dropout, targetModules, 0);
+                evalEvery, seed, rank, alpha, dropout, targetModules, 0, 0, false);
     }
 
     /** The same settings, stopping after {@code patience} validations without improvement (0: never). */
     public TuneOptions withEarlyStopping(int patience) {
         return new TuneOptions(method, base, data, validation, out, epochs, steps, batchSize, maxLength, learningRate,
-                weightDecay, warmupSteps, evalEvery, seed, rank, alpha, dropout, targetModules, patience);
+                weightDecay, warmupSteps, evalEvery, seed, rank, alpha, dropout, targetModules, patience, checkpointEvery, resume);
+    }
+
+    /**
+     * The same settings, writing a checkpoint every {@code every} steps (0: none) beside the
+     * output ({@link #checkpointDir()}), and with {@code resume} continuing from the one there.
+     */
+    public TuneOptions withCheckpoints(int every, boolean resumeRun) {
+        return new TuneOptions(method, base, data, validation, out, epochs, steps, batchSize, maxLength, learningRate,
+                weightDecay, warmupSteps, evalEvery, seed, rank, alpha, dropout, targetModules, earlyStopping, every, resumeRun);
+    }
+
+    /** Where checkpoints of this run live: {@code OUT.checkpoint} next to the output folder. */
+    public Path checkpointDir() {
+        return out.resolveSibling(out.getFileName() + ".checkpoint");
     }
 
     public TuneOptions {

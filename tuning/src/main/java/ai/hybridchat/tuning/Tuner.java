@@ -47,12 +47,15 @@ public final class Tuner {
     }
 
     public Result run(TuneOptions o, BooleanSupplier cancelled) throws IOException {
-        return switch (o.method()) {
+        Result result = switch (o.method()) {
             case "lora" -> lora(o, cancelled);
             case "full" -> full(o, cancelled);
             default -> throw new IllegalArgumentException("unknown or not yet available tuning method '" + o.method()
                     + "' (available: lora, full)");
         };
+        // the result is written: the checkpoint has done its job
+        AtomicFiles.deleteRecursively(o.checkpointDir());
+        return result;
     }
 
     /** The checked data of a run, encoded with the base's tokenizer and chat template. */
@@ -84,10 +87,21 @@ public final class Tuner {
                 model.forward(batch.inputArray(m), null, false), batch.targetArray(m), batch.maskArray(m)),
                 new LearningRateSchedule(o.learningRate(), Math.min(o.warmupSteps(), data.steps() / 4), data.steps(), 0.1),
                 o.weightDecay(), 1).withEarlyStopping(o.earlyStopping());
+        if (o.checkpointEvery() > 0 || o.resume()) {
+            if (!o.resume() && java.nio.file.Files.exists(o.checkpointDir())) {
+                throw new IllegalArgumentException("a checkpoint of an earlier run is in " + o.checkpointDir()
+                        + ": continue it with --resume, or delete it");
+            }
+            if (o.resume() && !java.nio.file.Files.isDirectory(o.checkpointDir())) {
+                throw new IllegalArgumentException("--resume: no checkpoint in " + o.checkpointDir());
+            }
+            loop.withCheckpoints(o.checkpointDir(), o.checkpointEvery(), o.seed());
+        }
         int evalEvery = o.evalEvery() > 0 ? o.evalEvery() : Math.max(1, data.steps() / 4);
         TrainingLoop.Result result = loop.run(data.batches()::get, data.validation(), evalEvery, listener, cancelled);
         if (result.cancelled()) {
-            throw new java.util.concurrent.CancellationException("tuning cancelled at step " + result.steps() + "; nothing written");
+            throw new java.util.concurrent.CancellationException("tuning cancelled at step " + result.steps() + "; nothing written"
+                    + (o.checkpointEvery() > 0 ? " but the last checkpoint (continue with --resume)" : ""));
         }
         return result;
     }

@@ -2,10 +2,12 @@ package ai.hybridchat.tuning;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.hybridchat.core.adapter.PeftLoraAdapter;
@@ -70,6 +72,39 @@ class LoraTuningTest {
     TuneOptions options(Path out, int steps) {
         return new TuneOptions("lora", base, data, null, out, 1, steps, 4, 128, 5e-3, 0, 5, 0, 7,
                 8, 16, 0.0, List.of("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"));
+    }
+
+    @Test
+    void aRunResumedFromItsCheckpointEndsWithTheWeightsOfAnUninterruptedRun() throws Exception {
+        // dropout on, so the resumed run must also replay the random masks of the steps it redoes
+        List<String> targets = List.of("q_proj", "v_proj", "up_proj");
+        TuneOptions straight = new TuneOptions("lora", base, data, null, dir.resolve("straight"), 1, 12, 2, 128, 5e-3, 0, 3, 0, 7,
+                4, 8, 0.2, targets).withCheckpoints(4, false);
+        new Tuner(ProgressListener.silent()).run(straight, null);
+        assertFalse(Files.exists(straight.checkpointDir()), "a finished run removes its checkpoint");
+
+        TuneOptions interrupted = new TuneOptions("lora", base, data, null, dir.resolve("resumed"), 1, 12, 2, 128, 5e-3, 0, 3, 0, 7,
+                4, 8, 0.2, targets).withCheckpoints(4, false);
+        java.util.concurrent.atomic.AtomicInteger steps = new java.util.concurrent.atomic.AtomicInteger();
+        assertThrows(java.util.concurrent.CancellationException.class,
+                () -> new Tuner(r -> steps.set(r.step())).run(interrupted, () -> steps.get() >= 7));
+        assertFalse(Files.exists(interrupted.out()), "nothing published by the interrupted run");
+        assertEquals(4, Json.MAPPER.readTree(interrupted.checkpointDir().resolve("state.json").toFile()).get("step").asInt());
+        IllegalArgumentException again = assertThrows(IllegalArgumentException.class,
+                () -> new Tuner(ProgressListener.silent()).run(interrupted, null));
+        assertTrue(again.getMessage().contains("--resume"), again.getMessage());
+
+        new Tuner(ProgressListener.silent()).run(interrupted.withCheckpoints(4, true), null);
+        try (NDManager m = NDManager.newBaseManager()) {
+            Map<String, NDArray> a = Safetensors.read(straight.out().resolve("adapter_model.safetensors"), m);
+            Map<String, NDArray> b = Safetensors.read(interrupted.out().resolve("adapter_model.safetensors"), m);
+            assertEquals(a.keySet(), b.keySet());
+            for (String k : a.keySet()) {
+                assertArrayEquals(a.get(k).toFloatArray(), b.get(k).toFloatArray(), k);
+            }
+            NDArray trainedB = a.get("base_model.model.model.layers.0.self_attn.q_proj.lora_B.weight");
+            assertTrue(trainedB.abs().sum().getFloat() > 0, "the adapters trained");
+        }
     }
 
     @Test

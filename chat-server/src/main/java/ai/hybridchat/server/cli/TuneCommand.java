@@ -89,6 +89,14 @@ final class TuneCommand implements Callable<Integer> {
             description = "Stop when the validation loss has not improved for N evaluations; 0: never (default: ${DEFAULT-VALUE}).")
     int earlyStopping;
 
+    @Option(names = "--checkpoint-every", defaultValue = "0", paramLabel = "N",
+            description = "Write a checkpoint (weights and optimizer state) to OUT.checkpoint every N steps; 0: none (default: ${DEFAULT-VALUE}).")
+    int checkpointEvery;
+
+    @Option(names = "--resume", description = "Continue the run from its checkpoint in OUT.checkpoint; the result "
+            + "equals an uninterrupted run with the same settings.")
+    boolean resume;
+
     @Option(names = "--log-every", defaultValue = "10", description = "Progress line every N steps (default: ${DEFAULT-VALUE}).")
     int logEvery;
 
@@ -113,7 +121,11 @@ final class TuneCommand implements Callable<Integer> {
         }
         TuneOptions options = new TuneOptions(method.toLowerCase(Locale.ROOT), base, data, validation, out, epochs, steps,
                 batch, maxLength, learningRate, weightDecay, warmup, evalEvery, seed, rank, alpha, dropout, targetModules)
-                .withEarlyStopping(earlyStopping);
+                .withEarlyStopping(earlyStopping)
+                .withCheckpoints(checkpointEvery, resume);
+        if (checkpointEvery < 0) {
+            throw new IllegalArgumentException("--checkpoint-every must be >= 0, got " + checkpointEvery);
+        }
         boolean json = progress.equals("json");
         ProgressListener listener = json ? ProgressListener.json(spec.commandLine().getOut()) : ProgressListener.terminal(Math.max(1, logEvery));
         Tuner.Result r = new Tuner(listener).run(options, () -> false);

@@ -83,6 +83,28 @@ public final class AdamW implements AutoCloseable {
         return t;
     }
 
+    /** Adds the moment estimates to {@code out} as {@code adam.m.i} and {@code adam.v.i}. */
+    void exportMoments(java.util.Map<String, NDArray> out) {
+        for (int i = 0; i < m.length; i++) {
+            out.put("adam.m." + i, m[i]);
+            out.put("adam.v." + i, v[i]);
+        }
+    }
+
+    /** Restores what {@link #exportMoments} wrote, and the step count used for bias correction. */
+    void importMoments(java.util.Map<String, NDArray> in, long steps) {
+        for (int i = 0; i < m.length; i++) {
+            NDArray savedM = in.get("adam.m." + i);
+            NDArray savedV = in.get("adam.v." + i);
+            if (savedM == null || savedV == null || !savedM.getShape().equals(m[i].getShape())) {
+                throw new IllegalArgumentException("checkpoint has no optimizer state for parameter " + i);
+            }
+            m[i].set(savedM.toFloatArray());
+            v[i].set(savedV.toFloatArray());
+        }
+        t = steps;
+    }
+
     @Override
     public void close() {
         manager.close();

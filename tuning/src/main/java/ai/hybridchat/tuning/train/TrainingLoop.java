@@ -30,6 +30,9 @@ public final class TrainingLoop {
     private final double weightDecay;
     private final int accumulation;
     private int patience;
+    private java.nio.file.Path checkpointDir;
+    private int checkpointEvery;
+    private long seed;
 
     public TrainingLoop(List<NDArray> parameters, LossFunction lossFunction, LearningRateSchedule schedule,
                         double weightDecay, int accumulation) {
@@ -53,6 +56,19 @@ public final class TrainingLoop {
     }
 
     /**
+     * Writes a {@link Checkpoint} to {@code dir} every {@code every} steps and, if {@code dir}
+     * already holds one, resumes from it. Each step reseeds the engine's random generator from
+     * {@code seed} and the step number (dropout masks), so a resumed run ends with exactly the
+     * weights of an uninterrupted one.
+     */
+    public TrainingLoop withCheckpoints(java.nio.file.Path dir, int every, long seed) {
+        this.checkpointDir = dir;
+        this.checkpointEvery = every;
+        this.seed = seed;
+        return this;
+    }
+
+    /**
      * Runs {@code schedule.totalSteps()} steps. {@code trainBatches} gives micro batch {@code i};
      * {@code validation} (nullable) is evaluated every {@code evalEvery} steps and at the end.
      */
@@ -71,7 +87,20 @@ public final class TrainingLoop {
         double best = Double.POSITIVE_INFINITY;
         int sinceBest = 0;
         try (AdamW optimizer = AdamW.standard(parameters, weightDecay)) {
-            for (step = 0; step < total; step++) {
+            int first = 0;
+            if (checkpointDir != null) {
+                Checkpoint resumed = restore(optimizer);
+                if (resumed != null) {
+                    first = resumed.step();
+                    smoothed = resumed.smoothedLoss();
+                    listener.onMessage("resuming from the checkpoint at step " + first + " in " + checkpointDir);
+                }
+            }
+            for (step = first; step < total; step++) {
+                if (checkpointDir != null) {
+                    // dropout draws from the engine's generator: make it a function of the step
+                    Engine.getInstance().setRandomSeed((int) (seed * 1_000_003L + step));
+                }
                 if (cancelled != null && cancelled.getAsBoolean()) {
                     return new Result(smoothed, validationLoss, step, rate(tokens, start), true, false);
                 }
@@ -96,6 +125,9 @@ public final class TrainingLoop {
                 double tps = rate(tokens, start);
                 long eta = (long) ((total - step - 1) * ((System.nanoTime() - start) / 1e9 / (step + 1)));
                 listener.onStep(new ProgressListener.StepReport(step + 1, total, stepLoss, lr, gradNorm, tps, eta));
+                if (checkpointDir != null && checkpointEvery > 0 && (step + 1) % checkpointEvery == 0 && step + 1 < total) {
+                    save(new Checkpoint(step + 1, optimizer.steps(), smoothed), optimizer);
+                }
                 if (validation != null && !validation.isEmpty() && evalEvery > 0
                         && ((step + 1) % evalEvery == 0 || step + 1 == total)) {
                     validationLoss = evaluate(validation);
@@ -112,6 +144,22 @@ public final class TrainingLoop {
             }
         }
         return new Result(smoothed, validationLoss, step, rate(tokens, start), false, false);
+    }
+
+    private Checkpoint restore(AdamW optimizer) {
+        try {
+            return Checkpoint.restore(checkpointDir, parameters, optimizer);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot read the checkpoint in " + checkpointDir, e);
+        }
+    }
+
+    private void save(Checkpoint c, AdamW optimizer) {
+        try {
+            Checkpoint.save(checkpointDir, c, parameters, optimizer);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot write the checkpoint to " + checkpointDir, e);
+        }
     }
 
     /** Mean loss over batches without gradients. */
