@@ -11,19 +11,19 @@ public record TuneOptions(String method, Path base, Path data, Path validation, 
                           int epochs, int steps, int batchSize, int maxLength, double learningRate,
                           double weightDecay, int warmupSteps, int evalEvery, long seed,
                           int rank, double alpha, double dropout, List<String> targetModules, int earlyStopping,
-                          int checkpointEvery, boolean resume) {
+                          int checkpointEvery, boolean resume, int gradientAccumulation) {
     /** Without early stopping. */
     public TuneOptions(String method, Path base, Path data, Path validation, Path out, int epochs, int steps, int batchSize,
                        int maxLength, double learningRate, double weightDecay, int warmupSteps, int evalEvery, long seed,
                        int rank, double alpha, double dropout, List<String> targetModules) {
         this(method, base, data, validation, out, epochs, steps, batchSize, maxLength, learningRate, weightDecay, warmupSteps,
-                evalEvery, seed, rank, alpha, dropout, targetModules, 0, 0, false);
+                evalEvery, seed, rank, alpha, dropout, targetModules, 0, 0, false, 1);
     }
 
     /** The same settings, stopping after {@code patience} validations without improvement (0: never). */
     public TuneOptions withEarlyStopping(int patience) {
         return new TuneOptions(method, base, data, validation, out, epochs, steps, batchSize, maxLength, learningRate,
-                weightDecay, warmupSteps, evalEvery, seed, rank, alpha, dropout, targetModules, patience, checkpointEvery, resume);
+                weightDecay, warmupSteps, evalEvery, seed, rank, alpha, dropout, targetModules, patience, checkpointEvery, resume, gradientAccumulation);
     }
 
     /**
@@ -32,7 +32,14 @@ public record TuneOptions(String method, Path base, Path data, Path validation, 
      */
     public TuneOptions withCheckpoints(int every, boolean resumeRun) {
         return new TuneOptions(method, base, data, validation, out, epochs, steps, batchSize, maxLength, learningRate,
-                weightDecay, warmupSteps, evalEvery, seed, rank, alpha, dropout, targetModules, earlyStopping, every, resumeRun);
+                weightDecay, warmupSteps, evalEvery, seed, rank, alpha, dropout, targetModules, earlyStopping, every, resumeRun, gradientAccumulation);
+    }
+
+    /** The same settings, each step summing the gradients of {@code microBatches} batches. */
+    public TuneOptions withGradientAccumulation(int microBatches) {
+        return new TuneOptions(method, base, data, validation, out, epochs, steps, batchSize, maxLength, learningRate,
+                weightDecay, warmupSteps, evalEvery, seed, rank, alpha, dropout, targetModules, earlyStopping, checkpointEvery,
+                resume, microBatches);
     }
 
     /** Where checkpoints of this run live: {@code OUT.checkpoint} next to the output folder. */
@@ -46,6 +53,9 @@ public record TuneOptions(String method, Path base, Path data, Path validation, 
         }
         if (epochs < 1 && steps < 1) {
             throw new IllegalArgumentException("give a positive number of epochs or steps");
+        }
+        if (gradientAccumulation < 1) {
+            throw new IllegalArgumentException("gradient accumulation must be at least 1 micro batch, got " + gradientAccumulation);
         }
         if (rank < 1) {
             throw new IllegalArgumentException("LoRA rank must be at least 1, got " + rank);

@@ -75,7 +75,8 @@ public final class Tuner {
         }
         long pad = padId(tokenizer);
         Batches batches = new Batches(fitting, o.batchSize(), pad, o.seed());
-        int steps = o.steps() > 0 ? o.steps() : o.epochs() * batches.batchesPerEpoch();
+        int steps = o.steps() > 0 ? o.steps()
+                : Math.max(1, o.epochs() * batches.batchesPerEpoch() / o.gradientAccumulation());
         List<TokenBatch> val = Batches.inOrder(ChatEncoder.fitting(encode(validation, encoder), o.maxLength()), o.batchSize(), pad);
         return new Prepared(fitting, val, batches, steps, skipped);
     }
@@ -86,7 +87,7 @@ public final class Tuner {
         TrainingLoop loop = new TrainingLoop(params, (batch, m) -> CrossEntropy.masked(
                 model.forward(batch.inputArray(m), null, false), batch.targetArray(m), batch.maskArray(m)),
                 new LearningRateSchedule(o.learningRate(), Math.min(o.warmupSteps(), data.steps() / 4), data.steps(), 0.1),
-                o.weightDecay(), 1).withEarlyStopping(o.earlyStopping());
+                o.weightDecay(), o.gradientAccumulation()).withEarlyStopping(o.earlyStopping());
         if (o.checkpointEvery() > 0 || o.resume()) {
             if (!o.resume() && java.nio.file.Files.exists(o.checkpointDir())) {
                 throw new IllegalArgumentException("a checkpoint of an earlier run is in " + o.checkpointDir()
@@ -198,6 +199,7 @@ public final class Tuner {
         Map<String, Object> hp = new LinkedHashMap<>();
         hp.put("steps", steps);
         hp.put("batch_size", o.batchSize());
+        hp.put("gradient_accumulation", o.gradientAccumulation());
         hp.put("max_length", o.maxLength());
         hp.put("learning_rate", o.learningRate());
         hp.put("weight_decay", o.weightDecay());

@@ -89,6 +89,10 @@ final class TuneCommand implements Callable<Integer> {
             description = "Stop when the validation loss has not improved for N evaluations; 0: never (default: ${DEFAULT-VALUE}).")
     int earlyStopping;
 
+    @Option(names = "--grad-accum", defaultValue = "1", paramLabel = "N",
+            description = "Micro batches of --batch examples summed into each step (default: ${DEFAULT-VALUE}).")
+    int gradAccum;
+
     @Option(names = "--checkpoint-every", defaultValue = "0", paramLabel = "N",
             description = "Write a checkpoint (weights and optimizer state) to OUT.checkpoint every N steps; 0: none (default: ${DEFAULT-VALUE}).")
     int checkpointEvery;
@@ -122,7 +126,8 @@ final class TuneCommand implements Callable<Integer> {
         TuneOptions options = new TuneOptions(method.toLowerCase(Locale.ROOT), base, data, validation, out, epochs, steps,
                 batch, maxLength, learningRate, weightDecay, warmup, evalEvery, seed, rank, alpha, dropout, targetModules)
                 .withEarlyStopping(earlyStopping)
-                .withCheckpoints(checkpointEvery, resume);
+                .withCheckpoints(checkpointEvery, resume)
+                .withGradientAccumulation(gradAccum);
         if (checkpointEvery < 0) {
             throw new IllegalArgumentException("--checkpoint-every must be >= 0, got " + checkpointEvery);
         }
