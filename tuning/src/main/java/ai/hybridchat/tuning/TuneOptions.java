@@ -54,6 +54,9 @@ public record TuneOptions(String method, Path base, Path data, Path validation, 
         if (epochs < 1 && steps < 1) {
             throw new IllegalArgumentException("give a positive number of epochs or steps");
         }
+        if (earlyStopping < 0 || checkpointEvery < 0) {
+            throw new IllegalArgumentException("early-stopping patience and checkpoint interval must be >= 0");
+        }
         if (gradientAccumulation < 1) {
             throw new IllegalArgumentException("gradient accumulation must be at least 1 micro batch, got " + gradientAccumulation);
         }

@@ -7,7 +7,8 @@ import ai.djl.ndarray.types.Shape;
 /**
  * The physical limits a benchmark compares against, measured in the same run: memory bandwidth
  * (2 x bytes / time of copying a large array: it is read once and written once) and the matmul
- * peak (FLOPs / time of one large square F32 matmul on DJL's PyTorch engine). Best of a few runs,
+ * peak (FLOPs / time of one large square F32 matmul on DJL's PyTorch engine; both run synchronously
+ * on the CPU engine, so the clock brackets the work). Best of a few runs,
  * since a shared machine only ever slows a run down.
  */
 public record MachineLimits(double bandwidthBytesPerSecond, double matmulFlopsPerSecond) {
@@ -25,7 +26,6 @@ public record MachineLimits(double bandwidthBytesPerSecond, double matmulFlopsPe
             try (NDManager scratch = manager.newSubManager()) {
                 long t0 = System.nanoTime();
                 NDArray copy = source.duplicate();
-                copy.getShape(); // the copy is synchronous on the CPU engine
                 best = Math.min(best, (System.nanoTime() - t0) / 1e9);
                 copy.close();
             }
@@ -42,7 +42,6 @@ public record MachineLimits(double bandwidthBytesPerSecond, double matmulFlopsPe
             try (NDManager scratch = manager.newSubManager()) {
                 long t0 = System.nanoTime();
                 NDArray c = a.matMul(b);
-                c.getShape();
                 best = Math.min(best, (System.nanoTime() - t0) / 1e9);
                 c.close();
             }

@@ -120,6 +120,9 @@ final class TuneCommand implements Callable<Integer> {
         if (earlyStopping < 0) {
             throw new IllegalArgumentException("--early-stopping must be >= 0, got " + earlyStopping);
         }
+        if (checkpointEvery < 0) {
+            throw new IllegalArgumentException("--checkpoint-every must be >= 0, got " + checkpointEvery);
+        }
         if (earlyStopping > 0 && validation == null) {
             throw new IllegalArgumentException("--early-stopping needs validation data (--val)");
         }
@@ -128,9 +131,6 @@ final class TuneCommand implements Callable<Integer> {
                 .withEarlyStopping(earlyStopping)
                 .withCheckpoints(checkpointEvery, resume)
                 .withGradientAccumulation(gradAccum);
-        if (checkpointEvery < 0) {
-            throw new IllegalArgumentException("--checkpoint-every must be >= 0, got " + checkpointEvery);
-        }
         boolean json = progress.equals("json");
         ProgressListener listener = json ? ProgressListener.json(spec.commandLine().getOut()) : ProgressListener.terminal(Math.max(1, logEvery));
         Tuner.Result r = new Tuner(listener).run(options, () -> false);

@@ -115,8 +115,14 @@ public final class OpenAiHandlers {
     }
 
     /** One answer, however it was produced: its text and, for the answer modes, its citations. */
+    private record Reply(String text, List<ChatReply.CitationView> citations) {
+        static Reply of(Answer a) {
+            return new Reply(a.answer(), ChatReply.of(a, null).citations());
+        }
+    }
+
     private interface Answering {
-        Object answer(Consumer<String> onText);
+        Reply answer(Consumer<String> onText);
     }
 
     public void completions(Context ctx) {
@@ -125,14 +131,14 @@ public final class OpenAiHandlers {
         String id = "chatcmpl-" + UUID.randomUUID();
         long now = System.currentTimeMillis() / 1000;
         if (!request.stream()) {
-            Object result = answering.answer(piece -> { });
+            Reply result = answering.answer(piece -> { });
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("id", id);
             body.put("object", "chat.completion");
             body.put("created", now);
             body.put("model", request.model());
             body.put("choices", List.of(Map.of("index", 0, "finish_reason", "stop",
-                    "message", Map.of("role", "assistant", "content", text(result)))));
+                    "message", Map.of("role", "assistant", "content", result.text()))));
             putCitations(body, result);
             ctx.json(body);
             return;
@@ -140,7 +146,7 @@ public final class OpenAiHandlers {
         SseStream events = SseStream.open(ctx);
         try {
             events.sendData(chunk(id, now, request.model(), Map.of("role", "assistant", "content", ""), null));
-            Object result = answering.answer(piece -> events.sendData(chunk(id, now, request.model(), Map.of("content", piece), null)));
+            Reply result = answering.answer(piece -> events.sendData(chunk(id, now, request.model(), Map.of("content", piece), null)));
             Map<String, Object> last = chunk(id, now, request.model(), Map.of(), "stop");
             putCitations(last, result);
             events.sendData(last);
@@ -161,7 +167,7 @@ public final class OpenAiHandlers {
     /** Checks the model before any byte of a stream is sent, so errors are plain JSON with a status. */
     private Answering resolve(CompletionRequest request) {
         if (chat.modelIds().contains(request.model())) {
-            return onText -> chat.complete(request.model(), request.messages(), onText);
+            return onText -> new Reply(chat.complete(request.model(), request.messages(), onText), null);
         }
         Mode mode;
         try {
@@ -171,16 +177,12 @@ public final class OpenAiHandlers {
         }
         chat.requireAvailable(mode);
         String question = ((UserMessage) request.messages().get(request.messages().size() - 1)).singleText();
-        return onText -> chat.stream(question, mode, onText);
+        return onText -> Reply.of(chat.stream(question, mode, onText));
     }
 
-    private static String text(Object result) {
-        return result instanceof Answer a ? a.answer() : (String) result;
-    }
-
-    private static void putCitations(Map<String, Object> body, Object result) {
-        if (result instanceof Answer a) {
-            body.put("citations", ChatReply.of(a, null).citations());
+    private static void putCitations(Map<String, Object> body, Reply result) {
+        if (result.citations() != null) {
+            body.put("citations", result.citations());
         }
     }
 

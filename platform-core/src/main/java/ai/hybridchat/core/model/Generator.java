@@ -126,11 +126,10 @@ public final class Generator {
         return emitted;
     }
 
-    static int firstStop(CharSequence text, int from, List<String> stops) {
-        String s = text.toString();
+    static int firstStop(StringBuilder text, int from, List<String> stops) {
         int best = -1;
         for (String stop : stops) {
-            int i = s.indexOf(stop, from);
+            int i = text.indexOf(stop, from);
             if (i >= 0 && (best < 0 || i < best)) {
                 best = i;
             }
@@ -147,13 +146,15 @@ public final class Generator {
     }
 
     /** Length of the prefix that can be shown: no partial stop string at the end. */
-    static int safePrefix(CharSequence chars, List<String> stops) {
-        String text = chars.toString();
+    static int safePrefix(StringBuilder text, List<String> stops) {
         int end = text.length();
+        // only the last (longest stop - 1) characters can start a stop string: look at just those
+        String tail = text.substring(Math.max(0, end - maxLength(stops)));
+        int offset = end - tail.length();
         for (String s : stops) {
-            for (int k = Math.min(s.length() - 1, end); k > 0; k--) {
-                if (text.startsWith(s.substring(0, k), end - k)) {
-                    end = Math.min(end, text.length() - k);
+            for (int k = Math.min(s.length() - 1, tail.length()); k > 0; k--) {
+                if (tail.startsWith(s.substring(0, k), tail.length() - k)) {
+                    end = Math.min(end, offset + tail.length() - k);
                     break;
                 }
             }
