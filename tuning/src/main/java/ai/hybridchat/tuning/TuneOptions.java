@@ -11,19 +11,33 @@ public record TuneOptions(String method, Path base, Path data, Path validation, 
                           int epochs, int steps, int batchSize, int maxLength, double learningRate,
                           double weightDecay, int warmupSteps, int evalEvery, long seed,
                           int rank, double alpha, double dropout, List<String> targetModules, int earlyStopping,
-                          int checkpointEvery, boolean resume, int gradientAccumulation) {
+                          int checkpointEvery, boolean resume, int gradientAccumulation, MethodOptions methodOptions) {
+    /**
+     * Settings only some methods read: QLoRA's {@code quantization} (nf4 or int8), prompt tuning's
+     * {@code virtualTokens} and {@code promptInit} text, last-layer's {@code topLayers} to train.
+     */
+    public record MethodOptions(String quantization, int virtualTokens, String promptInit, int topLayers) {
+        public static final MethodOptions DEFAULTS = new MethodOptions("nf4", 20, null, 1);
+
+        public MethodOptions {
+            if (virtualTokens < 1 || topLayers < 0) {
+                throw new IllegalArgumentException("virtual tokens must be >= 1 and top layers >= 0");
+            }
+        }
+    }
+
     /** Without early stopping. */
     public TuneOptions(String method, Path base, Path data, Path validation, Path out, int epochs, int steps, int batchSize,
                        int maxLength, double learningRate, double weightDecay, int warmupSteps, int evalEvery, long seed,
                        int rank, double alpha, double dropout, List<String> targetModules) {
         this(method, base, data, validation, out, epochs, steps, batchSize, maxLength, learningRate, weightDecay, warmupSteps,
-                evalEvery, seed, rank, alpha, dropout, targetModules, 0, 0, false, 1);
+                evalEvery, seed, rank, alpha, dropout, targetModules, 0, 0, false, 1, MethodOptions.DEFAULTS);
     }
 
     /** The same settings, stopping after {@code patience} validations without improvement (0: never). */
     public TuneOptions withEarlyStopping(int patience) {
         return new TuneOptions(method, base, data, validation, out, epochs, steps, batchSize, maxLength, learningRate,
-                weightDecay, warmupSteps, evalEvery, seed, rank, alpha, dropout, targetModules, patience, checkpointEvery, resume, gradientAccumulation);
+                weightDecay, warmupSteps, evalEvery, seed, rank, alpha, dropout, targetModules, patience, checkpointEvery, resume, gradientAccumulation, methodOptions);
     }
 
     /**
@@ -32,14 +46,21 @@ public record TuneOptions(String method, Path base, Path data, Path validation, 
      */
     public TuneOptions withCheckpoints(int every, boolean resumeRun) {
         return new TuneOptions(method, base, data, validation, out, epochs, steps, batchSize, maxLength, learningRate,
-                weightDecay, warmupSteps, evalEvery, seed, rank, alpha, dropout, targetModules, earlyStopping, every, resumeRun, gradientAccumulation);
+                weightDecay, warmupSteps, evalEvery, seed, rank, alpha, dropout, targetModules, earlyStopping, every, resumeRun, gradientAccumulation, methodOptions);
     }
 
     /** The same settings, each step summing the gradients of {@code microBatches} batches. */
     public TuneOptions withGradientAccumulation(int microBatches) {
         return new TuneOptions(method, base, data, validation, out, epochs, steps, batchSize, maxLength, learningRate,
                 weightDecay, warmupSteps, evalEvery, seed, rank, alpha, dropout, targetModules, earlyStopping, checkpointEvery,
-                resume, microBatches);
+                resume, microBatches, methodOptions);
+    }
+
+    /** The same settings with the options of QLoRA, prompt tuning and last-layer tuning. */
+    public TuneOptions withMethodOptions(MethodOptions options) {
+        return new TuneOptions(method, base, data, validation, out, epochs, steps, batchSize, maxLength, learningRate,
+                weightDecay, warmupSteps, evalEvery, seed, rank, alpha, dropout, targetModules, earlyStopping, checkpointEvery,
+                resume, gradientAccumulation, options);
     }
 
     /** Where checkpoints of this run live: {@code OUT.checkpoint} next to the output folder. */
@@ -64,6 +85,7 @@ public record TuneOptions(String method, Path base, Path data, Path validation, 
             throw new IllegalArgumentException("LoRA rank must be at least 1, got " + rank);
         }
         targetModules = List.copyOf(targetModules);
+        java.util.Objects.requireNonNull(methodOptions, "methodOptions");
     }
 
     public static TuneOptions lora(Path base, Path data, Path out) {

@@ -9,6 +9,7 @@ import ai.hybridchat.core.model.AtomicFiles;
 import ai.hybridchat.core.model.Json;
 import ai.hybridchat.core.model.LlamaModel;
 import ai.hybridchat.core.model.TextTokenizer;
+import ai.hybridchat.core.quant.ModelQuantizer;
 import ai.hybridchat.tuning.data.Batches;
 import ai.hybridchat.tuning.data.ChatEncoder;
 import ai.hybridchat.tuning.data.SftDataset;
@@ -48,10 +49,12 @@ public final class Tuner {
 
     public Result run(TuneOptions o, BooleanSupplier cancelled) throws IOException {
         Result result = switch (o.method()) {
-            case "lora" -> lora(o, cancelled);
+            case "lora" -> lora(o, cancelled, null);
+            case "qlora" -> lora(o, cancelled, ModelQuantizer.Scheme.parse(o.methodOptions().quantization()));
             case "full" -> full(o, cancelled);
+            case "prompt-tuning" -> promptTuning(o, cancelled);
             default -> throw new IllegalArgumentException("unknown or not yet available tuning method '" + o.method()
-                    + "' (available: lora, full)");
+                    + "' (available: lora, qlora, prompt-tuning, full)");
         };
         // the result is written: the checkpoint has done its job
         AtomicFiles.deleteRecursively(o.checkpointDir());
@@ -107,11 +110,19 @@ public final class Tuner {
         return result;
     }
 
-    private Result lora(TuneOptions o, BooleanSupplier cancelled) throws IOException {
+    /** LoRA, or QLoRA when {@code quantization} is given: the same adapters over a base held quantized. */
+    private Result lora(TuneOptions o, BooleanSupplier cancelled, ModelQuantizer.Scheme quantization) throws IOException {
         try (NDManager manager = NDManager.newBaseManager();
              TextTokenizer tokenizer = TextTokenizer.load(o.base());
              LlamaModel model = LlamaModel.load(o.base(), manager)) {
             Prepared data = prepare(o, tokenizer);
+            ModelQuantizer.Report held = null;
+            if (quantization != null) {
+                held = ModelQuantizer.quantize(model, quantization);
+                listener.onMessage(String.format("qlora: base held in %s, %,d bytes = %.1f%% of its %,d F32 bytes",
+                        quantization.name().toLowerCase(java.util.Locale.ROOT), held.heldBytes(), 100 * held.fraction(),
+                        held.f32Bytes()));
+            }
             List<LoraLinear> loras = LoraInjector.inject(model, o.targetModules(), o.rank(), o.alpha(), o.dropout(),
                     o.seed(), model.manager());
             List<NDArray> params = new ArrayList<>();
@@ -121,8 +132,9 @@ public final class Tuner {
                 params.add(l.loraB());
             }
             long trainable = params.stream().mapToLong(p -> p.getShape().size()).sum();
-            listener.onMessage("lora: " + loras.size() + " projections, " + trainable + " trainable parameters ("
-                    + String.format("%.2f%%", 100.0 * trainable / model.parameterCount()) + " of the base), "
+            listener.onMessage(o.method() + ": " + loras.size() + " projections, " + trainable + " trainable parameters ("
+                    + String.format("%.2f%%", 100.0 * trainable / (held != null ? held.f32Bytes() / 4 : model.parameterCount()))
+                    + " of the base), "
                     + data.train().size() + " examples, " + data.steps() + " steps");
             TrainingLoop.Result result = train(o, data, model, params, cancelled);
             for (LoraLinear l : loras) {
@@ -135,6 +147,10 @@ public final class Tuner {
             config.targetModules = o.targetModules();
             config.baseModelNameOrPath = o.base().toString();
             Map<String, Object> meta = metadata(o, result, data.train().size(), data.steps());
+            if (held != null) {
+                meta.put("quantization", Map.of("scheme", held.scheme().name().toLowerCase(java.util.Locale.ROOT),
+                        "base_bytes_held", held.heldBytes(), "base_bytes_f32", held.f32Bytes(), "fraction", held.fraction()));
+            }
             PeftLoraAdapter.save(model, config, o.out(),
                     Map.of("training.json", Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(meta)));
             return new Result(o.out(), result, data.train().size(), data.skipped());
@@ -166,6 +182,44 @@ public final class Tuner {
                 AtomicFiles.deleteRecursively(staging);
                 throw e;
             }
+            return new Result(o.out(), result, data.train().size(), data.skipped());
+        }
+    }
+
+    /**
+     * Prompt tuning: only {@code n} virtual-token embeddings train, prepended to every input; the
+     * base is frozen. Initialised from a text's token embeddings (repeated to fill {@code n}, as
+     * PEFT does) or, without one, from the embeddings of random vocabulary tokens, which Lester et
+     * al. found better than random vectors at the scale of a pretrained model's embeddings.
+     */
+    private Result promptTuning(TuneOptions o, BooleanSupplier cancelled) throws IOException {
+        try (NDManager manager = NDManager.newBaseManager();
+             TextTokenizer tokenizer = TextTokenizer.load(o.base());
+             LlamaModel model = LlamaModel.load(o.base(), manager)) {
+            Prepared data = prepare(o, tokenizer);
+            int n = o.methodOptions().virtualTokens();
+            String initText = o.methodOptions().promptInit();
+            long[] init = initText == null ? new long[0] : tokenizer.encode(initText);
+            if (initText != null && init.length == 0) {
+                throw new IllegalArgumentException("--prompt-init text has no tokens");
+            }
+            java.util.Random random = new java.util.Random(o.seed());
+            long[] ids = new long[n];
+            for (int i = 0; i < n; i++) {
+                ids[i] = init.length > 0 ? init[i % init.length] : random.nextInt(model.config().vocabSize);
+            }
+            NDArray prompt;
+            try (NDManager scratch = model.manager().newSubManager()) {
+                float[] rows = model.embed(scratch.create(ids, new ai.djl.ndarray.types.Shape(1, n))).toFloatArray();
+                prompt = model.manager().create(rows, new ai.djl.ndarray.types.Shape(n, model.config().hiddenSize));
+            }
+            model.setVirtualPrompt(prompt);
+            listener.onMessage("prompt-tuning: " + n + " virtual tokens, " + prompt.getShape().size()
+                    + " trainable parameters, " + data.train().size() + " examples, " + data.steps() + " steps");
+            TrainingLoop.Result result = train(o, data, model, List.of(prompt), cancelled);
+            Map<String, Object> meta = metadata(o, result, data.train().size(), data.steps());
+            ai.hybridchat.core.adapter.PeftPromptAdapter.save(model, prompt, initText, o.base().toString(), o.out(),
+                    Map.of("training.json", Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(meta)));
             return new Result(o.out(), result, data.train().size(), data.skipped());
         }
     }
@@ -205,11 +259,18 @@ public final class Tuner {
         hp.put("weight_decay", o.weightDecay());
         hp.put("seed", o.seed());
         hp.put("early_stopping_patience", o.earlyStopping());
-        if (o.method().equals("lora")) {
+        if (o.method().equals("lora") || o.method().equals("qlora")) {
             hp.put("r", o.rank());
             hp.put("lora_alpha", o.alpha());
             hp.put("lora_dropout", o.dropout());
             hp.put("target_modules", o.targetModules());
+        }
+        if (o.method().equals("qlora")) {
+            hp.put("quantization", o.methodOptions().quantization());
+        }
+        if (o.method().equals("prompt-tuning")) {
+            hp.put("num_virtual_tokens", o.methodOptions().virtualTokens());
+            hp.put("prompt_tuning_init_text", o.methodOptions().promptInit());
         }
         meta.put("hyperparameters", hp);
         Map<String, Object> metrics = new LinkedHashMap<>();

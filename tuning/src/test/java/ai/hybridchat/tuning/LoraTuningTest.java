@@ -14,7 +14,6 @@ import ai.hybridchat.core.adapter.PeftLoraAdapter;
 import ai.hybridchat.core.model.ChatTemplate;
 import ai.hybridchat.core.model.GenerationConfig;
 import ai.hybridchat.core.model.Json;
-import ai.hybridchat.core.model.LlamaConfig;
 import ai.hybridchat.core.model.LlamaModel;
 import ai.hybridchat.core.model.LocalLanguageModel;
 import ai.hybridchat.core.model.Safetensors;
@@ -43,30 +42,8 @@ class LoraTuningTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        base = dir.resolve("base");
-        TestCorpus.writeTokenizer(base, 350);
-        LlamaConfig c = new LlamaConfig();
-        c.hiddenSize = 64;
-        c.intermediateSize = 128;
-        c.numHiddenLayers = 2;
-        c.numAttentionHeads = 4;
-        c.numKeyValueHeads = 2;
-        c.vocabSize = 350;
-        c.maxPositionEmbeddings = 256;
-        c.tieWordEmbeddings = true;
-        c.eosTokenId = Json.MAPPER.valueToTree(4);
-        try (NDManager m = NDManager.newBaseManager(); LlamaModel model = LlamaModel.randomInit(c, 3, m)) {
-            // a random head at init scale cannot express confident predictions however the frozen
-            // body is adapted; a pretrained model's embeddings are far larger, so mimic that
-            model.embedTokens().muli(25f);
-            model.save(base);
-        }
-        data = dir.resolve("train.jsonl");
-        StringBuilder sb = new StringBuilder();
-        for (String[] p : PAIRS) {
-            sb.append(Json.MAPPER.writeValueAsString(Map.of("prompt", p[0], "completion", p[1]))).append('\n');
-        }
-        Files.writeString(data, sb.toString());
+        base = TinyBase.write(dir.resolve("base"));
+        data = TinyBase.qaData(dir.resolve("train.jsonl"), PAIRS);
     }
 
     TuneOptions options(Path out, int steps) {

@@ -26,7 +26,7 @@ final class TuneCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = "--method", required = true, paramLabel = "METHOD",
-            description = "full, last-layer, lora, qlora, prompt-tuning, dpo, reward-model or ppo (available now: lora).")
+            description = "full, last-layer, lora, qlora or prompt-tuning (dpo, reward-model and ppo are not built yet).")
     String method;
 
     @Option(names = "--base", required = true, paramLabel = "DIR", description = "Base model folder (Hugging Face layout).")
@@ -101,6 +101,22 @@ final class TuneCommand implements Callable<Integer> {
             + "equals an uninterrupted run with the same settings.")
     boolean resume;
 
+    @Option(names = "--quantization", defaultValue = "nf4", paramLabel = "nf4|int8",
+            description = "qlora: how the frozen base is held, 4-bit NormalFloat with a scale per 64 values or int8 per channel (default: ${DEFAULT-VALUE}).")
+    String quantization;
+
+    @Option(names = "--num-virtual-tokens", defaultValue = "20", paramLabel = "N",
+            description = "prompt-tuning: trainable virtual tokens prepended to every input (default: ${DEFAULT-VALUE}).")
+    int virtualTokens;
+
+    @Option(names = "--prompt-init", paramLabel = "TEXT",
+            description = "prompt-tuning: initialise the virtual tokens from this text's embeddings (default: random vocabulary rows).")
+    String promptInit;
+
+    @Option(names = "--top-layers", defaultValue = "1", paramLabel = "N",
+            description = "last-layer: decoder blocks that train besides the head, counted from the top (default: ${DEFAULT-VALUE}).")
+    int topLayers;
+
     @Option(names = "--log-every", defaultValue = "10", description = "Progress line every N steps (default: ${DEFAULT-VALUE}).")
     int logEvery;
 
@@ -130,7 +146,8 @@ final class TuneCommand implements Callable<Integer> {
                 batch, maxLength, learningRate, weightDecay, warmup, evalEvery, seed, rank, alpha, dropout, targetModules)
                 .withEarlyStopping(earlyStopping)
                 .withCheckpoints(checkpointEvery, resume)
-                .withGradientAccumulation(gradAccum);
+                .withGradientAccumulation(gradAccum)
+                .withMethodOptions(new TuneOptions.MethodOptions(quantization, virtualTokens, promptInit, topLayers));
         boolean json = progress.equals("json");
         ProgressListener listener = json ? ProgressListener.json(spec.commandLine().getOut()) : ProgressListener.terminal(Math.max(1, logEvery));
         Tuner.Result r = new Tuner(listener).run(options, () -> false);

@@ -24,9 +24,9 @@ public final class LoraLinear implements Projection {
         if (loraB.getShape().get(1) != rank) {
             throw new IllegalArgumentException("lora_B has rank " + loraB.getShape().get(1) + " but lora_A has " + rank);
         }
-        if (loraA.getShape().get(1) != base.weight().getShape().get(1) || loraB.getShape().get(0) != base.weight().getShape().get(0)) {
+        if (loraA.getShape().get(1) != base.shape().get(1) || loraB.getShape().get(0) != base.shape().get(0)) {
             throw new IllegalArgumentException("LoRA shapes A " + loraA.getShape() + ", B " + loraB.getShape()
-                    + " do not fit the base weight " + base.weight().getShape());
+                    + " do not fit the base weight " + base.shape());
         }
         this.base = base;
         this.loraA = loraA;
@@ -48,6 +48,11 @@ public final class LoraLinear implements Projection {
     @Override
     public NDArray weight() {
         return base.weight();
+    }
+
+    @Override
+    public ai.djl.ndarray.types.Shape shape() {
+        return base.shape();
     }
 
     /** {@code W + scaling * B A} as a plain linear layer; the base bias, if any, is kept. */

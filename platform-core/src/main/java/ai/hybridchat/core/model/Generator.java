@@ -41,7 +41,7 @@ public final class Generator {
         if (prompt.length == 0) {
             throw new IllegalArgumentException("the prompt is empty: give at least one token");
         }
-        int capacity = prompt.length + config.maxNewTokens();
+        int capacity = model.virtualTokens() + prompt.length + config.maxNewTokens();
         if (capacity > model.config().maxPositionEmbeddings) {
             throw new IllegalArgumentException("prompt of " + prompt.length + " tokens plus " + config.maxNewTokens()
                     + " new tokens exceeds the model's context of " + model.config().maxPositionEmbeddings);

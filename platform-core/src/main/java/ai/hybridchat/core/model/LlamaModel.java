@@ -25,11 +25,12 @@ public final class LlamaModel implements AutoCloseable {
     private final LlamaConfig config;
     private final NDManager manager;
     private final Map<String, NDArray> weights;
-    private final NDArray embedTokens;
+    private NDArray embedTokens;
     private final List<DecoderLayer> layers = new ArrayList<>();
     private final RmsNorm norm;
-    private final Projection lmHead;
+    private Projection lmHead;
     private final RotaryEmbedding rope;
+    private NDArray virtualPrompt;
 
     private LlamaModel(LlamaConfig config, Map<String, NDArray> weights, NDManager manager) {
         this.config = config;
@@ -146,7 +147,45 @@ public final class LlamaModel implements AutoCloseable {
 
     /** Token ids {@code [B, T]} (int64) to hidden states {@code [B, T, hidden]}. */
     public NDArray embed(NDArray inputIds) {
-        return inputIds.getNDArrayInternal().embedding(inputIds, embedTokens, SparseFormat.DENSE).singletonOrThrow();
+        return inputIds.getNDArrayInternal().embedding(inputIds, embeddingTable(inputIds.getManager()), SparseFormat.DENSE)
+                .singletonOrThrow();
+    }
+
+    /** The embedding as F32: the held array itself, or an F32 copy in {@code step} when it is held in fewer bits. */
+    private NDArray embeddingTable(NDManager step) {
+        return embedTokens.getDataType() == DataType.FLOAT32 ? embedTokens : step.zeros(new Shape(1)).add(embedTokens);
+    }
+
+    /**
+     * Holds the (frozen) token embedding in {@code type}, e.g. 16 bits as QLoRA keeps everything it
+     * does not quantize; a tied output head reads the same array.
+     */
+    public void holdEmbeddingAs(DataType type) {
+        NDArray held = embedTokens.toType(type, true);
+        embedTokens.close();
+        embedTokens = held;
+        weights.put("model.embed_tokens.weight", held);
+        if (config.tieWordEmbeddings) {
+            lmHead = new Projection() {
+                @Override
+                public NDArray forward(NDArray x) {
+                    return x.getNDArrayInternal().linear(x, embeddingTable(x.getManager()), null).singletonOrThrow();
+                }
+
+                @Override
+                public NDArray weight() {
+                    return embedTokens;
+                }
+            };
+        }
+    }
+
+    /** Forgets (and frees) a base tensor whose projection now holds it in another form. */
+    public void releaseWeight(String name) {
+        NDArray gone = weights.remove(name);
+        if (gone != null) {
+            gone.close();
+        }
     }
 
     /**
@@ -155,7 +194,33 @@ public final class LlamaModel implements AutoCloseable {
      * which is all decoding needs.
      */
     public NDArray forward(NDArray inputIds, KvCache cache, boolean lastOnly) {
-        return forwardEmbeddings(embed(inputIds), cache, lastOnly);
+        NDArray hidden = embed(inputIds);
+        if (virtualPrompt == null || (cache != null && cache.length() > 0)) {
+            return forwardEmbeddings(hidden, cache, lastOnly);
+        }
+        // prompt tuning: the virtual tokens take positions 0..n-1 before the text, as in PEFT;
+        // adding to a zero array of the step keeps the broadcast copy (and its gradient path) in the step
+        long b = hidden.getShape().get(0);
+        long n = virtualPrompt.getShape().get(0);
+        NDArray prefix = hidden.getManager().zeros(new Shape(b, n, config.hiddenSize)).add(virtualPrompt);
+        NDArray normed = hiddenStates(prefix.concat(hidden, 1), cache);
+        return logits(normed.get(new NDIndex(":, {}:, :", n)), lastOnly);
+    }
+
+    /**
+     * Sets (or with {@code null} clears) prompt-tuning virtual tokens {@code [n, hidden]}: every
+     * forward pass that starts a sequence reads them first, and their logits are dropped.
+     */
+    public void setVirtualPrompt(NDArray prompt) {
+        if (prompt != null && (prompt.getShape().dimension() != 2 || prompt.getShape().get(1) != config.hiddenSize)) {
+            throw new IllegalArgumentException("virtual prompt must be [n, " + config.hiddenSize + "], got " + prompt.getShape());
+        }
+        this.virtualPrompt = prompt;
+    }
+
+    /** How many positions the virtual prompt takes (0 without one). */
+    public int virtualTokens() {
+        return virtualPrompt == null ? 0 : (int) virtualPrompt.getShape().get(0);
     }
 
     /** As {@link #forward} but from input embeddings (prompt tuning prepends learned ones). */

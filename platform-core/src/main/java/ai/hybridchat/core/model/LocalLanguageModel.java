@@ -82,7 +82,7 @@ public final class LocalLanguageModel implements AutoCloseable {
         return Files.isRegularFile(file) ? Json.MAPPER.readTree(file.toFile()) : Json.MAPPER.createObjectNode();
     }
 
-    /** The same base with a PEFT LoRA adapter applied; base weights are shared, not copied. */
+    /** The same base with a PEFT adapter (LoRA or prompt tuning) applied; base weights are shared, not copied. */
     public LocalLanguageModel withAdapter(Path adapterDir) throws IOException {
         if (!Files.isDirectory(adapterDir)) {
             throw new ModelFormatException("adapter folder not found: " + adapterDir);
@@ -90,7 +90,11 @@ public final class LocalLanguageModel implements AutoCloseable {
         NDManager manager = model.manager().newSubManager();
         try {
             LlamaModel adapted = LlamaModel.fromWeights(model.config(), model.weights(), manager);
-            PeftLoraAdapter.apply(adapterDir, adapted, manager);
+            if (ai.hybridchat.core.adapter.PeftPromptAdapter.isPromptTuning(adapterDir)) {
+                ai.hybridchat.core.adapter.PeftPromptAdapter.apply(adapterDir, adapted, manager);
+            } else {
+                PeftLoraAdapter.apply(adapterDir, adapted, manager);
+            }
             String adapter = adapterDir.toAbsolutePath().normalize().getFileName().toString();
             return new LocalLanguageModel(adapted, tokenizer, template, eosIds, defaults, name, adapter, modelDir, null);
         } catch (IOException | RuntimeException e) {

@@ -1,6 +1,7 @@
 package ai.hybridchat.core.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
 
 /**
  * A linear map inside a decoder block ({@code q_proj}, {@code up_proj}, ...). Fine-tuning methods
@@ -12,4 +13,9 @@ public interface Projection {
 
     /** The dense weight this projection applies, {@code [out, in]}; wrappers return the base's. */
     NDArray weight();
+
+    /** {@code [out, in]} without materialising the weight (a quantized one is not held densely). */
+    default Shape shape() {
+        return weight().getShape();
+    }
 }

@@ -31,8 +31,8 @@ public final class LoraInjector {
                     continue;
                 }
                 Projection base = layer.projection(name);
-                long out = base.weight().getShape().get(0);
-                long in = base.weight().getShape().get(1);
+                long out = base.shape().get(0);
+                long in = base.shape().get(1);
                 // kaiming_uniform_(a=sqrt(5)) on [r, in] is U(-1/sqrt(in), 1/sqrt(in))
                 float bound = (float) (1.0 / Math.sqrt(in));
                 float[] a = new float[(int) (rank * in)];

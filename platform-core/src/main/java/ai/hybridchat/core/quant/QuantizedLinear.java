@@ -1,0 +1,41 @@
+package ai.hybridchat.core.quant;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
+import ai.hybridchat.core.model.Projection;
+
+/** A frozen linear layer whose weight is expanded from its quantized form at every call. */
+public final class QuantizedLinear implements Projection {
+    private final QuantizedWeight weight;
+    private final NDArray bias;
+
+    public QuantizedLinear(QuantizedWeight weight, NDArray bias) {
+        this.weight = weight;
+        this.bias = bias;
+    }
+
+    @Override
+    public NDArray forward(NDArray x) {
+        NDArray w = weight.dequantize(x.getManager());
+        return x.getNDArrayInternal().linear(x, w, bias).singletonOrThrow();
+    }
+
+    /** Not held: merging needs the unquantized base (as with PEFT, an adapter merges into the full-precision model). */
+    @Override
+    public NDArray weight() {
+        throw new UnsupportedOperationException("a quantized projection has no dense weight; load the base unquantized to merge");
+    }
+
+    @Override
+    public Shape shape() {
+        return weight.shape();
+    }
+
+    public QuantizedWeight quantized() {
+        return weight;
+    }
+
+    public long bytes() {
+        return weight.bytes() + (bias == null ? 0 : bias.getShape().size() * 4);
+    }
+}

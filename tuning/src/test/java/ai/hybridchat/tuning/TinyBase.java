@@ -1,0 +1,50 @@
+package ai.hybridchat.tuning;
+
+import ai.djl.ndarray.NDManager;
+import ai.hybridchat.core.model.Json;
+import ai.hybridchat.core.model.LlamaConfig;
+import ai.hybridchat.core.model.LlamaModel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/** A tiny random Llama (2 layers, hidden 64, 350-token BPE) and question/answer data for tuning tests. */
+final class TinyBase {
+    private TinyBase() {
+    }
+
+    static Path write(Path base) throws Exception {
+        return write(base, 25f);
+    }
+
+    static Path write(Path base, float embeddingScale) throws Exception {
+        TestCorpus.writeTokenizer(base, 350);
+        LlamaConfig c = new LlamaConfig();
+        c.hiddenSize = 64;
+        c.intermediateSize = 128;
+        c.numHiddenLayers = 2;
+        c.numAttentionHeads = 4;
+        c.numKeyValueHeads = 2;
+        c.vocabSize = 350;
+        c.maxPositionEmbeddings = 256;
+        c.tieWordEmbeddings = true;
+        c.eosTokenId = Json.MAPPER.valueToTree(4);
+        try (NDManager m = NDManager.newBaseManager(); LlamaModel model = LlamaModel.randomInit(c, 3, m)) {
+            // a random head at init scale cannot express confident predictions however the frozen
+            // body is adapted; a pretrained model's embeddings are far larger, so mimic that
+            model.embedTokens().muli(embeddingScale);
+            model.save(base);
+        }
+        return base;
+    }
+
+    static Path qaData(Path file, List<String[]> pairs) throws Exception {
+        StringBuilder sb = new StringBuilder();
+        for (String[] p : pairs) {
+            sb.append(Json.MAPPER.writeValueAsString(Map.of("prompt", p[0], "completion", p[1]))).append('\n');
+        }
+        Files.writeString(file, sb.toString());
+        return file;
+    }
+}
