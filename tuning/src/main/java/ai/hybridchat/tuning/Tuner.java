@@ -10,6 +10,7 @@ import ai.hybridchat.core.model.Json;
 import ai.hybridchat.core.model.LlamaModel;
 import ai.hybridchat.core.model.TextTokenizer;
 import ai.hybridchat.core.quant.ModelQuantizer;
+import ai.hybridchat.tuning.classify.LabeledText;
 import ai.hybridchat.tuning.data.Batches;
 import ai.hybridchat.tuning.data.ChatEncoder;
 import ai.hybridchat.tuning.data.SftDataset;
@@ -38,7 +39,12 @@ import java.util.function.BooleanSupplier;
  * with a metadata file naming the base and data hashes, the settings and the final metrics.
  */
 public final class Tuner {
-    public record Result(Path out, TrainingLoop.Result training, int examples, int skippedTooLong) {
+    /** {@code classification} is set by last-layer tuning on labelled data. */
+    public record Result(Path out, TrainingLoop.Result training, int examples, int skippedTooLong,
+                         ai.hybridchat.tuning.classify.ClassificationMetrics classification) {
+        public Result(Path out, TrainingLoop.Result training, int examples, int skippedTooLong) {
+            this(out, training, examples, skippedTooLong, null);
+        }
     }
 
     private final ProgressListener listener;
@@ -53,8 +59,10 @@ public final class Tuner {
             case "qlora" -> lora(o, cancelled, ModelQuantizer.Scheme.parse(o.methodOptions().quantization()));
             case "full" -> full(o, cancelled);
             case "prompt-tuning" -> promptTuning(o, cancelled);
+            case "last-layer" -> LabeledText.isClassificationData(o.data())
+                    ? new ClassifierTuner(listener).run(o, cancelled) : lastLayer(o, cancelled);
             default -> throw new IllegalArgumentException("unknown or not yet available tuning method '" + o.method()
-                    + "' (available: lora, qlora, prompt-tuning, full)");
+                    + "' (available: full, last-layer, lora, qlora, prompt-tuning)");
         };
         // the result is written: the checkpoint has done its job
         AtomicFiles.deleteRecursively(o.checkpointDir());
@@ -167,22 +175,79 @@ public final class Tuner {
             listener.onMessage("full: " + model.parameterCount() + " trainable parameters, " + data.train().size()
                     + " examples, " + data.steps() + " steps");
             TrainingLoop.Result result = train(o, data, model, params, cancelled);
-            Path staging = AtomicFiles.stagingFor(o.out());
-            try {
-                model.save(staging);
-                for (String f : List.of("tokenizer.json", "tokenizer_config.json", "generation_config.json")) {
-                    if (Files.isRegularFile(o.base().resolve(f))) {
-                        Files.copy(o.base().resolve(f), staging.resolve(f));
-                    }
-                }
-                AtomicFiles.writeString(staging.resolve("training.json"),
-                        Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(metadata(o, result, data.train().size(), data.steps())));
-                AtomicFiles.publishDirectory(staging, o.out());
-            } catch (IOException | RuntimeException e) {
-                AtomicFiles.deleteRecursively(staging);
-                throw e;
-            }
+            writeModelFolder(model, o, metadata(o, result, data.train().size(), data.steps()), Map.of(), null);
             return new Result(o.out(), result, data.train().size(), data.skipped());
+        }
+    }
+
+    /**
+     * Last-layer fine-tuning of the language model: the top {@code topLayers} blocks, the final
+     * norm and the output head train, everything below stays frozen.
+     */
+    private Result lastLayer(TuneOptions o, BooleanSupplier cancelled) throws IOException {
+        try (NDManager manager = NDManager.newBaseManager();
+             TextTokenizer tokenizer = TextTokenizer.load(o.base());
+             LlamaModel model = LlamaModel.load(o.base(), manager)) {
+            Prepared data = prepare(o, tokenizer);
+            List<NDArray> params = topLayers(model, o.methodOptions().topLayers());
+            params.add(model.config().tieWordEmbeddings ? model.embedTokens() : model.weights().get("lm_head.weight"));
+            long trainable = params.stream().mapToLong(p -> p.getShape().size()).sum();
+            listener.onMessage("last-layer: top " + o.methodOptions().topLayers() + " block(s), final norm and head, "
+                    + trainable + " trainable parameters, " + data.train().size() + " examples, " + data.steps() + " steps");
+            TrainingLoop.Result result = train(o, data, model, params, cancelled);
+            writeModelFolder(model, o, metadata(o, result, data.train().size(), data.steps()), Map.of(), null);
+            return new Result(o.out(), result, data.train().size(), data.skipped());
+        }
+    }
+
+    /** The weights of the top {@code n} decoder blocks and the final norm. */
+    static List<NDArray> topLayers(LlamaModel model, int n) {
+        int layers = model.config().numHiddenLayers;
+        if (n > layers) {
+            throw new IllegalArgumentException("--top-layers " + n + " but the base has " + layers + " blocks");
+        }
+        List<NDArray> params = new ArrayList<>();
+        for (Map.Entry<String, NDArray> e : model.weights().entrySet()) {
+            String name = e.getKey();
+            if (name.startsWith("model.layers.")) {
+                int index = Integer.parseInt(name.substring("model.layers.".length(), name.indexOf('.', "model.layers.".length())));
+                if (index >= layers - n) {
+                    params.add(e.getValue());
+                }
+            }
+        }
+        params.add(model.weights().get("model.norm.weight"));
+        return params;
+    }
+
+    /**
+     * Writes the model as a complete Hugging Face folder, atomically: its tensors plus
+     * {@code extraTensors}, the base's tokenizer files, {@code training.json}, and
+     * {@code config.json} with {@code configPatch} (nullable) merged in.
+     */
+    static void writeModelFolder(LlamaModel model, TuneOptions o, Map<String, Object> meta, Map<String, NDArray> extraTensors,
+                                 com.fasterxml.jackson.databind.node.ObjectNode configPatch) throws IOException {
+        Path staging = AtomicFiles.stagingFor(o.out());
+        try {
+            model.save(staging, extraTensors);
+            if (configPatch != null) {
+                com.fasterxml.jackson.databind.node.ObjectNode config =
+                        (com.fasterxml.jackson.databind.node.ObjectNode) Json.MAPPER.readTree(staging.resolve("config.json").toFile());
+                config.setAll(configPatch);
+                AtomicFiles.writeString(staging.resolve("config.json"),
+                        Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(config));
+            }
+            for (String f : List.of("tokenizer.json", "tokenizer_config.json", "generation_config.json")) {
+                if (Files.isRegularFile(o.base().resolve(f))) {
+                    Files.copy(o.base().resolve(f), staging.resolve(f));
+                }
+            }
+            AtomicFiles.writeString(staging.resolve("training.json"),
+                    Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(meta));
+            AtomicFiles.publishDirectory(staging, o.out());
+        } catch (IOException | RuntimeException e) {
+            AtomicFiles.deleteRecursively(staging);
+            throw e;
         }
     }
 
@@ -242,7 +307,7 @@ public final class Tuner {
         return id;
     }
 
-    private Map<String, Object> metadata(TuneOptions o, TrainingLoop.Result r, int examples, int steps) throws IOException {
+    static Map<String, Object> metadata(TuneOptions o, TrainingLoop.Result r, int examples, int steps) throws IOException {
         Map<String, Object> meta = new LinkedHashMap<>();
         meta.put("method", o.method());
         meta.put("base_model", o.base().toString());
@@ -267,6 +332,9 @@ public final class Tuner {
         }
         if (o.method().equals("qlora")) {
             hp.put("quantization", o.methodOptions().quantization());
+        }
+        if (o.method().equals("last-layer")) {
+            hp.put("top_layers", o.methodOptions().topLayers());
         }
         if (o.method().equals("prompt-tuning")) {
             hp.put("num_virtual_tokens", o.methodOptions().virtualTokens());

@@ -160,6 +160,10 @@ final class TuneCommand implements Callable<Integer> {
             done.put("train_loss", r.training().finalTrainLoss());
             done.put("validation_loss", r.training().finalValidationLoss());
             done.put("stopped_early", r.training().stoppedEarly());
+            if (r.classification() != null) {
+                done.put("accuracy", r.classification().accuracy());
+                done.put("macro_f1", r.classification().macroF1());
+            }
             spec.commandLine().getOut().println(ai.hybridchat.core.model.Json.MAPPER.writeValueAsString(done));
             spec.commandLine().getOut().flush();
             return 0;
@@ -170,6 +174,11 @@ final class TuneCommand implements Callable<Integer> {
                 r.training().finalValidationLoss() == null ? "n/a"
                         : String.format(Locale.ROOT, "%.4f", r.training().finalValidationLoss()),
                 r.training().stoppedEarly() ? " (stopped early: validation loss stopped improving)" : "");
+        if (r.classification() != null) {
+            spec.commandLine().getOut().printf(Locale.ROOT, "%s accuracy %.4f, macro-F1 %.4f on %d examples%n",
+                    options.validation() == null ? "training" : "validation", r.classification().accuracy(),
+                    r.classification().macroF1(), r.classification().examples());
+        }
         return 0;
     }
 }

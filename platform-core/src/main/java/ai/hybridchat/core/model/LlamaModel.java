@@ -306,8 +306,14 @@ public final class LlamaModel implements AutoCloseable {
 
     /** Writes {@code config.json} and {@code model.safetensors} into {@code dir}. */
     public void save(Path dir) throws IOException {
+        save(dir, Map.of());
+    }
+
+    /** As {@link #save(Path)}, with more tensors in the file (a classification head's {@code score.weight}). */
+    public void save(Path dir, Map<String, NDArray> extraTensors) throws IOException {
         config.write(dir);
         Map<String, NDArray> out = exportWeights();
+        out.putAll(extraTensors);
         if (config.tieWordEmbeddings) {
             out.remove("lm_head.weight");
         }

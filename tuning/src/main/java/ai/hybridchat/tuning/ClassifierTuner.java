@@ -1,0 +1,165 @@
+package ai.hybridchat.tuning;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.hybridchat.core.model.Json;
+import ai.hybridchat.core.model.LlamaModel;
+import ai.hybridchat.core.model.TextTokenizer;
+import ai.hybridchat.tuning.classify.ClassificationMetrics;
+import ai.hybridchat.tuning.classify.LabeledText;
+import ai.hybridchat.tuning.classify.SequenceClassifier;
+import ai.hybridchat.tuning.train.LearningRateSchedule;
+import ai.hybridchat.tuning.train.ProgressListener;
+import ai.hybridchat.tuning.train.TokenBatch;
+import ai.hybridchat.tuning.train.TrainingLoop;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeSet;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The classic transfer-learning recipe on a {@code {"text","label"}} dataset: load the pretrained
+ * model, replace its output layer by a classification head over the labels, freeze everything but
+ * the top blocks, and train with cross-entropy. Writes a Hugging Face
+ * {@code LlamaForSequenceClassification} folder ({@code score.weight}, {@code id2label}) and
+ * reports accuracy and macro-F1 on the validation set (or on the training set without one).
+ */
+final class ClassifierTuner {
+    private final ProgressListener listener;
+
+    ClassifierTuner(ProgressListener listener) {
+        this.listener = listener;
+    }
+
+    Tuner.Result run(TuneOptions o, BooleanSupplier cancelled) throws IOException {
+        List<LabeledText> train = LabeledText.read(o.data());
+        List<LabeledText> validation = o.validation() == null ? List.of() : LabeledText.read(o.validation());
+        List<String> labels = new ArrayList<>(new TreeSet<>(train.stream().map(LabeledText::label).toList()));
+        if (labels.size() < 2) {
+            throw new IllegalArgumentException(o.data() + ": a classifier needs at least two labels, found " + labels);
+        }
+        for (LabeledText v : validation) {
+            if (!labels.contains(v.label())) {
+                throw new IllegalArgumentException(o.validation() + ": label '" + v.label() + "' never occurs in the training data");
+            }
+        }
+        try (NDManager manager = NDManager.newBaseManager();
+             TextTokenizer tokenizer = TextTokenizer.load(o.base());
+             LlamaModel model = LlamaModel.load(o.base(), manager)) {
+            SequenceClassifier classifier = SequenceClassifier.withNewHead(model, labels.size(), o.seed());
+            long pad = Tuner.padId(tokenizer);
+            List<Encoded> trainSet = encode(train, labels, tokenizer, o.maxLength());
+            List<Encoded> valSet = encode(validation, labels, tokenizer, o.maxLength());
+            int perEpoch = (trainSet.size() + o.batchSize() - 1) / o.batchSize();
+            int steps = o.steps() > 0 ? o.steps() : Math.max(1, o.epochs() * perEpoch / o.gradientAccumulation());
+            List<NDArray> params = Tuner.topLayers(model, o.methodOptions().topLayers());
+            params.add(classifier.score());
+            long trainable = params.stream().mapToLong(p -> p.getShape().size()).sum();
+            listener.onMessage("last-layer classifier: " + labels.size() + " labels " + labels + ", top "
+                    + o.methodOptions().topLayers() + " block(s) and a new head, " + trainable + " trainable parameters, "
+                    + trainSet.size() + " examples, " + steps + " steps");
+            TrainingLoop loop = new TrainingLoop(params, (batch, m) -> classifier.loss(batch, m),
+                    new LearningRateSchedule(o.learningRate(), Math.min(o.warmupSteps(), steps / 4), steps, 0.1),
+                    o.weightDecay(), o.gradientAccumulation()).withEarlyStopping(o.earlyStopping());
+            Random random = new Random(o.seed());
+            List<TokenBatch> plan = new ArrayList<>();
+            int evalEvery = o.evalEvery() > 0 ? o.evalEvery() : Math.max(1, steps / 4);
+            TrainingLoop.Result result = loop.run(i -> {
+                while (plan.size() <= i) {
+                    List<Encoded> shuffled = new ArrayList<>(trainSet);
+                    Collections.shuffle(shuffled, random);
+                    for (int b = 0; b < shuffled.size(); b += o.batchSize()) {
+                        plan.add(batch(shuffled.subList(b, Math.min(shuffled.size(), b + o.batchSize())), pad));
+                    }
+                }
+                return plan.get(i);
+            }, batches(valSet, o.batchSize(), pad), evalEvery, listener, cancelled);
+            if (result.cancelled()) {
+                throw new java.util.concurrent.CancellationException("tuning cancelled at step " + result.steps() + "; nothing written");
+            }
+            List<Encoded> scored = valSet.isEmpty() ? trainSet : valSet;
+            ClassificationMetrics metrics = evaluate(classifier, scored, labels.size(), o.batchSize(), pad);
+            listener.onMessage(String.format(java.util.Locale.ROOT, "%s accuracy %.4f, macro-F1 %.4f on %d examples",
+                    valSet.isEmpty() ? "training" : "validation", metrics.accuracy(), metrics.macroF1(), metrics.examples()));
+
+            Map<String, Object> meta = Tuner.metadata(o, result, trainSet.size(), steps);
+            Map<String, Object> scores = new LinkedHashMap<>();
+            scores.put("split", valSet.isEmpty() ? "train" : "validation");
+            scores.put("accuracy", metrics.accuracy());
+            scores.put("macro_f1", metrics.macroF1());
+            scores.put("examples", metrics.examples());
+            meta.put("classification", scores);
+            meta.put("labels", labels);
+            ObjectNode patch = Json.MAPPER.createObjectNode();
+            patch.putArray("architectures").add("LlamaForSequenceClassification");
+            ObjectNode id2label = patch.putObject("id2label");
+            ObjectNode label2id = patch.putObject("label2id");
+            for (int i = 0; i < labels.size(); i++) {
+                id2label.put(String.valueOf(i), labels.get(i));
+                label2id.put(labels.get(i), i);
+            }
+            patch.put("pad_token_id", pad);
+            Tuner.writeModelFolder(model, o, meta, Map.of(SequenceClassifier.SCORE, classifier.score()), patch);
+            return new Tuner.Result(o.out(), result, trainSet.size(), 0, metrics);
+        }
+    }
+
+    /** Token ids of one text (truncated to {@code maxLength}, keeping its start) and its label index. */
+    record Encoded(long[] ids, int label) {
+    }
+
+    static List<Encoded> encode(List<LabeledText> texts, List<String> labels, TextTokenizer tokenizer, int maxLength) {
+        List<Encoded> out = new ArrayList<>();
+        for (LabeledText t : texts) {
+            long[] ids = tokenizer.encode(t.text());
+            if (ids.length > maxLength) {
+                ids = java.util.Arrays.copyOf(ids, maxLength);
+            }
+            out.add(new Encoded(ids, labels.indexOf(t.label())));
+        }
+        return out;
+    }
+
+    /** Right-padded ids; the target row holds the label, the mask marks the last real token (the one pooled). */
+    static TokenBatch batch(List<Encoded> rows, long pad) {
+        int length = rows.stream().mapToInt(r -> r.ids().length).max().orElse(1);
+        long[] inputs = new long[rows.size() * length];
+        long[] targets = new long[rows.size() * length];
+        float[] mask = new float[rows.size() * length];
+        java.util.Arrays.fill(inputs, pad);
+        for (int b = 0; b < rows.size(); b++) {
+            long[] ids = rows.get(b).ids();
+            System.arraycopy(ids, 0, inputs, b * length, ids.length);
+            java.util.Arrays.fill(targets, b * length, (b + 1) * length, rows.get(b).label());
+            mask[b * length + ids.length - 1] = 1f;
+        }
+        return new TokenBatch(inputs, targets, mask, rows.size(), length);
+    }
+
+    static List<TokenBatch> batches(List<Encoded> rows, int size, long pad) {
+        List<TokenBatch> out = new ArrayList<>();
+        for (int b = 0; b < rows.size(); b += size) {
+            out.add(batch(rows.subList(b, Math.min(rows.size(), b + size)), pad));
+        }
+        return out;
+    }
+
+    static ClassificationMetrics evaluate(SequenceClassifier classifier, List<Encoded> rows, int labels, int size, long pad) {
+        int[] gold = rows.stream().mapToInt(Encoded::label).toArray();
+        int[] predicted = new int[rows.size()];
+        int i = 0;
+        for (TokenBatch b : batches(rows, size, pad)) {
+            for (int p : classifier.predict(b)) {
+                predicted[i++] = p;
+            }
+        }
+        return ClassificationMetrics.of(gold, predicted, labels);
+    }
+}
