@@ -65,10 +65,10 @@ def weights(c, gen):
     return {k: v.to(dtype).to(torch.float32) for k, v in w.items()}
 
 
-def save_safetensors(path, tensors, dtype_name):
+def save_safetensors(path, tensors, dtype_name, metadata=None):
     """The safetensors layout (8-byte header length, JSON header, raw little-endian data)."""
     dtype, tag = DTYPES[dtype_name]
-    header, blobs, offset = {}, [], 0
+    header, blobs, offset = ({"__metadata__": metadata} if metadata else {}), [], 0
     for name in sorted(tensors):
         t = tensors[name].to(dtype).contiguous()
         raw = t.view(torch.int16).numpy().tobytes() if dtype == torch.bfloat16 else t.numpy().tobytes()
@@ -111,10 +111,13 @@ def rms_norm(x, w, eps):
     return w * (x * torch.rsqrt(x.pow(2).mean(-1, keepdim=True) + eps))
 
 
-def forward(c, w, ids):
+def forward(c, w, ids, prefix=None):
+    """Logits of the text positions; `prefix` holds input embeddings before the text (prompt tuning)."""
     hd = c["hidden"] // c["heads"]
-    n = len(ids)
     x = w["model.embed_tokens.weight"][torch.tensor(ids)]
+    if prefix is not None:
+        x = torch.cat((prefix, x), dim=0)
+    n = x.shape[0]
     freqs = torch.outer(torch.arange(n, dtype=torch.float32), inv_freq(c))
     emb = torch.cat((freqs, freqs), dim=-1)
     cos, sin = emb.cos(), emb.sin()
@@ -142,7 +145,65 @@ def forward(c, w, ids):
         x = x + (gate * (h @ w[p + "mlp.up_proj.weight"].T)) @ w[p + "mlp.down_proj.weight"].T
     x = rms_norm(x, w["model.norm.weight"], c["eps"])
     head = w["model.embed_tokens.weight"] if c["tied"] else w["lm_head.weight"]
-    return x @ head.T
+    return (x @ head.T)[0 if prefix is None else prefix.shape[0]:]
+
+
+# adapter_config.json as PEFT (0.13) writes it with save_pretrained, every field
+PEFT_LORA_CONFIG = {
+    "alpha_pattern": {}, "auto_mapping": None, "base_model_name_or_path": "reference", "bias": "none",
+    "fan_in_fan_out": False, "inference_mode": True, "init_lora_weights": True, "layer_replication": None,
+    "layers_pattern": None, "layers_to_transform": None, "loftq_config": {}, "lora_alpha": 16,
+    "lora_dropout": 0.05, "megatron_config": None, "megatron_core": "megatron.core", "modules_to_save": None,
+    "peft_type": "LORA", "r": 4, "rank_pattern": {}, "revision": None, "target_modules": ["v_proj", "q_proj", "down_proj"],
+    "task_type": "CAUSAL_LM", "use_dora": False, "use_rslora": False}
+PEFT_PROMPT_CONFIG = {
+    "auto_mapping": None, "base_model_name_or_path": "reference", "inference_mode": True, "num_attention_heads": None,
+    "num_layers": None, "num_transformer_submodules": 1, "num_virtual_tokens": 5, "peft_type": "PROMPT_TUNING",
+    "prompt_tuning_init": "RANDOM", "prompt_tuning_init_text": None, "revision": None, "task_type": "CAUSAL_LM",
+    "token_dim": None, "tokenizer_kwargs": None, "tokenizer_name_or_path": None}
+
+
+def peft_adapters(c, w, d, prompt):
+    """A LoRA and a prompt-tuning adapter in PEFT's files, with the logits PEFT's math gives for them.
+
+    PEFT itself is not packaged by Debian; these files follow what its save_pretrained writes (key
+    names without the adapter name, lora_A [r, in], lora_B [out, r], F32, metadata format=pt) and its
+    forward: W x + (lora_alpha / r) B A x; prompt tuning puts the virtual tokens at positions 0..n-1.
+    """
+    gen = torch.Generator().manual_seed(7)
+    cfg = dict(PEFT_LORA_CONFIG)
+    r, scale = cfg["r"], cfg["lora_alpha"] / cfg["r"]
+    tensors = {}
+    for i in range(c["layers"]):
+        for module in ("self_attn.q_proj", "self_attn.v_proj", "mlp.down_proj"):
+            base = w[f"model.layers.{i}.{module}.weight"]
+            a = torch.randn(r, base.shape[1], generator=gen) * 0.3
+            b = torch.randn(base.shape[0], r, generator=gen) * 0.3
+            key = f"base_model.model.model.layers.{i}.{module}"
+            tensors[key + ".lora_A.weight"] = a
+            tensors[key + ".lora_B.weight"] = b
+    lora = d / "peft-lora"
+    lora.mkdir(exist_ok=True)
+    (lora / "adapter_config.json").write_text(json.dumps(cfg, indent=2) + "\n")
+    save_safetensors(lora / "adapter_model.safetensors", tensors, "float32", {"format": "pt"})
+    cfgp = dict(PEFT_PROMPT_CONFIG, token_dim=c["hidden"], num_layers=c["layers"], num_attention_heads=c["heads"])
+    virtual = torch.randn(cfgp["num_virtual_tokens"], c["hidden"], generator=gen)
+    tuned = d / "peft-prompt"
+    tuned.mkdir(exist_ok=True)
+    (tuned / "adapter_config.json").write_text(json.dumps(cfgp, indent=2) + "\n")
+    save_safetensors(tuned / "adapter_model.safetensors", {"prompt_embeddings": virtual}, "float32", {"format": "pt"})
+    wf = {k: v.to(DTYPES[c["dtype"]][0]).float() for k, v in w.items()}  # the base as stored in its file
+    with torch.no_grad():
+        mf = dict(wf)
+        for i in range(c["layers"]):
+            for module in ("self_attn.q_proj", "self_attn.v_proj", "mlp.down_proj"):
+                key = f"base_model.model.model.layers.{i}.{module}"
+                mf[f"model.layers.{i}.{module}.weight"] = wf[f"model.layers.{i}.{module}.weight"] + scale * (
+                    tensors[key + ".lora_B.weight"] @ tensors[key + ".lora_A.weight"])
+        ref = {"prompt": prompt,
+               "lora_logits": [[round(float(v), 6) for v in row] for row in forward(c, mf, prompt)],
+               "prompt_tuning_logits": [[round(float(v), 6) for v in row] for row in forward(c, wf, prompt, virtual)]}
+    (d / "peft-reference.json").write_text(json.dumps(ref) + "\n")
 
 
 def main(out):
@@ -174,6 +235,8 @@ def main(out):
                "greedy": seq[len(prompt):]}
         (d / "reference.json").write_text(json.dumps(ref) + "\n")
         print(name, "greedy", ref["greedy"])
+        if name == "llama-gqa-untied":
+            peft_adapters(c, w, d, prompt)
 
 
 if __name__ == "__main__":

@@ -10,7 +10,7 @@ public final class LoraConfig {
     @JsonProperty("peft_type") public String peftType = "LORA";
     @JsonProperty("task_type") public String taskType = "CAUSAL_LM";
     @JsonProperty("r") public int r = 8;
-    @JsonProperty("lora_alpha") public double loraAlpha = 16;
+    @com.fasterxml.jackson.annotation.JsonIgnore public double loraAlpha = 16;
     @JsonProperty("lora_dropout") public double loraDropout = 0.0;
     @JsonProperty("target_modules") public List<String> targetModules = List.of("q_proj", "v_proj");
     @JsonProperty("base_model_name_or_path") public String baseModelNameOrPath;
@@ -23,6 +23,17 @@ public final class LoraConfig {
     @JsonProperty("modules_to_save") public List<String> modulesToSave;
     @JsonProperty("layers_to_transform") public List<Integer> layersToTransform;
     @JsonProperty("revision") public String revision;
+
+    /** PEFT types {@code lora_alpha} as an int: write a whole alpha as one. */
+    @JsonProperty("lora_alpha")
+    Number loraAlphaJson() {
+        return loraAlpha == Math.rint(loraAlpha) ? (Number) (long) loraAlpha : (Number) loraAlpha;
+    }
+
+    @JsonProperty("lora_alpha")
+    void loraAlphaJson(double alpha) {
+        loraAlpha = alpha;
+    }
 
     public double scalingAlpha() {
         // rsLoRA scales by alpha / sqrt(r); express it as the alpha that gives that scaling under alpha / r
