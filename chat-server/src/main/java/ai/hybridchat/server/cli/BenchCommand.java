@@ -21,7 +21,7 @@ import java.util.concurrent.Callable;
  * demo, ~22M and ~135M shapes, against the machine's memory bandwidth and matmul peak and against
  * PyTorch eager on the same shapes, all in one run. Prints a Markdown table for BENCHMARKS.md.
  */
-@Command(name = "bench", mixinStandardHelpOptions = true, subcommands = BenchCommand.Generation.class,
+@Command(name = "bench", mixinStandardHelpOptions = true, subcommands = {BenchCommand.Generation.class, BenchCommand.LoraTraining.class},
         description = "Benchmark programs; results are ratios against peers measured in the same run.")
 final class BenchCommand implements Runnable {
     @Spec
@@ -29,7 +29,7 @@ final class BenchCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "name a benchmark: generation");
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "name a benchmark: generation or lora-training");
     }
 
     @Command(name = "generation", mixinStandardHelpOptions = true,
@@ -88,6 +88,80 @@ final class BenchCommand implements Runnable {
                         p == null ? "-" : String.format(Locale.ROOT, "%.1f", p.path("decode_tokens_per_s").asDouble()),
                         p == null ? "-" : String.format(Locale.ROOT, "%.2fx",
                                 r.decodeTokensPerSecond() / p.path("decode_tokens_per_s").asDouble()));
+                out.flush();
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "lora-training", mixinStandardHelpOptions = true,
+            description = "LoRA training tokens/s (r on q_proj, v_proj; AdamW) vs PyTorch eager and the matmul peak (MFU).")
+    static final class LoraTraining implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--batch", defaultValue = "8", description = "Sequences per step (default: ${DEFAULT-VALUE}).")
+        int batch;
+
+        @Option(names = "--length", defaultValue = "256", description = "Tokens per sequence (default: ${DEFAULT-VALUE}).")
+        int length;
+
+        @Option(names = "--rank", defaultValue = "8", description = "LoRA rank (default: ${DEFAULT-VALUE}).")
+        int rank;
+
+        @Option(names = "--warmup", defaultValue = "2", description = "Untimed steps first (default: ${DEFAULT-VALUE}).")
+        int warmup;
+
+        @Option(names = "--steps", defaultValue = "4", description = "Timed steps (default: ${DEFAULT-VALUE}).")
+        int steps;
+
+        @Option(names = "--shapes", split = ",", defaultValue = "22m,135m",
+                description = "Shapes to run: demo, 22m, 135m (default: ${DEFAULT-VALUE}).")
+        List<String> shapes;
+
+        @Option(names = "--python", defaultValue = "/usr/bin/python3",
+                description = "Python with PyTorch for the peer, or 'none' (default: ${DEFAULT-VALUE}).")
+        String python;
+
+        @Override
+        public Integer call() throws Exception {
+            if (batch < 1 || length < 2 || rank < 1 || warmup < 1 || steps < 1) {
+                throw new IllegalArgumentException("--batch, --rank, --warmup and --steps must be >= 1 and --length >= 2");
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            List<ModelShape> selected = new ArrayList<>();
+            for (String name : shapes) {
+                selected.add(ModelShape.DEFAULTS.stream().filter(s -> s.name().equals(name)).findFirst()
+                        .orElseThrow(() -> new IllegalArgumentException("unknown shape '" + name + "': demo, 22m or 135m")));
+            }
+            MachineLimits limits = MachineLimits.measure();
+            double peak = limits.matmulFlopsPerSecond();
+            out.printf(Locale.ROOT, "machine: %d cores, F32 matmul peak %.1f GFLOP/s; LoRA r=%d (alpha %d) on q_proj, v_proj, "
+                    + "batch %d x %d tokens, AdamW%n%n", Runtime.getRuntime().availableProcessors(), peak / 1e9, rank, 2 * rank,
+                    batch, length);
+            List<JsonNode> peer = List.of();
+            PythonPeer py = new PythonPeer(python);
+            if (!python.equals("none") && py.available()) {
+                List<String> args = new ArrayList<>(List.of("" + Runtime.getRuntime().availableProcessors(), "" + batch,
+                        "" + length, "" + rank, "" + warmup, "" + steps));
+                selected.forEach(s -> args.add(s.wire()));
+                peer = py.run("lora_training_peer.py", args);
+            } else {
+                out.println("(no PyTorch peer: " + python + " cannot import torch)");
+            }
+            out.println("| shape | params | trainable | GFLOP/token | tokens/s | MFU | PyTorch tokens/s | PyTorch MFU | vs PyTorch |");
+            out.println("|---|---|---|---|---|---|---|---|---|");
+            for (ModelShape shape : selected) {
+                ai.hybridchat.server.bench.LoraTrainingBenchmark.Result r =
+                        ai.hybridchat.server.bench.LoraTrainingBenchmark.run(shape, batch, length, rank, warmup, steps);
+                JsonNode p = peer.stream().filter(n -> n.path("shape").asText().equals(shape.name())).findFirst().orElse(null);
+                double theirs = p == null ? Double.NaN : p.path("tokens_per_s").asDouble();
+                out.printf(Locale.ROOT, "| %s | %.1fM | %,d | %.3f | %.0f | %.2f | %s | %s | %s |%n", shape.name(),
+                        r.parameters() / 1e6, r.trainable(), r.flopsPerToken() / 1e9, r.tokensPerSecond(),
+                        r.tokensPerSecond() * r.flopsPerToken() / peak,
+                        p == null ? "-" : String.format(Locale.ROOT, "%.0f", theirs),
+                        p == null ? "-" : String.format(Locale.ROOT, "%.2f", theirs * r.flopsPerToken() / peak),
+                        p == null ? "-" : String.format(Locale.ROOT, "%.2fx", r.tokensPerSecond() / theirs));
                 out.flush();
             }
             return 0;

@@ -1,0 +1,41 @@
+package ai.hybridchat.server.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.hybridchat.server.bench.GenerationBenchmark.ModelShape;
+import ai.hybridchat.server.bench.LoraTrainingBenchmark;
+import ai.hybridchat.server.testing.Cli;
+import org.junit.jupiter.api.Test;
+
+/** The benchmark programs run end to end on a tiny setting (their numbers are not checked: speed is not a unit test). */
+class BenchCommandTest {
+    @Test
+    void loraTrainingPrintsARowWithThroughputAndMfu() {
+        Cli.Result r = Cli.run("bench", "lora-training", "--shapes", "demo", "--batch", "1", "--length", "16",
+                "--warmup", "1", "--steps", "1", "--python", "none");
+        assertEquals(0, r.code(), r.toString());
+        String row = r.out().lines().filter(l -> l.startsWith("| demo |")).findFirst().orElseThrow(() -> new AssertionError(r));
+        String[] cells = row.split("\\|");
+        assertEquals("28,672", cells[3].strip(), "LoRA r=8 on q and v of 4 layers: 4 x (8x256 + 128x8 + 8x256 + 8x128)");
+        assertTrue(Double.parseDouble(cells[5].strip()) > 0, row);
+    }
+
+    @Test
+    void flopsPerTokenCountTheFrozenForwardAndBackwardOnce() {
+        ModelShape s = new ModelShape("t", 64, 2, 4, 2, 128, 100, true);
+        // per layer: q,o 64x64 each, k,v 64x32 each, mlp 3 x 64x128; head 100x64
+        long weights = 2L * (2 * 64 * 64 + 2 * 64 * 32 + 3 * 64 * 128) + 100 * 64;
+        double attention = 4.0 * 10 * 64 * 2;
+        double lora = 6.0 * 4 * ((64 + 64) + (64 + 32)) * 2;
+        assertEquals(4.0 * weights + 3 * attention + lora, LoraTrainingBenchmark.flopsPerToken(s, 10, 4), 1e-6);
+    }
+
+    @Test
+    void anUnknownShapeIsAOneLineError() {
+        Cli.Result r = Cli.run("bench", "lora-training", "--shapes", "7b", "--python", "none");
+        assertTrue(r.code() != 0, r.toString());
+        assertTrue(r.err().contains("unknown shape '7b'"), r.err());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+    }
+}
