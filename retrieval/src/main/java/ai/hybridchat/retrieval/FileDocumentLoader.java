@@ -20,7 +20,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * Reads {@code .txt}, {@code .md} and {@code .html}/{@code .htm} files, or folders of them
+ * Reads {@code .txt}, {@code .md}, {@code .html}/{@code .htm} and {@code .pdf} files, or folders of them
  * (recursively, hidden entries skipped, in path order), into {@link Document}s.
  *
  * <p>The document id is the file name without its extension, so re-ingesting a changed file
@@ -30,10 +30,11 @@ import java.util.stream.Stream;
  *
  * <p>Text is decoded as UTF-8 (a byte-order mark is dropped); bytes that are not UTF-8 fall back
  * to windows-1252, which is what such files usually are; UTF-16 is recognised by its byte-order
- * mark. Any other file with NUL bytes is binary.
+ * mark. Any other file with NUL bytes is binary. PDFs go through Apache PDFBox ({@link PdfText}); a
+ * damaged or password-protected one is skipped with that reason.
  *
- * <p>Metadata: {@code path} (absolute), {@code format} ({@code text|markdown|html}) and
- * {@code charset}. The {@code source} shown in citations is the path relative to the folder that
+ * <p>Metadata: {@code path} (absolute), {@code format} ({@code text|markdown|html|pdf}) and
+ * {@code charset} (or {@code pages} for a PDF). The {@code source} shown in citations is the path relative to the folder that
  * was given, or the file name for a file given directly, so server paths do not leak to users.
  */
 public final class FileDocumentLoader {
@@ -139,6 +140,16 @@ public final class FileDocumentLoader {
             skipped.add(new SkippedFile(file, "unreadable: " + message(e)));
             return;
         }
+        if (format == FileFormat.PDF) {
+            try {
+                PdfText.Extracted pdf = PdfText.extract(bytes);
+                add(file, base, id, pdf.title().orElse(null), pdf.text(), format,
+                        Map.of("pages", String.valueOf(pdf.pages())), documents, origins, skipped);
+            } catch (IllegalArgumentException e) {
+                skipped.add(new SkippedFile(file, e.getMessage()));
+            }
+            return;
+        }
         Decoded decoded = decode(bytes);
         if (decoded == null) {
             skipped.add(new SkippedFile(file, "binary content, not text"));
@@ -153,6 +164,12 @@ public final class FileDocumentLoader {
             title = html.title().orElse(null);
             text = html.text();
         }
+        add(file, base, id, title, text, format, Map.of("charset", decoded.charset.name()), documents, origins, skipped);
+    }
+
+    private static void add(Path file, Path base, String id, String title, String text, FileFormat format,
+                            Map<String, String> extra, Map<String, Document> documents, Map<String, Path> origins,
+                            List<SkippedFile> skipped) {
         if (text.isBlank()) {
             skipped.add(new SkippedFile(file, "no text"));
             return;
@@ -160,11 +177,11 @@ public final class FileDocumentLoader {
         Path absolute = file.toAbsolutePath().normalize();
         String source = base == null ? file.getFileName().toString()
                 : base.toAbsolutePath().normalize().relativize(absolute).toString();
-        Map<String, String> metadata = Map.of(
-                "path", absolute.toString(),
-                "format", format.name().toLowerCase(java.util.Locale.ROOT),
-                "charset", decoded.charset.name());
-        documents.put(id, new Document(id, title, source, text, metadata));
+        Map<String, String> metadata = new LinkedHashMap<>();
+        metadata.put("path", absolute.toString());
+        metadata.put("format", format.name().toLowerCase(java.util.Locale.ROOT));
+        metadata.putAll(extra);
+        documents.put(id, new Document(id, title, source, text, Map.copyOf(metadata)));
         origins.put(id, file);
     }
 

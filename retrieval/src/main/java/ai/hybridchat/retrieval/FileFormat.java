@@ -10,7 +10,8 @@ import java.util.Optional;
 public enum FileFormat {
     TEXT("txt"),
     MARKDOWN("md", "markdown"),
-    HTML("html", "htm");
+    HTML("html", "htm"),
+    PDF("pdf");
 
     private final List<String> extensions;
 

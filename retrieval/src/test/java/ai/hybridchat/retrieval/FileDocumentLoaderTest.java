@@ -67,9 +67,40 @@ class FileDocumentLoaderTest {
     }
 
     @Test
+    void readsThePagesAndTitleOfARealPdf() throws IOException {
+        Path pdf = dir.resolve("annual-report.pdf");
+        try (org.apache.pdfbox.pdmodel.PDDocument doc = new org.apache.pdfbox.pdmodel.PDDocument()) {
+            doc.getDocumentInformation().setTitle("Annual Report 2023");
+            for (String line : List.of("The kiln was rebuilt in March.", "Sales of lamps rose by 12 percent.")) {
+                org.apache.pdfbox.pdmodel.PDPage page = new org.apache.pdfbox.pdmodel.PDPage();
+                doc.addPage(page);
+                try (var content = new org.apache.pdfbox.pdmodel.PDPageContentStream(doc, page)) {
+                    content.beginText();
+                    content.setFont(new org.apache.pdfbox.pdmodel.font.PDType1Font(
+                            org.apache.pdfbox.pdmodel.font.Standard14Fonts.FontName.HELVETICA), 12);
+                    content.newLineAtOffset(72, 700);
+                    content.showText(line);
+                    content.endText();
+                }
+            }
+            doc.save(pdf.toFile());
+        }
+
+        Document d = new FileDocumentLoader().loadFile(pdf);
+
+        assertEquals("annual-report", d.id());
+        assertEquals("Annual Report 2023", d.title());
+        assertEquals("pdf", d.metadata().get("format"));
+        assertEquals("2", d.metadata().get("pages"));
+        assertTrue(d.text().contains("The kiln was rebuilt in March."), d.text());
+        assertTrue(d.text().indexOf("kiln") < d.text().indexOf("Sales of lamps rose by 12 percent."), d.text());
+    }
+
+    @Test
     void unsupportedUnreadableAndEmptyFilesAreReportedAndSkipped() throws IOException {
         Files.writeString(dir.resolve("good.txt"), "Readable text.");
         Files.writeString(dir.resolve("slides.pdf"), "%PDF-1.4 not really");
+        Files.writeString(dir.resolve("notes.docx"), "a word file");
         Files.write(dir.resolve("binary.txt"), new byte[] {'a', 0, 'b', 0});
         Files.writeString(dir.resolve("blank.md"), "   \n\n ");
         Files.writeString(dir.resolve("huge.txt"), "x".repeat(2000));
@@ -81,8 +112,9 @@ class FileDocumentLoaderTest {
         assertEquals(List.of("good"), loaded.documents().stream().map(Document::id).toList());
         Map<String, String> reasons = loaded.skipped().stream()
                 .collect(Collectors.toMap(s -> s.path().getFileName().toString(), SkippedFile::reason));
-        assertEquals(Set.of("slides.pdf", "binary.txt", "blank.md", "huge.txt", "missing.txt"), reasons.keySet());
-        assertTrue(reasons.get("slides.pdf").startsWith("unsupported file type '.pdf'"), reasons.get("slides.pdf"));
+        assertEquals(Set.of("slides.pdf", "notes.docx", "binary.txt", "blank.md", "huge.txt", "missing.txt"), reasons.keySet());
+        assertTrue(reasons.get("slides.pdf").startsWith("not a readable PDF"), reasons.get("slides.pdf"));
+        assertTrue(reasons.get("notes.docx").startsWith("unsupported file type '.docx'"), reasons.get("notes.docx"));
         assertTrue(reasons.get("binary.txt").contains("binary"), reasons.get("binary.txt"));
         assertEquals("no text", reasons.get("blank.md"));
         assertTrue(reasons.get("huge.txt").startsWith("file too large"), reasons.get("huge.txt"));
