@@ -18,6 +18,7 @@ import org.apache.lucene.index.VectorSimilarityFunction;
  *   <li>{@code title}, {@code source}, {@code hash}, {@code chunks} (the document's chunk count): stored only.</li>
  *   <li>{@code ordinal}: point-indexed and stored; ordinal 0 marks one chunk per document, for counting.</li>
  *   <li>{@code text}: analysed with {@code EnglishAnalyzer} for BM25 and stored for snippets.</li>
+ *   <li>{@code meta.KEY}: each metadata entry of the document, exact-match and stored (filters).</li>
  *   <li>{@code vector}: the chunk embedding, HNSW-indexed for cosine similarity (absent in a
  *       lexical-only index).</li>
  * </ul>
@@ -32,6 +33,7 @@ final class ChunkSchema {
     static final String CHUNK_COUNT = "chunks";
     static final String TEXT = "text";
     static final String VECTOR = "vector";
+    static final String META = "meta.";
     static final VectorSimilarityFunction SIMILARITY = VectorSimilarityFunction.COSINE;
 
     private ChunkSchema() {
@@ -47,6 +49,9 @@ final class ChunkSchema {
         doc.add(new StoredField(HASH, chunk.contentHash() == null ? ContentHash.sha256(chunk.text()) : chunk.contentHash()));
         doc.add(new StoredField(CHUNK_COUNT, chunkCount));
         doc.add(new TextField(TEXT, chunk.text(), Field.Store.YES));
+        for (java.util.Map.Entry<String, String> m : chunk.metadata().entrySet()) {
+            doc.add(new StringField(META + m.getKey(), m.getValue(), Field.Store.YES));
+        }
         if (vector != null) {
             doc.add(new KnnFloatVectorField(VECTOR, vector, SIMILARITY));
         }
@@ -54,7 +59,13 @@ final class ChunkSchema {
     }
 
     static Chunk toChunk(Document stored) {
+        java.util.Map<String, String> metadata = new java.util.TreeMap<>();
+        for (org.apache.lucene.index.IndexableField f : stored.getFields()) {
+            if (f.name().startsWith(META)) {
+                metadata.put(f.name().substring(META.length()), f.stringValue());
+            }
+        }
         return new Chunk(stored.get(ID), stored.get(DOC_ID), stored.get(TITLE), stored.get(SOURCE),
-                stored.getField(ORDINAL).numericValue().intValue(), stored.get(TEXT), stored.get(HASH));
+                stored.getField(ORDINAL).numericValue().intValue(), stored.get(TEXT), stored.get(HASH), metadata);
     }
 }

@@ -60,10 +60,16 @@ public final class ChunkSearcher {
      * @throws IllegalStateException    for dense or hybrid search on an index opened without an embedding model
      */
     public List<RetrievedPassage> search(String query, SearchMode mode, int k) {
+        return search(query, mode, k, MetadataFilter.NONE);
+    }
+
+    /** As {@link #search(String, SearchMode, int)}, among the chunks {@code filter} allows only. */
+    public List<RetrievedPassage> search(String query, SearchMode mode, int k, MetadataFilter filter) {
         Query lexical = prepare(query, mode, k);
+        Query allowed = filter.toQuery();
         IndexSearcher searcher = index.acquire();
         try {
-            List<Hit> hits = rank(searcher, query, lexical, mode, k);
+            List<Hit> hits = rank(searcher, query, lexical, allowed, mode, k);
             int[] docIds = new int[hits.size()];
             String[] texts = new String[hits.size()];
             List<Chunk> chunks = new ArrayList<>(hits.size());
@@ -99,7 +105,7 @@ public final class ChunkSearcher {
             StoredFields stored = searcher.storedFields();
             Set<String> fields = Set.of(ChunkSchema.DOC_ID);
             LinkedHashSet<String> docIds = new LinkedHashSet<>();
-            for (Hit hit : rank(searcher, query, lexical, mode, depth)) {
+            for (Hit hit : rank(searcher, query, lexical, null, mode, depth)) {
                 docIds.add(stored.document(hit.doc, fields).get(ChunkSchema.DOC_ID));
             }
             return List.copyOf(docIds);
@@ -127,12 +133,15 @@ public final class ChunkSearcher {
     private record Hit(int doc, double score) {
     }
 
-    private List<Hit> rank(IndexSearcher searcher, String query, Query lexical, SearchMode mode, int k)
+    private List<Hit> rank(IndexSearcher searcher, String query, Query lexical, Query allowed, SearchMode mode, int k)
             throws IOException {
+        Query filteredLexical = allowed == null ? lexical : new org.apache.lucene.search.BooleanQuery.Builder()
+                .add(lexical, org.apache.lucene.search.BooleanClause.Occur.MUST)
+                .add(allowed, org.apache.lucene.search.BooleanClause.Occur.FILTER).build();
         return switch (mode) {
-            case BM25 -> bm25(searcher, lexical, k);
-            case DENSE -> dense(searcher, query, k);
-            case HYBRID -> hybrid(searcher, query, lexical, k);
+            case BM25 -> bm25(searcher, filteredLexical, k);
+            case DENSE -> dense(searcher, query, allowed, k);
+            case HYBRID -> hybrid(searcher, query, filteredLexical, allowed, k);
         };
     }
 
@@ -149,17 +158,17 @@ public final class ChunkSearcher {
      * a local optimum of the graph; the search always explores at least {@code candidates} and
      * keeps the best n.
      */
-    private List<Hit> dense(IndexSearcher searcher, String query, int n) throws IOException {
+    private List<Hit> dense(IndexSearcher searcher, String query, Query allowed, int n) throws IOException {
         float[] vector = index.embedder().embed(query);
         int beam = Math.max(n, options.candidates());
-        List<Hit> hits = hits(searcher.search(new KnnFloatVectorQuery(ChunkSchema.VECTOR, vector, beam), beam).scoreDocs, true);
+        List<Hit> hits = hits(searcher.search(new KnnFloatVectorQuery(ChunkSchema.VECTOR, vector, beam, allowed), beam).scoreDocs, true);
         return hits.size() > n ? hits.subList(0, n) : hits;
     }
 
-    private List<Hit> hybrid(IndexSearcher searcher, String query, Query lexical, int k) throws IOException {
+    private List<Hit> hybrid(IndexSearcher searcher, String query, Query lexical, Query allowed, int k) throws IOException {
         int depth = Math.max(k, options.candidates());
         List<Integer> lexicalRanking = bm25(searcher, lexical, depth).stream().map(Hit::doc).toList();
-        List<Integer> denseRanking = dense(searcher, query, depth).stream().map(Hit::doc).toList();
+        List<Integer> denseRanking = dense(searcher, query, allowed, depth).stream().map(Hit::doc).toList();
         ReciprocalRankFusion rrf = new ReciprocalRankFusion(options.rrfK(), options.bm25Weight(), options.denseWeight());
         List<Hit> fused = new ArrayList<>(Math.min(k, depth * 2));
         for (ReciprocalRankFusion.Fused<Integer> f : rrf.fuse(List.of(lexicalRanking, denseRanking))) {

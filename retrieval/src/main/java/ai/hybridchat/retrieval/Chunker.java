@@ -75,7 +75,7 @@ public final class Chunker {
         for (int i = 0; i < texts.size(); i++) {
             String text = texts.get(i);
             chunks.add(new Chunk(document.id() + "#" + i, document.id(), document.title(), document.source(), i,
-                    text, ContentHash.sha256(text)));
+                    text, ContentHash.sha256(text), document.metadata()));
         }
         return chunks;
     }

@@ -67,6 +67,29 @@ class ChunkIndexSearchTest {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(SearchMode.class)
+    void aMetadataFilterKeepsOnlyMatchingChunksInEveryMode(SearchMode mode) {
+        index.upsert(new Document("volcano-notes", "Field notes", "notes.md",
+                "Lava from the volcano cooled into black basalt near the magma vent.", java.util.Map.of("format", "markdown", "team", "geology")));
+        // unfiltered, the volcano page and the notes compete; filtered, only what is allowed comes back
+        List<RetrievedPassage> geology = searcher.search("volcano lava basalt", mode, 5,
+                MetadataFilter.parse(List.of("team=geology")));
+        assertEquals(List.of("volcano-notes"), geology.stream().map(p -> p.chunk().docId()).distinct().toList(), mode.toString());
+        assertEquals("geology", geology.get(0).chunk().metadata().get("team"));
+        List<String> eitherDoc = searcher.search("volcano lava basalt", mode, 5,
+                MetadataFilter.parse(List.of("docId=volcano", "docId=penguins"))).stream().map(p -> p.chunk().docId()).distinct().toList();
+        assertEquals("volcano", eitherDoc.get(0), mode.toString());
+        assertFalse(eitherDoc.contains("volcano-notes"), eitherDoc.toString());
+        assertTrue(searcher.search("volcano", mode, 5, MetadataFilter.parse(List.of("team=nobody"))).isEmpty());
+    }
+
+    @Test
+    void aFilterTermWithoutKeyOrValueIsRefused() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> MetadataFilter.parse(List.of("team")));
+        assertTrue(e.getMessage().contains("key=value"), e.getMessage());
+    }
+
     @Test
     void countsDocumentsAndChunks() {
         assertEquals(5, index.documentCount());

@@ -41,6 +41,10 @@ final class SearchCommand implements Callable<Integer> {
     @Option(names = "--k", paramLabel = "N", defaultValue = "10", description = "How many passages (default: ${DEFAULT-VALUE}).")
     int k;
 
+    @Option(names = "--filter", paramLabel = "KEY=VALUE",
+            description = "Only chunks whose metadata has this value (docId, format, ...); repeat: keys AND, values of one key OR.")
+    List<String> filters = new java.util.ArrayList<>();
+
     @Option(names = "--json", description = "Print JSON instead of text.")
     boolean json;
 
@@ -61,7 +65,8 @@ final class SearchCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         try (ChunkIndex chunks = ChunkIndex.openReadOnly(index, mode == SearchMode.BM25 ? null : Embeddings.allMiniLmL6V2())) {
             SearchOptions options = SearchOptions.defaults().withSnippets(SearchOptions.DEFAULT_SNIPPET_CHARS, SnippetStyle.PLAIN);
-            List<RetrievedPassage> hits = new ChunkSearcher(chunks, options).search(query, mode, k);
+            List<RetrievedPassage> hits = new ChunkSearcher(chunks, options).search(query, mode, k,
+                    ai.hybridchat.retrieval.MetadataFilter.parse(filters));
             if (json) {
                 out.println(new ObjectMapper().writeValueAsString(toJson(hits)));
             } else {

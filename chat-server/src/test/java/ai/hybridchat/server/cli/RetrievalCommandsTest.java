@@ -67,6 +67,21 @@ class RetrievalCommandsTest {
     }
 
     @Test
+    void searchFiltersByMetadataAndRefusesAMalformedFilter() throws IOException {
+        Cli.Result r = Cli.run("search", "How much does a Wren lamp cost?", "--k", "5", "--json", "--filter", "docId=heron-fair",
+                "--index", index.toString());
+        assertEquals(0, r.code(), r.toString());
+        JsonNode results = JSON.readTree(r.out()).path("results");
+        assertTrue(results.size() > 0, r.out());
+        for (JsonNode hit : results) {
+            assertEquals("heron-fair", hit.path("docId").asText(), r.out());
+        }
+        Cli.Result bad = Cli.run("search", "lamp", "--filter", "docId", "--index", index.toString());
+        assertTrue(bad.code() != 0, bad.toString());
+        assertTrue(bad.err().contains("a filter is key=value, got 'docId'"), bad.err());
+    }
+
+    @Test
     void searchPrintsTextByDefault() {
         Cli.Result r = Cli.run("search", "Heron Fair", "--k", "2", "--index", index.toString());
         assertEquals(0, r.code(), r.toString());
