@@ -1,6 +1,7 @@
 package ai.hybridchat.retrieval;
 
 import ai.hybridchat.core.Chunk;
+import ai.hybridchat.core.model.AtomicFiles;
 import ai.hybridchat.core.Document;
 import dev.langchain4j.model.embedding.EmbeddingModel;
 import org.apache.lucene.analysis.Analyzer;
@@ -235,12 +236,12 @@ public final class ChunkIndex implements Closeable {
                 pending.add(plan);
                 pendingTexts += plan.missing.size();
                 if (pendingTexts >= BatchEmbedder.DEFAULT_BATCH_SIZE) {
-                    done = write(pending, results, done, byId.size(), progress);
+                    done = write(writer, pending, results, done, byId.size(), progress);
                     pending.clear();
                     pendingTexts = 0;
                 }
             }
-            write(pending, results, done, byId.size(), progress);
+            write(writer, pending, results, done, byId.size(), progress);
         } catch (IOException e) {
             throw new UncheckedIOException("indexing into " + path + " failed: " + e.getMessage(), e);
         } finally {
@@ -248,6 +249,77 @@ public final class ChunkIndex implements Closeable {
         }
         commit();
         return List.copyOf(results.values());
+    }
+
+    /**
+     * A full reindex: afterwards the index holds exactly {@code documents}. The new index is built
+     * beside the live one, in its own folder ({@code PATH.rebuild}), reusing the stored vector of
+     * every chunk text that is already indexed; then, under the write lock, the live index drops
+     * its segments and takes the new ones in a single commit. Searches hold the old point-in-time
+     * reader until that commit and the new one after it, so they never fail and never see a
+     * half-built index; a crash before the commit leaves the last committed index as it was.
+     */
+    public synchronized List<IndexUpdate> replaceAll(Collection<Document> documents, IndexProgress progress) {
+        requireWritable();
+        Map<String, Document> byId = new LinkedHashMap<>();
+        documents.forEach(d -> byId.put(d.id(), d));
+        Map<String, IndexUpdate> results = new LinkedHashMap<>();
+        byId.keySet().forEach(id -> results.put(id, null));
+        Path staging = path.resolveSibling(path.getFileName() + ".rebuild");
+        IndexSearcher live = acquire();
+        try {
+            AtomicFiles.deleteRecursively(staging);
+            try (Directory stagingDir = FSDirectory.open(staging)) {
+                try (IndexWriter builder = new IndexWriter(stagingDir, new IndexWriterConfig(analyzer)
+                        .setOpenMode(IndexWriterConfig.OpenMode.CREATE))) {
+                    List<Plan> pending = new ArrayList<>();
+                    int pendingTexts = 0;
+                    int done = 0;
+                    for (Document document : byId.values()) {
+                        Plan plan = plan(live, document);
+                        pending.add(plan);
+                        pendingTexts += plan.missing.size();
+                        if (pendingTexts >= BatchEmbedder.DEFAULT_BATCH_SIZE) {
+                            done = write(builder, pending, results, done, byId.size(), progress);
+                            pending.clear();
+                            pendingTexts = 0;
+                        }
+                    }
+                    write(builder, pending, results, done, byId.size(), progress);
+                    builder.commit();
+                }
+                // the swap (addIndexes takes the staging folder's write lock, so the builder is closed first);
+                // nothing below is visible to searches until commit() refreshes them
+                writer.deleteAll();
+                try {
+                    writer.addIndexes(stagingDir);
+                } catch (IOException | RuntimeException e) {
+                    restore(live);
+                    throw e;
+                }
+            }
+            commit();
+        } catch (IOException e) {
+            throw new UncheckedIOException("full reindex of " + path + " failed (the index is unchanged): " + e.getMessage(), e);
+        } finally {
+            release(live);
+            try {
+                AtomicFiles.deleteRecursively(staging);
+            } catch (IOException ignored) {
+                // a leftover staging folder is removed by the next rebuild
+            }
+        }
+        return List.copyOf(results.values());
+    }
+
+    /** Puts back the documents of {@code snapshot} after a failed swap, before anything was committed. */
+    private void restore(IndexSearcher snapshot) throws IOException {
+        writer.deleteAll();
+        List<org.apache.lucene.index.CodecReader> readers = new ArrayList<>();
+        for (LeafReaderContext leaf : snapshot.getIndexReader().leaves()) {
+            readers.add(org.apache.lucene.index.SlowCodecReaderWrapper.wrap(leaf.reader()));
+        }
+        writer.addIndexes(readers.toArray(org.apache.lucene.index.CodecReader[]::new));
     }
 
     /** Removes every chunk of a document and commits; false when it was not indexed. */
@@ -457,7 +529,7 @@ public final class ChunkIndex implements Closeable {
             if (same) {
                 Chunk old = existing.get(i).chunk;
                 same = old.contentHash().equals(chunk.contentHash()) && old.title().equals(chunk.title())
-                        && old.source().equals(chunk.source());
+                        && old.source().equals(chunk.source()) && old.metadata().equals(chunk.metadata());
             }
             if (embedder != null) {
                 plan.vectors[i] = vectorByHash.get(chunk.contentHash());
@@ -470,7 +542,7 @@ public final class ChunkIndex implements Closeable {
         return plan;
     }
 
-    private int write(List<Plan> plans, Map<String, IndexUpdate> results, int done, int total,
+    private int write(IndexWriter target, List<Plan> plans, Map<String, IndexUpdate> results, int done, int total,
                       IndexProgress progress) throws IOException {
         if (plans.isEmpty()) {
             return done;
@@ -491,8 +563,9 @@ public final class ChunkIndex implements Closeable {
             for (int i = 0; i < p.chunks.size(); i++) {
                 docs.add(ChunkSchema.toLucene(p.chunks.get(i), p.chunks.size(), p.vectors[i]));
             }
-            writer.updateDocuments(new Term(ChunkSchema.DOC_ID, p.document.id()), docs);
-            IndexUpdate.Outcome outcome = p.existed ? IndexUpdate.Outcome.UPDATED : IndexUpdate.Outcome.ADDED;
+            target.updateDocuments(new Term(ChunkSchema.DOC_ID, p.document.id()), docs);
+            IndexUpdate.Outcome outcome = p.unchanged ? IndexUpdate.Outcome.UNCHANGED
+                    : p.existed ? IndexUpdate.Outcome.UPDATED : IndexUpdate.Outcome.ADDED;
             results.put(p.document.id(), new IndexUpdate(p.document.id(), outcome, p.chunks.size(), p.missing.size()));
             progress.indexed(++done, total);
         }

@@ -27,6 +27,16 @@ public final class Ingestor {
         return ingest(List.of(paths));
     }
 
+    /**
+     * A full reindex from files: the index then holds exactly the documents that load (see
+     * {@link ChunkIndex#replaceAll}). When none loads, nothing is replaced.
+     */
+    public IngestReport rebuild(Collection<Path> paths, IndexProgress progress) {
+        LoadedDocuments loaded = loader.load(paths);
+        List<IndexUpdate> updates = loaded.documents().isEmpty() ? List.of() : index.replaceAll(loaded.documents(), progress);
+        return new IngestReport(updates, loaded.skipped());
+    }
+
     public IngestReport ingest(Collection<Path> paths, IndexProgress progress) {
         LoadedDocuments loaded = loader.load(paths);
         List<IndexUpdate> updates = loaded.documents().isEmpty() ? List.of()

@@ -20,7 +20,7 @@ import java.util.concurrent.Callable;
 
 /** {@code platform index --docs PATH... [--index DIR]}: adds or updates documents in the index. */
 @Command(name = "index", mixinStandardHelpOptions = true,
-        description = "Add or update documents (text, Markdown, HTML; files or folders) in the search index.")
+        description = "Add or update documents (text, Markdown, HTML, PDF; files or folders) in the search index.")
 final class IndexCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -31,13 +31,18 @@ final class IndexCommand implements Callable<Integer> {
     @Option(names = "--index", paramLabel = "DIR", defaultValue = "data/index", description = "Index folder (default: ${DEFAULT-VALUE}).")
     Path index;
 
+    @Option(names = "--full", description = "Full reindex: afterwards the index holds exactly these documents "
+            + "(built beside the live index and swapped in with one commit).")
+    boolean full;
+
     @Override
     public Integer call() {
         docs.forEach(p -> PathChecks.requireExists(p, "--docs"));
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         try (ChunkIndex chunks = open(index)) {
-            IngestReport report = new Ingestor(chunks).ingest(docs);
+            IngestReport report = full ? new Ingestor(chunks).rebuild(docs, ai.hybridchat.retrieval.IndexProgress.NONE)
+                    : new Ingestor(chunks).ingest(docs);
             for (SkippedFile skipped : report.skipped()) {
                 err.println("skipped " + skipped);
             }

@@ -41,6 +41,21 @@ class RetrievalCommandsTest {
     }
 
     @Test
+    void aFullReindexLeavesExactlyTheGivenDocuments() throws IOException {
+        Path own = dir.resolve("full-index");
+        assertEquals(0, Cli.run("index", "--docs", dir.resolve("docs").toString(), "--index", own.toString()).code());
+        Cli.Result r = Cli.run("index", "--full", "--docs", dir.resolve("docs/wren-lamp.md").toString(),
+                dir.resolve("docs/heron-fair.md").toString(), "--index", own.toString());
+        assertEquals(0, r.code(), r.toString());
+        assertTrue(r.out().startsWith("0 added, 0 updated, 2 unchanged"), r.out());
+        assertTrue(r.out().contains("now holds 2 documents"), r.out());
+        Cli.Result search = Cli.run("search", "Who is the chair of the board?", "--json", "--index", own.toString());
+        for (JsonNode hit : JSON.readTree(search.out()).path("results")) {
+            assertTrue(List.of("wren-lamp", "heron-fair").contains(hit.path("docId").asText()), search.out());
+        }
+    }
+
+    @Test
     void indexingAnIndexThatIsOpenElsewhereSaysSo() {
         Path busy = dir.resolve("busy-index");
         try (var open = ai.hybridchat.retrieval.ChunkIndex.open(busy, null)) {
