@@ -167,8 +167,13 @@ public final class ChunkSearcher {
 
     private List<Hit> hybrid(IndexSearcher searcher, String query, Query lexical, Query allowed, int k) throws IOException {
         int depth = Math.max(k, options.candidates());
-        List<Integer> lexicalRanking = bm25(searcher, lexical, depth).stream().map(Hit::doc).toList();
-        List<Integer> denseRanking = dense(searcher, query, allowed, depth).stream().map(Hit::doc).toList();
+        List<Hit> lexicalHits = bm25(searcher, lexical, depth);
+        List<Hit> denseHits = dense(searcher, query, allowed, depth);
+        if (options.fusion() == SearchOptions.Fusion.CONVEX) {
+            return convex(lexicalHits, denseHits, k);
+        }
+        List<Integer> lexicalRanking = lexicalHits.stream().map(Hit::doc).toList();
+        List<Integer> denseRanking = denseHits.stream().map(Hit::doc).toList();
         ReciprocalRankFusion rrf = new ReciprocalRankFusion(options.rrfK(), options.bm25Weight(), options.denseWeight());
         List<Hit> fused = new ArrayList<>(Math.min(k, depth * 2));
         for (ReciprocalRankFusion.Fused<Integer> f : rrf.fuse(List.of(lexicalRanking, denseRanking))) {
@@ -178,6 +183,32 @@ public final class ChunkSearcher {
             fused.add(new Hit(f.item(), f.score()));
         }
         return fused;
+    }
+
+    /** Weighted sum of min-max normalised scores; a chunk missing from one ranking scores that ranking's minimum. */
+    private List<Hit> convex(List<Hit> lexical, List<Hit> dense, int k) {
+        java.util.Map<Integer, Double> fused = new java.util.HashMap<>();
+        double total = options.bm25Weight() + options.denseWeight();
+        for (var side : List.of(java.util.Map.entry(lexical, options.bm25Weight() / total),
+                java.util.Map.entry(dense, options.denseWeight() / total))) {
+            List<Hit> hits = side.getKey();
+            if (hits.isEmpty()) {
+                continue;
+            }
+            double max = hits.stream().mapToDouble(Hit::score).max().orElse(0);
+            double min = hits.stream().mapToDouble(Hit::score).min().orElse(0);
+            double range = max - min;
+            for (Hit h : hits) {
+                double normalised = range > 0 ? (h.score() - min) / range : 1.0;
+                fused.merge(h.doc(), side.getValue() * normalised, Double::sum);
+            }
+        }
+        return fused.entrySet().stream()
+                .sorted(java.util.Map.Entry.<Integer, Double>comparingByValue().reversed()
+                        .thenComparing(java.util.Map.Entry.comparingByKey()))
+                .limit(k)
+                .map(e -> new Hit(e.getKey(), e.getValue()))
+                .toList();
     }
 
     private static List<Hit> hits(ScoreDoc[] scoreDocs, boolean cosine) {
