@@ -21,7 +21,7 @@ import java.util.concurrent.Callable;
  * demo, ~22M and ~135M shapes, against the machine's memory bandwidth and matmul peak and against
  * PyTorch eager on the same shapes, all in one run. Prints a Markdown table for BENCHMARKS.md.
  */
-@Command(name = "bench", mixinStandardHelpOptions = true, subcommands = {BenchCommand.Generation.class, BenchCommand.LoraTraining.class},
+@Command(name = "bench", mixinStandardHelpOptions = true, subcommands = {BenchCommand.Generation.class, BenchCommand.LoraTraining.class, BenchCommand.RetrievalScale.class},
         description = "Benchmark programs; results are ratios against peers measured in the same run.")
 final class BenchCommand implements Runnable {
     @Spec
@@ -29,7 +29,7 @@ final class BenchCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "name a benchmark: generation or lora-training");
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "name a benchmark: generation, lora-training or retrieval-scale");
     }
 
     @Command(name = "generation", mixinStandardHelpOptions = true,
@@ -165,6 +165,67 @@ final class BenchCommand implements Runnable {
                 out.flush();
             }
             return 0;
+        }
+    }
+
+    @Command(name = "retrieval-scale", mixinStandardHelpOptions = true,
+            description = "Index N synthetic chunks with MiniLM, then search latency p50/p99 per mode.")
+    static final class RetrievalScale implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--chunks", defaultValue = "100000", description = "Chunks to index (default: ${DEFAULT-VALUE}).")
+        int chunks;
+
+        @Option(names = "--queries", defaultValue = "200", description = "Queries per mode (default: ${DEFAULT-VALUE}).")
+        int queries;
+
+        @Override
+        public Integer call() throws Exception {
+            if (chunks < 1 || queries < 1) {
+                throw new IllegalArgumentException("--chunks and --queries must be >= 1");
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            java.nio.file.Path work = java.nio.file.Files.createTempDirectory("scale-bench-");
+            try {
+                ai.hybridchat.server.demo.DemoBundle.copyDocsIfEmpty(work.resolve("docs"));
+                List<String> sentences = new ArrayList<>();
+                for (ai.hybridchat.core.Document d : new ai.hybridchat.retrieval.FileDocumentLoader().load(work.resolve("docs")).documents()) {
+                    for (String sentence : d.text().split("(?<=[.!?])\\s+")) {
+                        if (sentence.length() > 30 && !sentence.startsWith("#")) {
+                            sentences.add(sentence.strip());
+                        }
+                    }
+                }
+                List<String> questions = new ArrayList<>();
+                try (var in = BenchCommand.class.getClassLoader().getResourceAsStream("demo/qa/train.jsonl")) {
+                    for (String line : new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).split("\n")) {
+                        if (!line.isBlank() && questions.size() < queries) {
+                            questions.add(ai.hybridchat.core.model.Json.MAPPER.readTree(line).path("question").asText());
+                        }
+                    }
+                }
+                out.printf(Locale.ROOT, "%d cores; %d chunks from %d sentences; %d queries per mode, k=3%n",
+                        Runtime.getRuntime().availableProcessors(), chunks, sentences.size(), questions.size());
+                out.flush();
+                ai.hybridchat.server.bench.RetrievalScaleBenchmark.Result r = ai.hybridchat.server.bench.RetrievalScaleBenchmark
+                        .run(work.resolve("index"), chunks, sentences, questions, line -> {
+                            spec.commandLine().getErr().println(line);
+                            spec.commandLine().getErr().flush();
+                        });
+                out.printf(Locale.ROOT, "indexing: %.0f s, %.0f chunks/s (embedding included)%n%n", r.indexSeconds(), r.chunksPerSecond());
+                out.println("| mode | p50 ms | p99 ms | mean ms |");
+                out.println("|---|---|---|---|");
+                for (var e : r.search().entrySet()) {
+                    out.printf(Locale.ROOT, "| %s | %.1f | %.1f | %.1f |%n", e.getKey().wireName(), e.getValue().p50Ms(),
+                            e.getValue().p99Ms(), e.getValue().meanMs());
+                }
+                out.printf(Locale.ROOT, "| (peer: MiniLM embedding of the query alone) | %.1f | %.1f | %.1f |%n",
+                        r.queryEmbedding().p50Ms(), r.queryEmbedding().p99Ms(), r.queryEmbedding().meanMs());
+                return 0;
+            } finally {
+                ai.hybridchat.core.model.AtomicFiles.deleteRecursively(work);
+            }
         }
     }
 }

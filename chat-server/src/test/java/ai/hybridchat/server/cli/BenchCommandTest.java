@@ -32,6 +32,16 @@ class BenchCommandTest {
     }
 
     @Test
+    void retrievalScaleIndexesAndPrintsLatencyPerMode() {
+        Cli.Result r = Cli.run("bench", "retrieval-scale", "--chunks", "60", "--queries", "5");
+        assertEquals(0, r.code(), r.toString());
+        for (String mode : new String[] {"bm25", "dense", "hybrid"}) {
+            assertTrue(r.out().lines().anyMatch(l -> l.startsWith("| " + mode + " |")), r.out());
+        }
+        assertTrue(r.err().contains("indexed 60 of 60 chunks"), r.err());
+    }
+
+    @Test
     void anUnknownShapeIsAOneLineError() {
         Cli.Result r = Cli.run("bench", "lora-training", "--shapes", "7b", "--python", "none");
         assertTrue(r.code() != 0, r.toString());
