@@ -25,8 +25,9 @@ public final class PlatformServer implements AutoCloseable {
     public static PlatformServer start(ServerConfig config, Consumer<String> log) {
         Platform platform = Platform.open(config, log);
         try {
+            String token = config.adminToken() != null ? config.adminToken() : System.getenv("PLATFORM_ADMIN_TOKEN");
             Javalin app = ChatServer.create(new ChatServer.Parts(platform.chat(), platform.index(),
-                    platform.sampleQuestions(), config.maxRequestBytes()));
+                    platform.sampleQuestions(), config.maxRequestBytes(), config.dataDir(), token));
             app.start(config.port());
             return new PlatformServer(platform, app);
         } catch (RuntimeException e) {

@@ -13,6 +13,24 @@ public record ChatRequestBody(String message, Mode mode, String conversationId) 
     public static final Mode DEFAULT_MODE = Mode.HYBRID;
     static final int MAX_CONVERSATION_ID = 128;
 
+    /** The body as a JSON object, or a 400 saying why it is not one. */
+    static JsonNode parseObject(io.javalin.http.Context ctx) {
+        String body = ctx.body();
+        if (body == null || body.isBlank()) {
+            throw ApiException.badRequest("the request body is empty: send a JSON object");
+        }
+        JsonNode json;
+        try {
+            json = ServerJson.MAPPER.readTree(body);
+        } catch (JsonProcessingException e) {
+            throw ApiException.badRequest("malformed JSON: " + e.getOriginalMessage());
+        }
+        if (json == null || !json.isObject()) {
+            throw ApiException.badRequest("the request body must be a JSON object");
+        }
+        return json;
+    }
+
     /** @throws ApiException (400) naming what is wrong with the body */
     public static ChatRequestBody parse(String body) {
         if (body == null || body.isBlank()) {

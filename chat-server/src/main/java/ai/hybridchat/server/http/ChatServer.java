@@ -22,8 +22,17 @@ public final class ChatServer {
     static final String WEB_ROOT = "web";
     private static final Logger LOG = LoggerFactory.getLogger(ChatServer.class);
 
-    /** What the server needs: the answering service, the index it reports on, the sample questions. */
-    public record Parts(ChatService chat, ChunkIndex index, List<String> sampleQuestions, long maxRequestBytes) {
+    /**
+     * What the server needs: the answering service, the index it reports on, the sample
+     * questions; {@code dataDir} (documents in {@code docs/}, feedback files) and the admin token
+     * are optional: without a data folder there is no admin API or feedback store, without a token
+     * the admin API answers 403.
+     */
+    public record Parts(ChatService chat, ChunkIndex index, List<String> sampleQuestions, long maxRequestBytes,
+                        java.nio.file.Path dataDir, String adminToken) {
+        public Parts(ChatService chat, ChunkIndex index, List<String> sampleQuestions, long maxRequestBytes) {
+            this(chat, index, sampleQuestions, maxRequestBytes, null, null);
+        }
     }
 
     private ChatServer() {
@@ -34,9 +43,21 @@ public final class ChatServer {
         HealthHandler health = new HealthHandler(parts.chat(), parts.index());
         SamplesHandler samples = new SamplesHandler(parts.sampleQuestions());
         OpenAiHandlers openAi = new OpenAiHandlers(parts.chat());
+        Metrics metrics = new Metrics(parts.index());
+        ai.hybridchat.server.admin.AdminAccess access = new ai.hybridchat.server.admin.AdminAccess(parts.adminToken());
+        ai.hybridchat.server.admin.JobRunner jobRunner = new ai.hybridchat.server.admin.JobRunner();
+        JobHandlers jobs = new JobHandlers(jobRunner);
+        ai.hybridchat.server.admin.AdminHandlers admin = parts.dataDir() == null ? null
+                : new ai.hybridchat.server.admin.AdminHandlers(parts.index(), parts.dataDir().resolve("docs"), jobRunner);
+        FeedbackHandler feedback = parts.dataDir() == null ? null : new FeedbackHandler(parts.dataDir());
         return Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.http.maxRequestSize = parts.maxRequestBytes();
+            config.jetty.multipartConfig.maxFileSize(ai.hybridchat.server.admin.AdminHandlers.MAX_UPLOAD_BYTES,
+                    io.javalin.config.SizeUnit.BYTES);
+            config.jetty.multipartConfig.maxTotalRequestSize(ai.hybridchat.server.admin.AdminHandlers.MAX_UPLOAD_BYTES + 64 * 1024,
+                    io.javalin.config.SizeUnit.BYTES);
+            config.requestLogger.http(metrics::record);
             config.jsonMapper(new JavalinJackson(ServerJson.MAPPER, false));
             if (new ClasspathFolder(WEB_ROOT).exists()) {
                 config.staticFiles.add(files -> {
@@ -54,6 +75,25 @@ public final class ChatServer {
             config.routes.post("/api/compare", chat::compare);
             config.routes.get("/v1/models", openAi::models);
             config.routes.post("/v1/chat/completions", openAi::completions);
+            config.routes.get("/metrics", metrics::metrics);
+            config.routes.post("/api/feedback", ctx -> {
+                if (feedback == null) {
+                    throw new ApiException(503, "unavailable", "this server has no data folder to store feedback in");
+                }
+                feedback.feedback(ctx);
+            });
+            config.routes.before("/api/admin/*", access::check);
+            if (admin != null) {
+                admin.cleanupLeftovers();
+                config.routes.get("/api/admin/documents", admin::documents);
+                config.routes.post("/api/admin/documents", admin::upload);
+                config.routes.delete("/api/admin/documents/{docId}", admin::delete);
+                config.routes.post("/api/admin/reindex", admin::reindex);
+            }
+            config.routes.get("/api/admin/jobs", jobs::list);
+            config.routes.get("/api/admin/jobs/{id}", jobs::get);
+            config.routes.get("/api/admin/jobs/{id}/events", jobs::events);
+            config.routes.post("/api/admin/jobs/{id}/cancel", jobs::cancel);
             ErrorResponses.register(config.routes);
         });
     }

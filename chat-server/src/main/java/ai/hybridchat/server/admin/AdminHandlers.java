@@ -1,0 +1,167 @@
+package ai.hybridchat.server.admin;
+
+import ai.hybridchat.core.Document;
+import ai.hybridchat.core.model.AtomicFiles;
+import ai.hybridchat.retrieval.ChunkIndex;
+import ai.hybridchat.retrieval.FileDocumentLoader;
+import ai.hybridchat.retrieval.IndexUpdate;
+import ai.hybridchat.retrieval.IndexedDocument;
+import ai.hybridchat.retrieval.IngestReport;
+import ai.hybridchat.retrieval.Ingestor;
+import ai.hybridchat.server.http.ApiException;
+import io.javalin.http.Context;
+import io.javalin.http.UploadedFile;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * Document administration: list what is indexed, upload a file (saved into the documents folder
+ * and indexed at once), delete a document (from the index and the folder), and a full reindex of
+ * the folder as a background job.
+ */
+public final class AdminHandlers {
+    /** The largest upload accepted: the loader's own file limit. */
+    public static final long MAX_UPLOAD_BYTES = FileDocumentLoader.DEFAULT_MAX_BYTES;
+
+    private final ChunkIndex index;
+    private final Path docsDir;
+    private final JobRunner jobs;
+
+    public AdminHandlers(ChunkIndex index, Path docsDir, JobRunner jobs) {
+        this.index = index;
+        this.docsDir = docsDir;
+        this.jobs = jobs;
+    }
+
+    public void documents(Context ctx) {
+        List<Map<String, Object>> docs = new ArrayList<>();
+        for (IndexedDocument d : index.documents()) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("docId", d.docId());
+            row.put("title", d.title());
+            row.put("source", d.source());
+            row.put("chunks", d.chunks());
+            docs.add(row);
+        }
+        ctx.json(Map.of("documents", docs, "documentCount", docs.size(), "chunkCount", index.chunkCount()));
+    }
+
+    public void upload(Context ctx) throws IOException {
+        UploadedFile file = ctx.uploadedFile("file");
+        if (file == null) {
+            throw ApiException.badRequest("send the document as multipart/form-data in a field named 'file'");
+        }
+        String name = safeName(file.filename());
+        if (file.size() > MAX_UPLOAD_BYTES) {
+            throw new ApiException(413, "payload_too_large", name + " is " + file.size() + " bytes; the limit is " + MAX_UPLOAD_BYTES);
+        }
+        Files.createDirectories(docsDir);
+        Path target = docsDir.resolve(name);
+        // staged under its own name in a hidden folder (the loader names documents after their
+        // file and skips hidden folders), checked, then moved into place in one step
+        Path staging = Files.createTempDirectory(docsDir, ".upload-");
+        try (InputStream in = file.content()) {
+            Path staged = staging.resolve(name);
+            Files.copy(in, staged);
+            Document document;
+            try {
+                document = new FileDocumentLoader().loadFile(staged);
+            } catch (IllegalArgumentException e) {
+                throw new ApiException(422, "unprocessable_document",
+                        e.getMessage().replace(staged.toString(), name).replace(staging.toString(), ""));
+            }
+            Files.move(staged, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            IndexUpdate update = index.upsert(new Document(document.id(), document.title(), name, document.text(),
+                    withPath(document.metadata(), target)));
+            ctx.status(201).json(Map.of("docId", update.docId(), "outcome", update.outcome().name().toLowerCase(),
+                    "chunks", update.chunks(), "file", name));
+        } finally {
+            AtomicFiles.deleteRecursively(staging);
+        }
+    }
+
+    private static Map<String, String> withPath(Map<String, String> metadata, Path target) {
+        Map<String, String> m = new LinkedHashMap<>(metadata);
+        m.put("path", target.toAbsolutePath().normalize().toString());
+        return m;
+    }
+
+    /**
+     * A file name as the user's, or a 400: no folders, no parent references, no hidden files, no
+     * control characters, a type the loader reads.
+     */
+    static String safeName(String raw) {
+        if (raw == null || raw.isBlank()) {
+            throw ApiException.badRequest("the upload has no file name");
+        }
+        String name = raw.strip();
+        if (name.contains("/") || name.contains("\\") || name.contains("..") || name.startsWith(".")
+                || name.chars().anyMatch(c -> c < 0x20) || name.length() > 200) {
+            throw ApiException.badRequest("file name '" + raw.replaceAll("\\p{Cntrl}", "?")
+                    + "' is not allowed: give a plain file name without folders");
+        }
+        if (ai.hybridchat.retrieval.FileFormat.of(Path.of(name)).isEmpty()) {
+            throw new ApiException(415, "unsupported_media_type", "'" + name + "' is not a supported document type; supported: "
+                    + ai.hybridchat.retrieval.FileFormat.supportedList());
+        }
+        return name;
+    }
+
+    public void delete(Context ctx) throws IOException {
+        String docId = ctx.pathParam("docId");
+        if (!index.delete(docId)) {
+            throw new ApiException(404, "not_found", "no indexed document '" + docId + "'");
+        }
+        int removed = 0;
+        if (Files.isDirectory(docsDir)) {
+            try (Stream<Path> files = Files.list(docsDir)) {
+                for (Path f : files.filter(Files::isRegularFile).toList()) {
+                    String n = f.getFileName().toString();
+                    int dot = n.lastIndexOf('.');
+                    if ((dot > 0 ? n.substring(0, dot) : n).equals(docId)) {
+                        Files.delete(f);
+                        removed++;
+                    }
+                }
+            }
+        }
+        ctx.json(Map.of("docId", docId, "deleted", true, "filesRemoved", removed));
+    }
+
+    /** Starts a full reindex of the documents folder (built beside the live index, swapped in one commit). */
+    public void reindex(Context ctx) {
+        Job job = jobs.submit("reindex", j -> {
+            IngestReport report = new Ingestor(index).rebuild(List.of(docsDir), (done, total) ->
+                    j.emit("progress", Map.of("done", done, "total", total)));
+            Map<String, Object> result = new LinkedHashMap<>();
+            result.put("summary", report.summary());
+            result.put("documents", index.documentCount());
+            result.put("chunks", index.chunkCount());
+            result.put("skipped", report.skipped().stream().map(Object::toString).toList());
+            return result;
+        });
+        ctx.status(202).json(job.view());
+    }
+
+    public void cleanupLeftovers() {
+        try {
+            if (Files.isDirectory(docsDir)) {
+                try (Stream<Path> files = Files.list(docsDir)) {
+                    for (Path f : files.filter(p -> p.getFileName().toString().startsWith(".upload-")).toList()) {
+                        AtomicFiles.deleteRecursively(f);
+                    }
+                }
+            }
+        } catch (IOException ignored) {
+            // leftovers of a crashed upload are hidden files the loader skips anyway
+        }
+    }
+}

@@ -1,0 +1,78 @@
+package ai.hybridchat.server.admin;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Runs admin jobs one at a time on a background thread (a reindex and a tuning run each use
+ * every core; queueing them keeps chat latency bounded while one runs), and keeps them for the
+ * jobs API.
+ */
+public final class JobRunner implements AutoCloseable {
+    /** The work of a job: reports through {@code job.emit}, checks {@code job.cancelRequested()}. */
+    public interface Work {
+        Object run(Job job) throws Exception;
+    }
+
+    private final ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "admin-jobs");
+        t.setDaemon(true);
+        return t;
+    });
+    private final Map<String, Job> jobs = Collections.synchronizedMap(new LinkedHashMap<>());
+    private final AtomicInteger next = new AtomicInteger(1);
+
+    public Job submit(String kind, Work work) {
+        Job job = new Job("job-" + next.getAndIncrement(), kind);
+        jobs.put(job.id(), job);
+        executor.submit(() -> {
+            if (job.cancelRequested()) {
+                job.finished(Job.State.CANCELLED, null, null);
+                return;
+            }
+            job.running();
+            try {
+                Object result = work.run(job);
+                job.finished(job.cancelRequested() ? Job.State.CANCELLED : Job.State.SUCCEEDED, result, null);
+            } catch (java.util.concurrent.CancellationException e) {
+                job.finished(Job.State.CANCELLED, null, e.getMessage());
+            } catch (Exception | Error e) {
+                job.finished(job.cancelRequested() ? Job.State.CANCELLED : Job.State.FAILED, null,
+                        e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+            }
+        });
+        return job;
+    }
+
+    public Optional<Job> get(String id) {
+        return Optional.ofNullable(jobs.get(id));
+    }
+
+    public List<Job> all() {
+        synchronized (jobs) {
+            return new ArrayList<>(jobs.values());
+        }
+    }
+
+    public boolean cancel(String id) {
+        Job job = jobs.get(id);
+        if (job == null || job.finished()) {
+            return false;
+        }
+        job.requestCancel();
+        return true;
+    }
+
+    @Override
+    public void close() {
+        jobs.values().forEach(Job::requestCancel);
+        executor.shutdownNow();
+    }
+}
