@@ -119,18 +119,26 @@ class LoraTuningTest {
     }
 
     @Test
-    void mergedAdapterGivesTheSameLogitsAsTheUnmergedOne() throws Exception {
+    void mergedAdapterGivesTheSameLogitsAsTheUnmergedOneAndUnmergingRestoresIt() throws Exception {
         Path out = dir.resolve("adapter");
         new Tuner(ProgressListener.silent()).run(options(out, 20), null);
         try (NDManager m = NDManager.newBaseManager(); LlamaModel model = LlamaModel.load(base, m)) {
             PeftLoraAdapter.apply(out, model, m);
             long[] tokens = {5, 40, 77, 120, 9};
             float[] unmerged = model.forward(m.create(tokens, new Shape(1, 5)), null, false).toFloatArray();
-            PeftLoraAdapter.mergeInto(model);
+            float[] baseQ = model.weights().get("model.layers.0.self_attn.q_proj.weight").toFloatArray();
+            PeftLoraAdapter.Unmerge handle = PeftLoraAdapter.mergeInto(model);
             float[] merged = model.forward(m.create(tokens, new Shape(1, 5)), null, false).toFloatArray();
             for (int i = 0; i < merged.length; i++) {
                 assertEquals(unmerged[i], merged[i], 1e-4);
             }
+            assertFalse(model.layers().get(0).projection("self_attn.q_proj") instanceof ai.hybridchat.core.adapter.LoraLinear);
+            handle.unmerge();
+            assertTrue(model.layers().get(0).projection("self_attn.q_proj") instanceof ai.hybridchat.core.adapter.LoraLinear);
+            assertArrayEquals(unmerged, model.forward(m.create(tokens, new Shape(1, 5)), null, false).toFloatArray(),
+                    "unmerged again: the adapter's own logits, exactly");
+            assertArrayEquals(baseQ, model.weights().get("model.layers.0.self_attn.q_proj.weight").toFloatArray(),
+                    "the base weight never changed");
         }
     }
 

@@ -115,14 +115,37 @@ public final class PeftLoraAdapter {
         }
     }
 
-    /** Replaces every LoRA wrapper by its merged dense projection (for {@code platform merge}). */
-    public static void mergeInto(LlamaModel model) {
+    /**
+     * Replaces every LoRA wrapper by its merged dense projection ({@code W + (alpha/r) B A}, a new
+     * array: the base weight is not touched). The returned handle unmerges: it puts the wrappers
+     * back and frees the merged weights, leaving the model exactly as before the merge.
+     */
+    public static Unmerge mergeInto(LlamaModel model) {
+        Map<String, LoraLinear> wrapped = new LinkedHashMap<>();
         for (DecoderLayer layer : model.layers()) {
             for (String name : List.copyOf(layer.projections().keySet())) {
                 if (layer.projection(name) instanceof LoraLinear lora) {
                     layer.replace(name, lora.merged());
+                    wrapped.put(layer.index() + "/" + name, lora);
                 }
             }
         }
+        return () -> {
+            for (Map.Entry<String, LoraLinear> e : wrapped.entrySet()) {
+                int slash = e.getKey().indexOf('/');
+                DecoderLayer layer = model.layers().get(Integer.parseInt(e.getKey().substring(0, slash)));
+                String name = e.getKey().substring(slash + 1);
+                if (layer.projection(name) instanceof ai.hybridchat.core.model.Linear merged) {
+                    merged.weight().close();
+                }
+                layer.replace(name, e.getValue());
+            }
+        };
+    }
+
+    /** Undoes a {@link #mergeInto}. */
+    @FunctionalInterface
+    public interface Unmerge {
+        void unmerge();
     }
 }
