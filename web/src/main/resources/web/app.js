@@ -206,9 +206,52 @@ async function compare(text) {
     for (const reply of body.answers) {
       showReply(views[reply.mode], reply);
     }
+    offerPick(turn, text, body.answers, views);
   } catch (e) {
     Object.values(views).forEach((v) => showError(v, "could not reach the server: " + e.message));
   }
+}
+
+// Under a comparison: one button per answer to pick the best; the pick is stored through
+// /api/feedback, which also turns it into preference pairs for DPO or a reward model.
+function offerPick(turn, text, replies, views) {
+  const answers = {};
+  for (const r of replies) {
+    if (r.answer) {
+      answers[r.mode] = r.answer;
+    }
+  }
+  if (Object.keys(answers).length < 2) {
+    return;
+  }
+  const bar = document.createElement("p");
+  bar.className = "pick";
+  const buttons = [];
+  for (const mode of Object.keys(answers)) {
+    const b = document.createElement("button");
+    b.type = "button";
+    b.className = "pick-best";
+    b.dataset.mode = mode;
+    b.textContent = "Best: " + (MODE_LABELS[mode] || mode);
+    buttons.push(b);
+    views[mode].appendChild(b);
+    b.addEventListener("click", async () => {
+      buttons.forEach((x) => { x.disabled = true; });
+      try {
+        const response = await fetch("/api/feedback", {
+          method: "POST",
+          headers: { "Content-Type": "application/json" },
+          body: JSON.stringify({ question: text, answers: answers, best: mode }),
+        });
+        bar.textContent = response.ok ? "Thanks: " + (MODE_LABELS[mode] || mode) + " saved as the best answer."
+          : "Not saved: " + await errorMessage(response);
+        views[mode].classList.add("chosen");
+      } catch (e) {
+        bar.textContent = "Not saved: " + e.message;
+      }
+    });
+  }
+  turn.appendChild(bar);
 }
 
 async function submit(compareAll) {

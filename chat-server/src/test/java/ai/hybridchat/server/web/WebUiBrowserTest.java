@@ -38,6 +38,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * on a machine without chromium ({@code apt-get install chromium}).
  */
 class WebUiBrowserTest {
+    static final String ADMIN_TOKEN = "browser-test-token";
+    /** Screenshots of each page, kept as test artifacts. */
+    static final Path SCREENSHOTS = Path.of("target", "screenshots");
     static final Path CHROMIUM = Path.of(System.getenv().getOrDefault("CHROMIUM", "/usr/bin/chromium"));
 
     @TempDir
@@ -59,7 +62,8 @@ class WebUiBrowserTest {
                 .baseModel(new ScriptedChatModel("<img src=x onerror=alert(1)>base"), "demo-base")
                 .tunedModel(new ScriptedChatModel("tuned"), "demo-lora").build();
         app = ChatServer.create(new ChatServer.Parts(chat, index,
-                List.of("How much does a Wren lamp cost?", "Who is the chair of the board?"), ChatServer.DEFAULT_MAX_REQUEST_BYTES)).start(0);
+                List.of("How much does a Wren lamp cost?", "Who is the chair of the board?"), ChatServer.DEFAULT_MAX_REQUEST_BYTES,
+                dir, ADMIN_TOKEN)).start(0);
         ChatService ragOnly = ChatService.builder().retriever(retriever).baseModel(new ScriptedChatModel("base"), "demo-base").build();
         ragOnlyApp = ChatServer.create(new ChatServer.Parts(ragOnly, index, List.of(), ChatServer.DEFAULT_MAX_REQUEST_BYTES)).start(0);
         playwright = Playwright.create(new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
@@ -97,6 +101,10 @@ class WebUiBrowserTest {
         assertThat(page.locator("#samples button").first()).hasText("How much does a Wren lamp cost?");
     }
 
+    static void screenshot(Page page, String name) {
+        page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve(name + ".png")).setFullPage(true));
+    }
+
     @Test
     void aSampleQuestionIsAnsweredWithSourcesAndLatency() {
         page.locator("#samples button").first().click();
@@ -109,6 +117,7 @@ class WebUiBrowserTest {
         assertThat(answer.locator(".sources li").first().locator(".source-title")).hasText("The Wren Lamp");
         assertThat(answer.locator(".sources li .snippet").first()).isVisible();
         assertThat(page.locator(".turn .question").last()).hasText("How much does a Wren lamp cost?");
+        screenshot(page, "chat");
     }
 
     @Test
@@ -140,6 +149,53 @@ class WebUiBrowserTest {
         assertThat(answers.nth(1).locator(".text")).hasText("tuned read 0 passages");
         assertThat(answers.nth(2).locator(".text")).hasText("tuned read 3 passages");
         assertThat(answers.nth(0).locator(".mode-label")).hasText("RAG only");
+        screenshot(page, "compare");
+    }
+
+    @Test
+    void pickingTheBestComparedAnswerStoresPreferencePairs() throws Exception {
+        page.locator("#question").fill("Who designed the Wren lamp?");
+        page.locator("#compare").click();
+        Locator turn = page.locator(".turn").last();
+        assertThat(turn.locator(".answer")).hasCount(3);
+        turn.locator(".pick-best[data-mode=hybrid]").click();
+        assertThat(turn.locator(".pick")).hasText("Thanks: Hybrid saved as the best answer.");
+        assertThat(turn.locator(".answer.chosen .mode-label")).hasText("Hybrid");
+        List<String> pairs = Files.readAllLines(dir.resolve("preferences.jsonl"));
+        assertEquals(true, pairs.stream().anyMatch(l -> l.contains("\"chosen\":\"tuned read 3 passages\"")), pairs.toString());
+    }
+
+    @Test
+    void theAdminPageUploadsAndReindexesWithProgress() throws Exception {
+        page.navigate("http://localhost:" + app.port() + "/admin.html");
+        page.locator("#token").fill("wrong");
+        page.locator("#login button").click();
+        assertThat(page.locator("#status")).hasText("wrong admin token");
+        page.locator("#token").fill(ADMIN_TOKEN);
+        page.locator("#login button").click();
+        assertThat(page.locator("#status")).hasText("signed in");
+        assertThat(page.locator("#documents tr")).hasCount(19);
+
+        Path file = dir.resolve("upload/glass-colours.md");
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, "# Glass Colours\n\nCobalt makes glass blue and <b>gold</b> makes it ruby red.\n");
+        page.locator("#file").setInputFiles(file);
+        page.locator("#upload-button").click();
+        assertThat(page.locator("#upload-note")).hasText("glass-colours.md: added, 1 chunks");
+        assertThat(page.locator("#documents tr")).hasCount(20);
+        assertThat(page.locator("#documents tr td:first-child", new Page.LocatorOptions().setHasText("glass-colours"))).hasCount(1);
+        assertEquals(0, page.locator("#documents b").count(), "document text is not rendered as HTML");
+
+        page.locator("#reindex").click();
+        assertThat(page.locator("#reindex-note")).containsText("reindex done: ");
+        assertThat(page.locator("#reindex-progress")).isVisible();
+        assertThat(page.locator("#documents tr")).hasCount(20);
+        screenshot(page, "admin");
+
+        page.locator("#documents tr", new Page.LocatorOptions().setHasText("glass-colours")).locator("button.delete").click();
+        assertThat(page.locator("#upload-note")).hasText("deleted glass-colours");
+        assertThat(page.locator("#documents tr")).hasCount(19);
+        assertEquals(false, Files.exists(dir.resolve("docs/glass-colours.md")));
     }
 
     @Test
