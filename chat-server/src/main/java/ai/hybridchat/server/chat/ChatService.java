@@ -8,6 +8,8 @@ import ai.hybridchat.core.Retriever;
 import ai.hybridchat.core.prompt.RagPrompt;
 import dev.langchain4j.data.message.ChatMessage;
 import dev.langchain4j.data.message.UserMessage;
+import dev.langchain4j.memory.ChatMemory;
+import dev.langchain4j.memory.chat.MessageWindowChatMemory;
 import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.chat.StreamingChatModel;
 import dev.langchain4j.model.chat.request.ChatRequest;
@@ -49,6 +51,7 @@ public final class ChatService {
     private final String modelName;
     private final String adapterName;
     private final int passages;
+    private final ConversationMemories memories = new ConversationMemories(1000, 4);
 
     private ChatService(Builder b) {
         this.retriever = Objects.requireNonNull(b.retriever, "retriever");
@@ -97,15 +100,36 @@ public final class ChatService {
         return stream(question, mode, piece -> { });
     }
 
+    /** As {@link #answer(String, Mode)}, continuing conversation {@code conversationId} (null: none). */
+    public Answer answer(String question, Mode mode, String conversationId) {
+        return stream(question, mode, conversationId, piece -> { });
+    }
+
     /**
      * Answers, handing each piece of text to {@code onText} as the model produces it. If
      * {@code onText} throws (the client went away), generation stops and the exception propagates.
      */
     public Answer stream(String question, Mode mode, Consumer<String> onText) {
+        return stream(question, mode, null, onText);
+    }
+
+    /**
+     * Answers within a conversation: the model reads the last turns of conversation
+     * {@code conversationId} (LangChain4j's {@link MessageWindowChatMemory}, the plain questions and
+     * answers, not the passages read then) before this question with its passages; the turn is
+     * then remembered. Retrieval uses this question alone.
+     */
+    public Answer stream(String question, Mode mode, String conversationId, Consumer<String> onText) {
         long start = System.nanoTime();
         requireAnswerable(question, mode);
         Retrieval retrieval = mode.usesRetrieval() ? retrieve(question) : Retrieval.NONE;
-        return generate(question, mode, retrieval, onText, start);
+        ChatMemory memory = conversationId == null ? null : memories.get(conversationId + "/" + mode.wireName());
+        Answer answer = generate(question, mode, retrieval, onText, start, memory == null ? List.of() : memory.messages());
+        if (memory != null) {
+            memory.add(UserMessage.from(question));
+            memory.add(dev.langchain4j.data.message.AiMessage.from(answer.answer().isEmpty() ? "(no answer)" : answer.answer()));
+        }
+        return answer;
     }
 
     /** Answers in every mode, retrieving once for the modes that read passages. */
@@ -118,7 +142,7 @@ public final class ChatService {
         for (Mode mode : Mode.values()) {
             Retrieval used = mode.usesRetrieval() ? retrieval : Retrieval.NONE;
             // each answer's total counts the shared retrieval it read, as if it had run alone
-            answers.put(mode, generate(question, mode, used, piece -> { }, System.nanoTime() - used.nanos()));
+            answers.put(mode, generate(question, mode, used, piece -> { }, System.nanoTime() - used.nanos(), List.of()));
         }
         return answers;
     }
@@ -171,11 +195,12 @@ public final class ChatService {
         return new Retrieval(found, System.nanoTime() - t0);
     }
 
-    private Answer generate(String question, Mode mode, Retrieval retrieval, Consumer<String> onText, long start) {
+    private Answer generate(String question, Mode mode, Retrieval retrieval, Consumer<String> onText, long start,
+                            List<ChatMessage> history) {
         List<String> texts = retrieval.passages().stream().map(p -> p.chunk().text()).toList();
-        ChatRequest request = ChatRequest.builder()
-                .messages(UserMessage.from(RagPrompt.userMessage(question, texts)))
-                .build();
+        List<ChatMessage> messages = new ArrayList<>(history);
+        messages.add(UserMessage.from(RagPrompt.userMessage(question, texts)));
+        ChatRequest request = ChatRequest.builder().messages(messages).build();
         ChatModel model = mode.usesAdapter() ? tunedModel : baseModel;
         long t0 = System.nanoTime();
         String text = call(model, request, onText);

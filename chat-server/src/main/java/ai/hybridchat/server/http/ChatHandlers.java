@@ -34,8 +34,9 @@ public final class ChatHandlers {
             stream(ctx, request);
             return;
         }
-        Answer answer = chat.answer(request.message(), request.mode());
-        ctx.json(ChatReply.of(answer, conversationId(request)));
+        String conversationId = conversationId(request);
+        Answer answer = chat.answer(request.message(), request.mode(), conversationId);
+        ctx.json(ChatReply.of(answer, conversationId));
     }
 
     public void chatStream(Context ctx) {
@@ -60,7 +61,7 @@ public final class ChatHandlers {
         String conversationId = conversationId(request);
         SseStream events = SseStream.open(ctx);
         try {
-            Answer answer = chat.stream(request.message(), request.mode(),
+            Answer answer = chat.stream(request.message(), request.mode(), conversationId,
                     piece -> events.send("token", Map.of("text", piece)));
             events.send("done", ChatReply.of(answer, conversationId));
         } catch (SseStream.ClientGone e) {

@@ -134,6 +134,23 @@ class ChatServerTest {
     }
 
     @Test
+    void aConversationRemembersItsEarlierTurnsAndOnlyItsOwn() {
+        String first = "{\"message\": \"Who designed the Wren lamp?\", \"mode\": \"rag\", \"conversationId\": \"memory-1\"}";
+        assertEquals("base read 3 passages", Http.json(http.post("/api/chat", first)).path("answer").asText());
+        String second = "{\"message\": \"And when?\", \"mode\": \"rag\", \"conversationId\": \"memory-1\"}";
+        assertEquals("base read 3 passages after 2 earlier messages", Http.json(http.post("/api/chat", second)).path("answer").asText());
+        // the last user message is still the question with its passages; the earlier ones are plain
+        assertTrue(base.prompts.get(base.prompts.size() - 1).contains("And when?"));
+        String other = "{\"message\": \"And when?\", \"mode\": \"rag\", \"conversationId\": \"memory-2\"}";
+        assertEquals("base read 3 passages", Http.json(http.post("/api/chat", other)).path("answer").asText());
+        for (int i = 0; i < 3; i++) {
+            http.post("/api/chat", second);
+        }
+        assertEquals("base read 3 passages after 4 earlier messages", Http.json(http.post("/api/chat", second)).path("answer").asText(),
+                "the window keeps the last 4 messages");
+    }
+
+    @Test
     void modeDefaultsToHybrid() {
         JsonNode body = Http.json(http.post("/api/chat", "{\"message\": \"Who designed the Wren lamp?\"}"));
         assertEquals("hybrid", body.path("mode").asText());

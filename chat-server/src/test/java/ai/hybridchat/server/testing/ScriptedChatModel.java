@@ -55,7 +55,8 @@ public final class ScriptedChatModel implements ChatModel, StreamingChatModel {
         String prompt = ((UserMessage) request.messages().get(request.messages().size() - 1)).singleText();
         prompts.add(prompt);
         long passages = prompt.lines().filter(l -> l.matches("^\\[\\d+]$")).count();
-        return name + " read " + passages + " passages";
+        int earlier = request.messages().size() - 1;
+        return name + " read " + passages + " passages" + (earlier > 0 ? " after " + earlier + " earlier messages" : "");
     }
 
     @Override
