@@ -40,9 +40,11 @@ public final class Platform implements AutoCloseable {
     private final ChatService chat;
     private final List<String> sampleQuestions;
 
+    private GenerationConfig generation;
+
     private Platform(ChunkIndex index, List<LocalLanguageModel> models, ChatService chat, List<String> sampleQuestions) {
         this.index = index;
-        this.models = models;
+        this.models = new java.util.concurrent.CopyOnWriteArrayList<>(models);
         this.chat = chat;
         this.sampleQuestions = sampleQuestions;
     }
@@ -97,7 +99,9 @@ public final class Platform implements AutoCloseable {
                 models.add(0, tuned); // closed before the base it shares weights with
                 builder.tunedModel(new LocalChatModel(tuned, generation), tuned.adapterName());
             }
-            return new Platform(index, models, builder.build(), samples);
+            Platform platform = new Platform(index, models, builder.build(), samples);
+            platform.generation = generation;
+            return platform;
         } catch (RuntimeException | IOException e) {
             models.forEach(LocalLanguageModel::close);
             if (index != null) {
@@ -159,6 +163,27 @@ public final class Platform implements AutoCloseable {
             throw new IllegalArgumentException("samples file " + config.samples()
                     + " is not a JSON array of strings: " + e.getMessage());
         }
+    }
+
+    /**
+     * Loads the adapter in {@code adapterDir} on the base model and makes it the one tuned and
+     * hybrid answer with. The adapter it replaces stays loaded (an adapter is small, and a request
+     * may still be generating with it) until the platform closes. Returns the adapter's name.
+     */
+    public synchronized String activateAdapter(Path adapterDir) throws IOException {
+        if (models.isEmpty()) {
+            throw new IllegalStateException("this server generates remotely: adapters are activated on the model server");
+        }
+        LocalLanguageModel base = models.get(models.size() - 1);
+        LocalLanguageModel tuned = base.withAdapter(adapterDir);
+        models.add(0, tuned);
+        chat.activateAdapter(new LocalChatModel(tuned, generation), tuned.adapterName());
+        return tuned.adapterName();
+    }
+
+    /** The base model's folder, or null for a remote model. */
+    public Path baseModelDir() {
+        return models.isEmpty() ? null : models.get(models.size() - 1).modelDir();
     }
 
     public ChatService chat() {

@@ -27,7 +27,23 @@ public final class PlatformServer implements AutoCloseable {
         try {
             String token = config.adminToken() != null ? config.adminToken() : System.getenv("PLATFORM_ADMIN_TOKEN");
             Javalin app = ChatServer.create(new ChatServer.Parts(platform.chat(), platform.index(),
-                    platform.sampleQuestions(), config.maxRequestBytes(), config.dataDir(), token));
+                    platform.sampleQuestions(), config.maxRequestBytes(), config.dataDir(), token,
+                    new ai.hybridchat.server.admin.AdapterHost() {
+                        @Override
+                        public java.nio.file.Path baseModelDir() {
+                            return platform.baseModelDir();
+                        }
+
+                        @Override
+                        public String activate(java.nio.file.Path adapterDir) throws java.io.IOException {
+                            return platform.activateAdapter(adapterDir);
+                        }
+
+                        @Override
+                        public String activeAdapter() {
+                            return platform.chat().adapterName();
+                        }
+                    }));
             app.start(config.port());
             return new PlatformServer(platform, app);
         } catch (RuntimeException e) {

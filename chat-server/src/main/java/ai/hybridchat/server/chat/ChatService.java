@@ -47,9 +47,9 @@ public final class ChatService {
 
     private final Retriever retriever;
     private final ChatModel baseModel;
-    private final ChatModel tunedModel;
+    private volatile ChatModel tunedModel;
     private final String modelName;
-    private final String adapterName;
+    private volatile String adapterName;
     private final int passages;
     private final ConversationMemories memories = new ConversationMemories(1000, 4);
 
@@ -76,6 +76,15 @@ public final class ChatService {
     /** The adapter's name, or null when no adapter is loaded (then only {@code rag} is available). */
     public String adapterName() {
         return adapterName;
+    }
+
+    /**
+     * Switches the tuned and hybrid modes to another adapter without a restart. Requests already
+     * generating finish on the model they started with; later ones use the new one.
+     */
+    public synchronized void activateAdapter(ChatModel model, String name) {
+        this.tunedModel = Objects.requireNonNull(model, "model");
+        this.adapterName = Objects.requireNonNull(name, "name");
     }
 
     public int passages() {

@@ -86,6 +86,11 @@ public record ServerConfig(int port, Path dataDir, Path modelDir, Path adapterDi
                 maxRequestBytes, samples, r);
     }
 
+    public ServerConfig withAdminToken(String token) {
+        return new ServerConfig(port, dataDir, modelDir, adapterDir, token, retrievalK, retrievalMode, maxNewTokens,
+                maxRequestBytes, samples, remote);
+    }
+
     public ServerConfig withDataDir(Path dir) {
         return new ServerConfig(port, dir, modelDir, adapterDir, adminToken, retrievalK, retrievalMode, maxNewTokens,
                 maxRequestBytes, samples, remote);

@@ -29,9 +29,14 @@ public final class ChatServer {
      * the admin API answers 403.
      */
     public record Parts(ChatService chat, ChunkIndex index, List<String> sampleQuestions, long maxRequestBytes,
-                        java.nio.file.Path dataDir, String adminToken) {
+                        java.nio.file.Path dataDir, String adminToken, ai.hybridchat.server.admin.AdapterHost adapters) {
         public Parts(ChatService chat, ChunkIndex index, List<String> sampleQuestions, long maxRequestBytes) {
-            this(chat, index, sampleQuestions, maxRequestBytes, null, null);
+            this(chat, index, sampleQuestions, maxRequestBytes, null, null, null);
+        }
+
+        public Parts(ChatService chat, ChunkIndex index, List<String> sampleQuestions, long maxRequestBytes,
+                     java.nio.file.Path dataDir, String adminToken) {
+            this(chat, index, sampleQuestions, maxRequestBytes, dataDir, adminToken, null);
         }
     }
 
@@ -50,6 +55,8 @@ public final class ChatServer {
         ai.hybridchat.server.admin.AdminHandlers admin = parts.dataDir() == null ? null
                 : new ai.hybridchat.server.admin.AdminHandlers(parts.index(), parts.dataDir().resolve("docs"), jobRunner);
         FeedbackHandler feedback = parts.dataDir() == null ? null : new FeedbackHandler(parts.dataDir());
+        ai.hybridchat.server.admin.TuningAdmin tuning = parts.dataDir() == null ? null
+                : new ai.hybridchat.server.admin.TuningAdmin(parts.dataDir(), jobRunner, parts.adapters());
         return Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.http.maxRequestSize = parts.maxRequestBytes();
@@ -89,6 +96,10 @@ public final class ChatServer {
                 config.routes.post("/api/admin/documents", admin::upload);
                 config.routes.delete("/api/admin/documents/{docId}", admin::delete);
                 config.routes.post("/api/admin/reindex", admin::reindex);
+                config.routes.post("/api/admin/tuning-data", tuning::uploadData);
+                config.routes.post("/api/admin/tune", tuning::tune);
+                config.routes.get("/api/admin/adapters", tuning::adapters);
+                config.routes.post("/api/admin/adapters/{name}/activate", tuning::activate);
             }
             config.routes.get("/api/admin/jobs", jobs::list);
             config.routes.get("/api/admin/jobs/{id}", jobs::get);

@@ -74,6 +74,21 @@ public final class TrainingLoop {
      */
     public Result run(IntFunction<TokenBatch> trainBatches, List<TokenBatch> validation, int evalEvery,
                       ProgressListener listener, BooleanSupplier cancelled) {
+        // PyTorch's grad mode is per thread and on by default in a new one; DJL's GradientCollector
+        // only restores what it found, so on a server's job thread the optimizer's in-place updates
+        // would run with grad mode on and fail ("a leaf Variable that requires grad is being used
+        // in an in-place operation"). Outside the collector, this loop wants it off.
+        boolean gradMode = ai.djl.pytorch.jni.JniUtils.isGradMode();
+        ai.djl.pytorch.jni.JniUtils.setGradMode(false);
+        try {
+            return runSteps(trainBatches, validation, evalEvery, listener, cancelled);
+        } finally {
+            ai.djl.pytorch.jni.JniUtils.setGradMode(gradMode);
+        }
+    }
+
+    private Result runSteps(IntFunction<TokenBatch> trainBatches, List<TokenBatch> validation, int evalEvery,
+                            ProgressListener listener, BooleanSupplier cancelled) {
         for (NDArray p : parameters) {
             p.setRequiresGradient(true);
         }

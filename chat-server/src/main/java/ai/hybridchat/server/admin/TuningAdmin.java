@@ -1,0 +1,221 @@
+package ai.hybridchat.server.admin;
+
+import ai.hybridchat.core.model.Json;
+import ai.hybridchat.server.http.ApiException;
+import ai.hybridchat.tuning.TuneOptions;
+import ai.hybridchat.tuning.Tuner;
+import ai.hybridchat.tuning.data.DatasetException;
+import ai.hybridchat.tuning.data.SftDataset;
+import ai.hybridchat.tuning.train.ProgressListener;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.javalin.http.Context;
+import io.javalin.http.UploadedFile;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * Tuning from the admin API: upload training data (checked line by line before it is kept), start
+ * a tuning job on the platform's base model (progress as job events: every step's loss, each
+ * validation), list the adapters in {@code adapters/}, and activate one without a restart.
+ */
+public final class TuningAdmin {
+    static final Set<String> METHODS = Set.of("lora", "qlora", "prompt-tuning");
+
+    private final Path dataDir;
+    private final JobRunner jobs;
+    private final AdapterHost host;
+
+    public TuningAdmin(Path dataDir, JobRunner jobs, AdapterHost host) {
+        this.dataDir = dataDir;
+        this.jobs = jobs;
+        this.host = host;
+    }
+
+    Path tuningDir() {
+        return dataDir.resolve("tuning");
+    }
+
+    Path adaptersDir() {
+        return dataDir.resolve("adapters");
+    }
+
+    public void uploadData(Context ctx) throws IOException {
+        UploadedFile file = ctx.uploadedFile("file");
+        if (file == null) {
+            throw ApiException.badRequest("send the data as multipart/form-data in a field named 'file'");
+        }
+        String name = plainName(file.filename(), "file name");
+        if (!name.endsWith(".jsonl")) {
+            throw new ApiException(415, "unsupported_media_type", "tuning data is JSONL: the file name must end in .jsonl");
+        }
+        Files.createDirectories(tuningDir());
+        Path staging = Files.createTempFile(tuningDir(), ".upload-", ".jsonl");
+        try (InputStream in = file.content()) {
+            Files.copy(in, staging, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            int examples;
+            try {
+                examples = SftDataset.read(staging).size();
+            } catch (DatasetException e) {
+                throw new ApiException(422, "invalid_dataset", e.getMessage().replace(staging.toString(), name));
+            } catch (IllegalArgumentException e) {
+                throw new ApiException(422, "invalid_dataset", e.getMessage().replace(staging.toString(), name));
+            }
+            Files.move(staging, tuningDir().resolve(name), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            ctx.status(201).json(Map.of("file", name, "examples", examples));
+        } finally {
+            Files.deleteIfExists(staging);
+        }
+    }
+
+    /** {@code {"method","data","name", "steps"?, "epochs"?, "lr"?, "rank"?, "alpha"?, "batch"?}}: a tuning job. */
+    public void tune(Context ctx) {
+        JsonNode body = parse(ctx.body());
+        String method = body.path("method").asText("lora").toLowerCase(Locale.ROOT);
+        if (!METHODS.contains(method)) {
+            throw ApiException.badRequest("method must be one of " + METHODS + ", got '" + method + "'");
+        }
+        String dataName = plainName(body.path("data").asText(null), "data");
+        Path data = tuningDir().resolve(dataName);
+        if (!Files.isRegularFile(data)) {
+            throw new ApiException(404, "not_found", "no tuning data '" + dataName + "': upload it to /api/admin/tuning-data first");
+        }
+        String name = plainName(body.path("name").asText(null), "name");
+        Path out = adaptersDir().resolve(name);
+        if (Files.exists(out)) {
+            throw new ApiException(409, "conflict", "an adapter named '" + name + "' exists already");
+        }
+        if (host == null || host.baseModelDir() == null) {
+            throw new ApiException(503, "unavailable", "this server has no local base model to tune");
+        }
+        int steps = positive(body, "steps", 0, true);
+        int epochs = positive(body, "epochs", 3, false);
+        int rank = positive(body, "rank", 8, false);
+        int batch = positive(body, "batch", 8, false);
+        double lr = body.path("lr").asDouble(2e-3);
+        if (!(lr > 0 && lr < 1)) {
+            throw ApiException.badRequest("lr must be in (0, 1), got " + body.path("lr"));
+        }
+        TuneOptions options;
+        try {
+            options = new TuneOptions(method, host.baseModelDir(), data, null, out, epochs, steps, batch, 512, lr, 0.0, 10, 0, 42,
+                    rank, body.path("alpha").asDouble(2.0 * rank), 0.05, List.of("q_proj", "v_proj"));
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest(e.getMessage());
+        }
+        Job job = jobs.submit("tune", j -> {
+            Files.createDirectories(adaptersDir());
+            Tuner.Result r = new Tuner(listener(j)).run(options, j::cancelRequested);
+            Map<String, Object> result = new LinkedHashMap<>();
+            result.put("adapter", name);
+            result.put("steps", r.training().steps());
+            result.put("trainLoss", r.training().finalTrainLoss());
+            result.put("validationLoss", r.training().finalValidationLoss());
+            return result;
+        });
+        ctx.status(202).json(job.view());
+    }
+
+    private static ProgressListener listener(Job job) {
+        return new ProgressListener() {
+            @Override
+            public void onStep(StepReport r) {
+                Map<String, Object> e = new LinkedHashMap<>();
+                e.put("step", r.step());
+                e.put("totalSteps", r.totalSteps());
+                e.put("loss", r.loss());
+                e.put("learningRate", r.learningRate());
+                e.put("tokensPerSecond", r.tokensPerSecond());
+                e.put("etaSeconds", r.etaSeconds());
+                job.emit("step", e);
+            }
+
+            @Override
+            public void onValidation(int step, double loss) {
+                job.emit("validation", Map.of("step", step, "loss", loss));
+            }
+
+            @Override
+            public void onMessage(String message) {
+                job.emit("message", Map.of("text", message));
+            }
+        };
+    }
+
+    public void adapters(Context ctx) throws IOException {
+        List<Map<String, Object>> list = new ArrayList<>();
+        if (Files.isDirectory(adaptersDir())) {
+            try (Stream<Path> dirs = Files.list(adaptersDir())) {
+                for (Path d : dirs.filter(p -> Files.isRegularFile(p.resolve("adapter_config.json"))).sorted().toList()) {
+                    Map<String, Object> row = new LinkedHashMap<>();
+                    row.put("name", d.getFileName().toString());
+                    row.put("peftType", Json.MAPPER.readTree(d.resolve("adapter_config.json").toFile()).path("peft_type").asText());
+                    Path meta = d.resolve("training.json");
+                    if (Files.isRegularFile(meta)) {
+                        row.put("metrics", Json.MAPPER.readTree(meta.toFile()).path("metrics"));
+                    }
+                    list.add(row);
+                }
+            }
+        }
+        ctx.json(Map.of("adapters", list, "active", host == null || host.activeAdapter() == null ? "" : host.activeAdapter()));
+    }
+
+    public void activate(Context ctx) throws IOException {
+        String name = plainName(ctx.pathParam("name"), "adapter name");
+        Path dir = adaptersDir().resolve(name);
+        if (!Files.isRegularFile(dir.resolve("adapter_config.json"))) {
+            throw new ApiException(404, "not_found", "no adapter '" + name + "' in adapters/");
+        }
+        if (host == null) {
+            throw new ApiException(503, "unavailable", "this server cannot switch adapters");
+        }
+        ctx.json(Map.of("active", host.activate(dir)));
+    }
+
+    private static JsonNode parse(String body) {
+        try {
+            JsonNode json = body == null || body.isBlank() ? null : Json.MAPPER.readTree(body);
+            if (json == null || !json.isObject()) {
+                throw ApiException.badRequest("send a JSON object");
+            }
+            return json;
+        } catch (IOException e) {
+            throw ApiException.badRequest("malformed JSON: " + e.getMessage());
+        }
+    }
+
+    private static int positive(JsonNode body, String field, int fallback, boolean zeroAllowed) {
+        JsonNode n = body.path(field);
+        if (n.isMissingNode() || n.isNull()) {
+            return fallback;
+        }
+        if (!n.canConvertToInt() || n.asInt() < (zeroAllowed ? 0 : 1) || n.asInt() > 1_000_000) {
+            throw ApiException.badRequest(field + " must be a whole number >= " + (zeroAllowed ? 0 : 1) + ", got " + n);
+        }
+        return n.asInt();
+    }
+
+    /** A plain name (no folders, no parent references, not hidden), or a 400 naming the field. */
+    static String plainName(String raw, String field) {
+        if (raw == null || raw.isBlank()) {
+            throw ApiException.badRequest("'" + field + "' is required");
+        }
+        String name = raw.strip();
+        if (name.contains("/") || name.contains("\\") || name.contains("..") || name.startsWith(".")
+                || name.chars().anyMatch(c -> c < 0x20) || name.length() > 120) {
+            throw ApiException.badRequest("'" + field + "' must be a plain name without folders, got '"
+                    + raw.replaceAll("\\p{Cntrl}", "?") + "'");
+        }
+        return name;
+    }
+}

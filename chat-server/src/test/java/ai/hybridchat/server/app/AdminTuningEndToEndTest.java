@@ -1,0 +1,83 @@
+package ai.hybridchat.server.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.hybridchat.server.config.ServerConfig;
+import ai.hybridchat.server.testing.Http;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The embedded demo with an admin token: tuning data uploaded, a real LoRA job on the demo model
+ * followed over SSE, the new adapter listed and activated without a restart.
+ */
+class AdminTuningEndToEndTest {
+    static final String[] AUTH = {"Authorization", "Bearer tune-token"};
+
+    @TempDir
+    static Path data;
+    static PlatformServer server;
+    static Http http;
+
+    @BeforeAll
+    static void start() {
+        server = PlatformServer.start(ServerConfig.defaults().withPort(0).withDataDir(data).withAdminToken("tune-token"),
+                new ArrayList<String>()::add);
+        http = new Http(server.port());
+    }
+
+    @AfterAll
+    static void stop() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @Test
+    void aTuningJobRunsOnTheDemoModelAndItsAdapterIsActivatedWithoutARestart() {
+        String pairs = "{\"prompt\":\"Who waters the kiln garden?\",\"completion\":\"The night porter waters it.\"}\n"
+                + "{\"prompt\":\"Where is the spare key?\",\"completion\":\"The spare key hangs in the office.\"}\n";
+        HttpResponse<String> bad = http.upload("/api/admin/tuning-data", "file", "bad.jsonl",
+                "{\"prompt\":\"a\",\"completion\":\"b\"}\nnot json\n".getBytes(StandardCharsets.UTF_8), AUTH);
+        assertEquals(422, bad.statusCode(), bad.body());
+        assertTrue(Http.json(bad).path("detail").asText().contains("line 2: not JSON"), bad.body());
+        HttpResponse<String> up = http.upload("/api/admin/tuning-data", "file", "porter.jsonl", pairs.getBytes(StandardCharsets.UTF_8), AUTH);
+        assertEquals(201, up.statusCode(), up.body());
+        assertEquals(2, Http.json(up).path("examples").asInt());
+
+        HttpResponse<String> started = http.post("/api/admin/tune",
+                "{\"method\":\"lora\",\"data\":\"porter.jsonl\",\"name\":\"porter-lora\",\"steps\":6,\"batch\":2,\"lr\":0.005}", AUTH);
+        assertEquals(202, started.statusCode(), started.body());
+        String job = Http.json(started).path("id").asText();
+        HttpResponse<String> events = http.request("GET", "/api/admin/jobs/" + job + "/events", null, AUTH);
+        assertTrue(events.body().contains("event: step"), events.body());
+        assertTrue(events.body().contains("\"totalSteps\":6"), events.body());
+        assertTrue(events.body().contains("\"state\":\"succeeded\""), events.body());
+
+        JsonNode adapters = Http.json(http.request("GET", "/api/admin/adapters", null, AUTH));
+        assertEquals("demo-adapter", adapters.path("active").asText(), adapters.toString());
+        assertEquals("porter-lora", adapters.path("adapters").get(0).path("name").asText(), adapters.toString());
+        assertEquals("LORA", adapters.path("adapters").get(0).path("peftType").asText());
+
+        HttpResponse<String> activated = http.post("/api/admin/adapters/porter-lora/activate", "", AUTH);
+        assertEquals(200, activated.statusCode(), activated.body());
+        JsonNode answer = Http.json(http.post("/api/chat", "{\"message\":\"Who waters the kiln garden?\",\"mode\":\"tuned\"}"));
+        assertEquals("porter-lora", answer.path("adapter").asText(), answer.toString());
+
+        assertEquals(409, http.post("/api/admin/tune",
+                "{\"method\":\"lora\",\"data\":\"porter.jsonl\",\"name\":\"porter-lora\"}", AUTH).statusCode());
+        assertEquals(400, http.post("/api/admin/tune", "{\"method\":\"ppo\",\"data\":\"porter.jsonl\",\"name\":\"x\"}", AUTH).statusCode());
+        assertEquals(400, http.post("/api/admin/tune", "{\"method\":\"lora\",\"data\":\"../etc/passwd\",\"name\":\"x\"}", AUTH).statusCode());
+        assertEquals(404, http.post("/api/admin/adapters/nope/activate", "", AUTH).statusCode());
+        assertEquals(401, http.post("/api/admin/tune", "{}").statusCode());
+    }
+}
