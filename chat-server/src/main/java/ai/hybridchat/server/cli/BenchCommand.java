@@ -21,7 +21,7 @@ import java.util.concurrent.Callable;
  * demo, ~22M and ~135M shapes, against the machine's memory bandwidth and matmul peak and against
  * PyTorch eager on the same shapes, all in one run. Prints a Markdown table for BENCHMARKS.md.
  */
-@Command(name = "bench", mixinStandardHelpOptions = true, subcommands = {BenchCommand.Generation.class, BenchCommand.LoraTraining.class, BenchCommand.RetrievalScale.class},
+@Command(name = "bench", mixinStandardHelpOptions = true, subcommands = {BenchCommand.Generation.class, BenchCommand.LoraTraining.class, BenchCommand.RetrievalScale.class, BenchCommand.Load.class},
         description = "Benchmark programs; results are ratios against peers measured in the same run.")
 final class BenchCommand implements Runnable {
     @Spec
@@ -29,7 +29,7 @@ final class BenchCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "name a benchmark: generation, lora-training or retrieval-scale");
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "name a benchmark: generation, lora-training, retrieval-scale or load");
     }
 
     @Command(name = "generation", mixinStandardHelpOptions = true,
@@ -225,6 +225,75 @@ final class BenchCommand implements Runnable {
                 return 0;
             } finally {
                 ai.hybridchat.core.model.AtomicFiles.deleteRecursively(work);
+            }
+        }
+    }
+
+    @Command(name = "load", mixinStandardHelpOptions = true,
+            description = "Concurrent clients against the embedded demo server: requests/s, p50/p99, errors; overhead vs plain Javalin.")
+    static final class Load implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--clients", defaultValue = "32", description = "Concurrent clients (default: ${DEFAULT-VALUE}).")
+        int clients;
+
+        @Option(names = "--seconds", defaultValue = "20", description = "Duration of each phase (default: ${DEFAULT-VALUE}).")
+        int seconds;
+
+        @Override
+        public Integer call() throws Exception {
+            if (clients < 1 || seconds < 1) {
+                throw new IllegalArgumentException("--clients and --seconds must be >= 1");
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            java.nio.file.Path data = java.nio.file.Files.createTempDirectory("load-bench-");
+            var duration = java.time.Duration.ofSeconds(seconds);
+            List<ai.hybridchat.server.bench.LoadBenchmark.Result> results = new ArrayList<>();
+            io.javalin.Javalin plain = io.javalin.Javalin.create(c -> {
+                c.startup.showJavalinBanner = false;
+                c.routes.get("/health", ctx -> ctx.json(java.util.Map.of("status", "ok")));
+            }).start(0);
+            try (ai.hybridchat.server.app.PlatformServer server = ai.hybridchat.server.app.PlatformServer.start(
+                    ai.hybridchat.server.config.ServerConfig.defaults().withPort(0).withDataDir(data), line -> { })) {
+                int port = server.port();
+                List<String> questions = ai.hybridchat.server.demo.DemoBundle.sampleQuestions();
+                String[] modes = {"rag", "tuned", "hybrid"};
+                // warm-up (JIT, connection pools) of both HTTP stacks, not counted
+                var warm = java.time.Duration.ofMillis(Math.min(3000, duration.toMillis() / 4 + 1));
+                ai.hybridchat.server.bench.LoadBenchmark.run("warm-up", clients, warm,
+                        i -> ai.hybridchat.server.bench.LoadBenchmark.get(plain.port(), "/health"));
+                ai.hybridchat.server.bench.LoadBenchmark.run("warm-up", clients, warm,
+                        i -> ai.hybridchat.server.bench.LoadBenchmark.get(port, "/api/health"));
+                results.add(ai.hybridchat.server.bench.LoadBenchmark.run("plain Javalin GET /health (peer)", clients, duration,
+                        i -> ai.hybridchat.server.bench.LoadBenchmark.get(plain.port(), "/health")));
+                results.add(ai.hybridchat.server.bench.LoadBenchmark.run("GET /api/health", clients, duration,
+                        i -> ai.hybridchat.server.bench.LoadBenchmark.get(port, "/api/health")));
+                results.add(ai.hybridchat.server.bench.LoadBenchmark.run("POST /api/chat (demo model, modes in turn)", clients, duration,
+                        i -> ai.hybridchat.server.bench.LoadBenchmark.postJson(port, "/api/chat",
+                                json(java.util.Map.of("message", questions.get(i % questions.size()), "mode", modes[i % 3])))));
+            } finally {
+                plain.stop();
+                ai.hybridchat.core.model.AtomicFiles.deleteRecursively(data);
+            }
+            out.printf(Locale.ROOT, "%d cores, %d concurrent loopback clients, %d s per phase%n%n",
+                    Runtime.getRuntime().availableProcessors(), clients, seconds);
+            out.println("| endpoint | requests | requests/s | p50 ms | p99 ms | errors |");
+            out.println("|---|---|---|---|---|---|");
+            for (var r : results) {
+                out.printf(Locale.ROOT, "| %s | %d | %.1f | %.1f | %.1f | %d |%n", r.name(), r.requests(), r.requestsPerSecond(),
+                        r.p50Ms(), r.p99Ms(), r.errors());
+            }
+            out.printf(Locale.ROOT, "%nserver overhead: GET /api/health serves %.2fx the requests/s of the plain Javalin handler%n",
+                    results.get(1).requestsPerSecond() / results.get(0).requestsPerSecond());
+            return results.stream().anyMatch(r -> r.errors() > 0) ? 1 : 0;
+        }
+
+        private static String json(Object value) {
+            try {
+                return ai.hybridchat.core.model.Json.MAPPER.writeValueAsString(value);
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new IllegalStateException(e);
             }
         }
     }

@@ -42,6 +42,15 @@ class BenchCommandTest {
     }
 
     @Test
+    void loadRunsClientsAgainstTheDemoServerAndThePlainPeer() {
+        Cli.Result r = Cli.run("bench", "load", "--clients", "2", "--seconds", "1");
+        assertEquals(0, r.code(), r.toString());
+        assertTrue(r.out().contains("| plain Javalin GET /health (peer) |"), r.out());
+        String chat = r.out().lines().filter(l -> l.startsWith("| POST /api/chat")).findFirst().orElseThrow(() -> new AssertionError(r));
+        assertTrue(chat.endsWith("| 0 |"), "no errors: " + chat);
+    }
+
+    @Test
     void anUnknownShapeIsAOneLineError() {
         Cli.Result r = Cli.run("bench", "lora-training", "--shapes", "7b", "--python", "none");
         assertTrue(r.code() != 0, r.toString());
