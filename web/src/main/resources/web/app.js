@@ -148,18 +148,24 @@ async function readEvents(response, onEvent) {
 async function ask(text, mode) {
   const turn = newTurn(text, false);
   const view = newAnswer(turn, mode);
+  await streamInto(view, text, mode, conversationId);
+}
+
+// Streams one answer into its view; resolves to the reply (or null after an error).
+async function streamInto(view, text, mode, conversation) {
   const started = performance.now();
   let firstTokenMs;
+  let reply = null;
   let finished = false;
   try {
     const response = await fetch("/api/chat/stream", {
       method: "POST",
       headers: { "Content-Type": "application/json", "Accept": "text/event-stream" },
-      body: JSON.stringify({ message: text, mode: mode, conversationId: conversationId }),
+      body: JSON.stringify({ message: text, mode: mode, conversationId: conversation }),
     });
     if (!response.ok) {
       showError(view, await errorMessage(response));
-      return;
+      return null;
     }
     await readEvents(response, (event, data) => {
       if (event === "token") {
@@ -169,6 +175,7 @@ async function ask(text, mode) {
         appendText(view, data.text);
       } else if (event === "done") {
         finished = true;
+        reply = data;
         conversationId = data.conversationId || conversationId;
         showReply(view, data, firstTokenMs);
       } else if (event === "error") {
@@ -182,34 +189,20 @@ async function ask(text, mode) {
   } catch (e) {
     showError(view, "could not reach the server: " + e.message);
   }
+  return reply;
 }
 
+// The three modes side by side, streaming at once (three requests in parallel), each with its
+// own latency; then buttons to pick the best.
 async function compare(text) {
   const turn = newTurn(text, true);
   const views = {};
   for (const mode of ["rag", "tuned", "hybrid"]) {
     views[mode] = newAnswer(turn, mode);
   }
-  try {
-    const response = await fetch("/api/compare", {
-      method: "POST",
-      headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ message: text, conversationId: conversationId }),
-    });
-    if (!response.ok) {
-      const message = await errorMessage(response);
-      Object.values(views).forEach((v) => showError(v, message));
-      return;
-    }
-    const body = await response.json();
-    conversationId = body.conversationId || conversationId;
-    for (const reply of body.answers) {
-      showReply(views[reply.mode], reply);
-    }
-    offerPick(turn, text, body.answers, views);
-  } catch (e) {
-    Object.values(views).forEach((v) => showError(v, "could not reach the server: " + e.message));
-  }
+  const conversation = conversationId;
+  const replies = await Promise.all(Object.keys(views).map((mode) => streamInto(views[mode], text, mode, conversation)));
+  offerPick(turn, text, replies.filter((r) => r !== null), views);
 }
 
 // Under a comparison: one button per answer to pick the best; the pick is stored through

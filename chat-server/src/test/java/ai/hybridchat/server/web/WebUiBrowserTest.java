@@ -149,6 +149,10 @@ class WebUiBrowserTest {
         assertThat(answers.nth(1).locator(".text")).hasText("tuned read 0 passages");
         assertThat(answers.nth(2).locator(".text")).hasText("tuned read 3 passages");
         assertThat(answers.nth(0).locator(".mode-label")).hasText("RAG only");
+        for (int i = 0; i < 3; i++) {
+            // each column streamed its own answer (the time to the first words is only known when streaming)
+            assertThat(answers.nth(i).locator(".meta")).containsText("first words after");
+        }
         screenshot(page, "compare");
     }
 
