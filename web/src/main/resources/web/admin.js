@@ -67,7 +67,9 @@ document.getElementById("login").addEventListener("submit", async (e) => {
   e.preventDefault();
   token = tokenInput.value.trim();
   sessionStorage.setItem("adminToken", token);
-  await loadDocuments();
+  if (await loadDocuments()) {
+    await loadAdapters();
+  }
 });
 
 document.getElementById("upload").addEventListener("submit", async (e) => {
@@ -142,7 +144,110 @@ document.getElementById("reindex").addEventListener("click", async () => {
   await loadDocuments();
 });
 
+document.getElementById("tuning-data").addEventListener("submit", async (e) => {
+  e.preventDefault();
+  const file = document.getElementById("data-file").files[0];
+  if (!file) {
+    return;
+  }
+  const form = new FormData();
+  form.append("file", file, file.name);
+  const response = await fetch("/api/admin/tuning-data", { method: "POST", headers: auth(), body: form });
+  if (response.ok) {
+    const body = await response.json();
+    note("data-note", body.file + ": " + body.examples + " examples");
+    document.getElementById("data-name").value = body.file;
+  } else {
+    note("data-note", await detail(response), true);
+  }
+});
+
+// The loss of every step as a polyline, rescaled as points arrive.
+function drawCurve(points) {
+  const svg = document.getElementById("loss-curve");
+  svg.hidden = false;
+  const max = Math.max(...points.map((p) => p[1]));
+  const min = Math.min(...points.map((p) => p[1]));
+  const last = points[points.length - 1][0];
+  const coords = points.map(([step, loss]) =>
+    (400 * step / Math.max(1, last)).toFixed(1) + "," + (110 - 100 * (loss - min) / Math.max(1e-9, max - min)).toFixed(1));
+  svg.replaceChildren();
+  const line = document.createElementNS("http://www.w3.org/2000/svg", "polyline");
+  line.setAttribute("points", coords.join(" "));
+  line.setAttribute("fill", "none");
+  line.setAttribute("stroke", "currentColor");
+  line.setAttribute("stroke-width", "2");
+  svg.appendChild(line);
+}
+
+document.getElementById("tune").addEventListener("submit", async (e) => {
+  e.preventDefault();
+  const button = document.getElementById("tune-button");
+  button.disabled = true;
+  const request = {
+    method: document.getElementById("method").value,
+    data: document.getElementById("data-name").value.trim(),
+    name: document.getElementById("adapter-name").value.trim(),
+    steps: Number(document.getElementById("steps").value),
+    lr: Number(document.getElementById("lr").value),
+    rank: Number(document.getElementById("rank").value),
+  };
+  const response = await fetch("/api/admin/tune", {
+    method: "POST", headers: auth({ "Content-Type": "application/json" }), body: JSON.stringify(request),
+  });
+  if (!response.ok) {
+    note("tune-note", await detail(response), true);
+    button.disabled = false;
+    return;
+  }
+  const job = await response.json();
+  const points = [];
+  note("tune-note", job.id + " started");
+  await follow(job.id, (event) => {
+    if (event.event === "step") {
+      points.push([event.step, event.loss]);
+      drawCurve(points);
+      note("tune-note", "step " + event.step + " of " + event.totalSteps + ", loss " + event.loss.toFixed(4));
+    } else if (event.event === "done") {
+      note("tune-note", event.state === "succeeded"
+        ? "tuned " + event.result.adapter + ": final loss " + Number(event.result.trainLoss).toFixed(4)
+        : "tuning " + event.state + ": " + (event.error || ""), event.state !== "succeeded");
+    }
+  });
+  button.disabled = false;
+  await loadAdapters();
+});
+
+async function loadAdapters() {
+  const response = await fetch("/api/admin/adapters", { headers: auth() });
+  if (!response.ok) {
+    return;
+  }
+  const body = await response.json();
+  document.getElementById("active").textContent = body.active ? "active: " + body.active : "";
+  const list = document.getElementById("adapters");
+  list.replaceChildren();
+  for (const a of body.adapters) {
+    const item = document.createElement("li");
+    const name = document.createElement("span");
+    name.textContent = a.name + " (" + a.peftType + ")";
+    item.appendChild(name);
+    const activate = document.createElement("button");
+    activate.type = "button";
+    activate.className = "activate";
+    activate.textContent = a.name === body.active ? "Active" : "Activate";
+    activate.disabled = a.name === body.active;
+    activate.addEventListener("click", async () => {
+      const r = await fetch("/api/admin/adapters/" + encodeURIComponent(a.name) + "/activate", { method: "POST", headers: auth() });
+      note("tune-note", r.ok ? "activated " + a.name : await detail(r), !r.ok);
+      await loadAdapters();
+    });
+    item.appendChild(activate);
+    list.appendChild(item);
+  }
+}
+
 if (token) {
   tokenInput.value = token;
-  loadDocuments();
+  loadDocuments().then((ok) => ok && loadAdapters());
 }

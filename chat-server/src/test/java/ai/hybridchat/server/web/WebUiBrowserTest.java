@@ -48,6 +48,8 @@ class WebUiBrowserTest {
     static ChunkIndex index;
     static Javalin app;
     static Javalin ragOnlyApp;
+    static ChatService chat;
+    static final ScriptedChatModel TUNED = new ScriptedChatModel("tuned");
     static Playwright playwright;
     static Browser browser;
     Page page;
@@ -58,12 +60,32 @@ class WebUiBrowserTest {
         index = DemoDocs.lexicalIndex(dir);
         LuceneRetriever retriever = new LuceneRetriever(new ChunkSearcher(index,
                 SearchOptions.defaults().withSnippets(SearchOptions.DEFAULT_SNIPPET_CHARS, SnippetStyle.PLAIN)), SearchMode.BM25);
-        ChatService chat = ChatService.builder().retriever(retriever)
+        chat = ChatService.builder().retriever(retriever)
                 .baseModel(new ScriptedChatModel("<img src=x onerror=alert(1)>base"), "demo-base")
-                .tunedModel(new ScriptedChatModel("tuned"), "demo-lora").build();
+                .tunedModel(TUNED, "demo-lora").build();
+        Path demoModel = ai.hybridchat.server.demo.DemoBundle.extractModel(dir.resolve("demo"));
+        // tuning jobs run for real on the bundled demo model; activation swaps in a scripted model named after the adapter
+        ai.hybridchat.server.admin.AdapterHost host = new ai.hybridchat.server.admin.AdapterHost() {
+            @Override
+            public Path baseModelDir() {
+                return demoModel;
+            }
+
+            @Override
+            public String activate(Path adapterDir) {
+                String name = adapterDir.getFileName().toString();
+                chat.activateAdapter(new ScriptedChatModel("tuned-" + name), name);
+                return name;
+            }
+
+            @Override
+            public String activeAdapter() {
+                return chat.adapterName();
+            }
+        };
         app = ChatServer.create(new ChatServer.Parts(chat, index,
                 List.of("How much does a Wren lamp cost?", "Who is the chair of the board?"), ChatServer.DEFAULT_MAX_REQUEST_BYTES,
-                dir, ADMIN_TOKEN)).start(0);
+                dir, ADMIN_TOKEN, host)).start(0);
         ChatService ragOnly = ChatService.builder().retriever(retriever).baseModel(new ScriptedChatModel("base"), "demo-base").build();
         ragOnlyApp = ChatServer.create(new ChatServer.Parts(ragOnly, index, List.of(), ChatServer.DEFAULT_MAX_REQUEST_BYTES)).start(0);
         playwright = Playwright.create(new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
@@ -167,6 +189,39 @@ class WebUiBrowserTest {
         assertThat(turn.locator(".answer.chosen .mode-label")).hasText("Hybrid");
         List<String> pairs = Files.readAllLines(dir.resolve("preferences.jsonl"));
         assertEquals(true, pairs.stream().anyMatch(l -> l.contains("\"chosen\":\"tuned read 3 passages\"")), pairs.toString());
+    }
+
+    @Test
+    void theAdminPageTunesAnAdapterWithALiveLossCurveAndActivatesIt() throws Exception {
+        page.navigate("http://localhost:" + app.port() + "/admin.html");
+        page.locator("#token").fill(ADMIN_TOKEN);
+        page.locator("#login button").click();
+        assertThat(page.locator("#active")).hasText("active: demo-lora");
+        Path data = dir.resolve("upload/porter.jsonl");
+        Files.createDirectories(data.getParent());
+        Files.writeString(data, "{\"prompt\":\"Who waters the kiln garden?\",\"completion\":\"The night porter waters it.\"}\n"
+                + "{\"prompt\":\"Where is the spare key?\",\"completion\":\"The spare key hangs in the office.\"}\n");
+        page.locator("#data-file").setInputFiles(data);
+        page.locator("#data-button").click();
+        assertThat(page.locator("#data-note")).hasText("porter.jsonl: 2 examples");
+        assertThat(page.locator("#data-name")).hasValue("porter.jsonl");
+        page.locator("#adapter-name").fill("porter-ui");
+        page.locator("#steps").fill("5");
+        page.locator("#lr").fill("0.005");
+        page.locator("#tune-button").click();
+        assertThat(page.locator("#tune-note")).containsText("tuned porter-ui: final loss",
+                new com.microsoft.playwright.assertions.LocatorAssertions.ContainsTextOptions().setTimeout(60_000));
+        String points = page.locator("#loss-curve polyline").getAttribute("points");
+        assertEquals(5, points.trim().split(" ").length, "one point per step: " + points);
+        screenshot(page, "admin-tuning");
+        try {
+            page.locator("#adapters li", new Page.LocatorOptions().setHasText("porter-ui")).locator("button.activate").click();
+            assertThat(page.locator("#active")).hasText("active: porter-ui");
+            page.navigate("http://localhost:" + app.port() + "/");
+            assertThat(page.locator("#status")).containsText("demo-base + porter-ui");
+        } finally {
+            chat.activateAdapter(TUNED, "demo-lora");
+        }
     }
 
     @Test
