@@ -89,7 +89,16 @@ function showSources(view, citations) {
     const snippet = document.createElement("span");
     snippet.className = "snippet";
     snippet.textContent = c.snippet;
-    item.append(title, score, snippet);
+    // the snippet opens into the whole passage the model read
+    const passage = document.createElement("details");
+    passage.className = "passage";
+    const open = document.createElement("summary");
+    open.textContent = "Read the passage";
+    const full = document.createElement("p");
+    full.className = "passage-text";
+    full.textContent = c.text || c.snippet;
+    passage.append(open, full);
+    item.append(title, score, snippet, passage);
     list.appendChild(item);
   }
   details.hidden = citations.length === 0;

@@ -138,6 +138,11 @@ class WebUiBrowserTest {
         assertThat(answer.locator(".sources li")).hasCount(3);
         assertThat(answer.locator(".sources li").first().locator(".source-title")).hasText("The Wren Lamp");
         assertThat(answer.locator(".sources li .snippet").first()).isVisible();
+        Locator passage = answer.locator(".sources li").first().locator(".passage");
+        assertThat(passage.locator(".passage-text")).isHidden();
+        passage.locator("summary").click();
+        assertThat(passage.locator(".passage-text")).isVisible();
+        assertThat(passage.locator(".passage-text")).containsText("Wren");
         assertThat(page.locator(".turn .question").last()).hasText("How much does a Wren lamp cost?");
         screenshot(page, "chat");
     }
