@@ -134,7 +134,7 @@ public final class Platform implements AutoCloseable {
     }
 
     private static LuceneRetriever retriever(ServerConfig config, ChunkIndex index) {
-        return new LuceneRetriever(new ChunkSearcher(index, SearchOptions.defaults()
+        return new LuceneRetriever(new ChunkSearcher(index, config.search()
                 .withSnippets(SearchOptions.DEFAULT_SNIPPET_CHARS, SnippetStyle.PLAIN)), config.retrievalMode());
     }
 

@@ -33,6 +33,9 @@ final class RetrievalEvalCommand implements Callable<Integer> {
             description = "bm25, dense or hybrid (default: ${DEFAULT-VALUE}).")
     SearchMode mode;
 
+    @picocli.CommandLine.Mixin
+    FusionOptions fusion = new FusionOptions();
+
     @Option(names = "--json", description = "Print one JSON object: ndcg@10, recall@100, map, queries.")
     boolean json;
 
@@ -40,7 +43,8 @@ final class RetrievalEvalCommand implements Callable<Integer> {
     public Integer call() throws JsonProcessingException {
         PathChecks.requireDir(beir, "--beir");
         BeirDataset data = BeirDataset.load(beir);
-        RetrievalEvaluator evaluator = new RetrievalEvaluator(mode == SearchMode.BM25 ? null : Embeddings.allMiniLmL6V2());
+        RetrievalEvaluator evaluator = new RetrievalEvaluator(mode == SearchMode.BM25 ? null : Embeddings.allMiniLmL6V2(),
+                fusion.apply(ai.hybridchat.retrieval.SearchOptions.defaults()), ai.hybridchat.retrieval.Chunker.wholeDocuments());
         RetrievalScores s = evaluator.evaluate(data, mode);
         if (json) {
             Map<String, Object> body = new LinkedHashMap<>();

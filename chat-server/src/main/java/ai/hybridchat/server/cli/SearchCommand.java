@@ -45,6 +45,9 @@ final class SearchCommand implements Callable<Integer> {
             description = "Only chunks whose metadata has this value (docId, format, ...); repeat: keys AND, values of one key OR.")
     List<String> filters = new java.util.ArrayList<>();
 
+    @picocli.CommandLine.Mixin
+    FusionOptions fusion = new FusionOptions();
+
     @Option(names = "--json", description = "Print JSON instead of text.")
     boolean json;
 
@@ -64,7 +67,8 @@ final class SearchCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         try (ChunkIndex chunks = ChunkIndex.openReadOnly(index, mode == SearchMode.BM25 ? null : Embeddings.allMiniLmL6V2())) {
-            SearchOptions options = SearchOptions.defaults().withSnippets(SearchOptions.DEFAULT_SNIPPET_CHARS, SnippetStyle.PLAIN);
+            SearchOptions options = fusion.apply(SearchOptions.defaults())
+                    .withSnippets(SearchOptions.DEFAULT_SNIPPET_CHARS, SnippetStyle.PLAIN);
             List<RetrievedPassage> hits = new ChunkSearcher(chunks, options).search(query, mode, k,
                     ai.hybridchat.retrieval.MetadataFilter.parse(filters));
             if (json) {

@@ -29,6 +29,11 @@ import java.util.Locale;
  * maxNewTokens: 80
  * maxRequestBytes: 65536
  * samples: ./sample-questions.json  # a JSON array of strings
+ * fusion:                           # how hybrid search combines BM25 and dense rankings
+ *   method: convex                  # convex (normalised scores, the default) | rrf
+ *   bm25Weight: 1.0
+ *   denseWeight: 1.0
+ *   rrfK: 60
  * remote:                           # generate on an OpenAI-compatible server instead
  *   baseUrl: http://gpu-box:8000/v1
  *   apiKey: ...                     # default: $OPENAI_API_KEY
@@ -51,7 +56,12 @@ public final class ConfigLoader {
                       @JsonProperty("maxNewTokens") Integer maxNewTokens,
                       @JsonProperty("maxRequestBytes") Long maxRequestBytes,
                       @JsonProperty("samples") String samples,
-                      @JsonProperty("remote") RemoteFile remote) {
+                      @JsonProperty("remote") RemoteFile remote,
+                      @JsonProperty("fusion") FusionFile fusion) {
+    }
+
+    record FusionFile(@JsonProperty("method") String method, @JsonProperty("bm25Weight") Double bm25Weight,
+                      @JsonProperty("denseWeight") Double denseWeight, @JsonProperty("rrfK") Integer rrfK) {
     }
 
     record RemoteFile(@JsonProperty("baseUrl") String baseUrl, @JsonProperty("apiKey") String apiKey,
@@ -75,7 +85,7 @@ public final class ConfigLoader {
             raw = mapper.readValue(file.toFile(), ConfigFile.class);
         } catch (UnrecognizedPropertyException e) {
             throw new IllegalArgumentException(file + ": unknown key '" + e.getPropertyName() + "' (known: port, dataDir, "
-                    + "modelDir, adapterDir, adminToken, retrievalK, retrievalMode, maxNewTokens, maxRequestBytes, samples, remote; remote: baseUrl, apiKey, model, tunedModel)");
+                    + "modelDir, adapterDir, adminToken, retrievalK, retrievalMode, maxNewTokens, maxRequestBytes, samples, remote, fusion; remote: baseUrl, apiKey, model, tunedModel; fusion: method, bm25Weight, denseWeight, rrfK)");
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException(file + ": " + e.getOriginalMessage());
         } catch (IOException e) {
@@ -99,10 +109,28 @@ public final class ConfigLoader {
                     raw.maxRequestBytes() != null ? raw.maxRequestBytes() : d.maxRequestBytes(),
                     path(base, raw.samples()),
                     raw.remote() == null ? null : new RemoteModel(raw.remote().baseUrl(), raw.remote().apiKey(),
-                            raw.remote().model(), raw.remote().tunedModel()));
+                            raw.remote().model(), raw.remote().tunedModel()),
+                    search(raw.fusion()));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(file + ": " + e.getMessage());
         }
+    }
+
+    private static ai.hybridchat.retrieval.SearchOptions search(FusionFile f) {
+        ai.hybridchat.retrieval.SearchOptions o = ai.hybridchat.retrieval.SearchOptions.defaults();
+        if (f == null) {
+            return o;
+        }
+        if (f.method() != null) {
+            try {
+                o = o.withFusion(ai.hybridchat.retrieval.SearchOptions.Fusion.valueOf(f.method().toUpperCase(Locale.ROOT)));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("fusion.method must be convex or rrf, got '" + f.method() + "'");
+            }
+        }
+        o = o.withWeights(f.bm25Weight() != null ? f.bm25Weight() : o.bm25Weight(),
+                f.denseWeight() != null ? f.denseWeight() : o.denseWeight());
+        return f.rrfK() != null ? o.withRrfK(f.rrfK()) : o;
     }
 
     private static Path path(Path base, String value) {

@@ -25,9 +25,18 @@ import java.util.Objects;
  *                        the demo model and none otherwise
  * @param remote          a remote OpenAI-compatible server that generates instead of the local
  *                        model (then modelDir and adapterDir are unused); null: in-process
+ * @param search          how hybrid search fuses its two rankings (method and weights)
  */
 public record ServerConfig(int port, Path dataDir, Path modelDir, Path adapterDir, String adminToken, int retrievalK,
-                           SearchMode retrievalMode, int maxNewTokens, long maxRequestBytes, Path samples, RemoteModel remote) {
+                           SearchMode retrievalMode, int maxNewTokens, long maxRequestBytes, Path samples, RemoteModel remote,
+                           ai.hybridchat.retrieval.SearchOptions search) {
+    /** With the default search settings. */
+    public ServerConfig(int port, Path dataDir, Path modelDir, Path adapterDir, String adminToken, int retrievalK,
+                        SearchMode retrievalMode, int maxNewTokens, long maxRequestBytes, Path samples, RemoteModel remote) {
+        this(port, dataDir, modelDir, adapterDir, adminToken, retrievalK, retrievalMode, maxNewTokens, maxRequestBytes, samples,
+                remote, ai.hybridchat.retrieval.SearchOptions.defaults());
+    }
+
     public static final int DEFAULT_PORT = 7070;
     public static final Path DEFAULT_DATA_DIR = Path.of("data");
     public static final int DEFAULT_MAX_NEW_TOKENS = 80;
@@ -35,6 +44,7 @@ public record ServerConfig(int port, Path dataDir, Path modelDir, Path adapterDi
     public ServerConfig {
         Objects.requireNonNull(dataDir, "dataDir");
         Objects.requireNonNull(retrievalMode, "retrievalMode");
+        Objects.requireNonNull(search, "search");
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be between 0 and 65535, got " + port);
         }
@@ -78,21 +88,21 @@ public record ServerConfig(int port, Path dataDir, Path modelDir, Path adapterDi
 
     public ServerConfig withPort(int p) {
         return new ServerConfig(p, dataDir, modelDir, adapterDir, adminToken, retrievalK, retrievalMode, maxNewTokens,
-                maxRequestBytes, samples, remote);
+                maxRequestBytes, samples, remote, search);
     }
 
     public ServerConfig withRemote(RemoteModel r) {
         return new ServerConfig(port, dataDir, modelDir, adapterDir, adminToken, retrievalK, retrievalMode, maxNewTokens,
-                maxRequestBytes, samples, r);
+                maxRequestBytes, samples, r, search);
     }
 
     public ServerConfig withAdminToken(String token) {
         return new ServerConfig(port, dataDir, modelDir, adapterDir, token, retrievalK, retrievalMode, maxNewTokens,
-                maxRequestBytes, samples, remote);
+                maxRequestBytes, samples, remote, search);
     }
 
     public ServerConfig withDataDir(Path dir) {
         return new ServerConfig(port, dir, modelDir, adapterDir, adminToken, retrievalK, retrievalMode, maxNewTokens,
-                maxRequestBytes, samples, remote);
+                maxRequestBytes, samples, remote, search);
     }
 }

@@ -91,6 +91,12 @@ class RetrievalCommandsTest {
         for (JsonNode hit : results) {
             assertEquals("heron-fair", hit.path("docId").asText(), r.out());
         }
+        Cli.Result rrf = Cli.run("search", "How much does a Wren lamp cost?", "--fusion", "rrf", "--dense-weight", "2", "--json",
+                "--index", index.toString());
+        assertEquals(0, rrf.code(), rrf.toString());
+        assertEquals("wren-lamp", JSON.readTree(rrf.out()).path("results").get(0).path("docId").asText());
+        Cli.Result badFusion = Cli.run("search", "lamp", "--fusion", "magic", "--index", index.toString());
+        assertTrue(badFusion.err().contains("--fusion must be convex or rrf"), badFusion.err());
         Cli.Result bad = Cli.run("search", "lamp", "--filter", "docId", "--index", index.toString());
         assertTrue(bad.code() != 0, bad.toString());
         assertTrue(bad.err().contains("a filter is key=value, got 'docId'"), bad.err());

@@ -51,6 +51,20 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void fusionSettingsAreReadAndCheckedByName() throws IOException {
+        ServerConfig c = ConfigLoader.load(Files.writeString(dir.resolve("f.yaml"),
+                "fusion:\n  method: rrf\n  denseWeight: 1.5\n  rrfK: 20\n"));
+        assertEquals(ai.hybridchat.retrieval.SearchOptions.Fusion.RRF, c.search().fusion());
+        assertEquals(1.5, c.search().denseWeight());
+        assertEquals(1.0, c.search().bm25Weight());
+        assertEquals(20, c.search().rrfK());
+        assertEquals(ai.hybridchat.retrieval.SearchOptions.Fusion.CONVEX, ServerConfig.defaults().search().fusion());
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> ConfigLoader.load(Files.writeString(dir.resolve("g.yaml"), "fusion:\n  method: magic\n")));
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("fusion.method must be convex or rrf"), e.getMessage());
+    }
+
+    @Test
     void anEmptyFileIsTheDefaults() throws IOException {
         assertEquals(ServerConfig.defaults(), ConfigLoader.load(Files.writeString(dir.resolve("empty.yaml"), "")));
     }
