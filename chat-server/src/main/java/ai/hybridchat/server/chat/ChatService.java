@@ -141,20 +141,43 @@ public final class ChatService {
         return answer;
     }
 
-    /** Answers in every mode, retrieving once for the modes that read passages. */
+    /**
+     * Answers in every mode at once, side by side: one retrieval for the modes that read passages,
+     * then the three generations in parallel (each on its own thread, as three requests would be).
+     */
     public Map<Mode, Answer> compare(String question) {
         for (Mode mode : Mode.values()) {
             requireAnswerable(question, mode);
         }
         Retrieval retrieval = retrieve(question);
-        Map<Mode, Answer> answers = new EnumMap<>(Mode.class);
+        Map<Mode, CompletableFuture<Answer>> running = new EnumMap<>(Mode.class);
         for (Mode mode : Mode.values()) {
             Retrieval used = mode.usesRetrieval() ? retrieval : Retrieval.NONE;
             // each answer's total counts the shared retrieval it read, as if it had run alone
-            answers.put(mode, generate(question, mode, used, piece -> { }, System.nanoTime() - used.nanos(), List.of()));
+            long start = System.nanoTime() - used.nanos();
+            running.put(mode, CompletableFuture.supplyAsync(() -> generate(question, mode, used, piece -> { }, start, List.of()),
+                    COMPARE_POOL));
+        }
+        Map<Mode, Answer> answers = new EnumMap<>(Mode.class);
+        for (Map.Entry<Mode, CompletableFuture<Answer>> e : running.entrySet()) {
+            try {
+                answers.put(e.getKey(), e.getValue().join());
+            } catch (CompletionException ex) {
+                if (ex.getCause() instanceof RuntimeException re) {
+                    throw re;
+                }
+                throw ex;
+            }
         }
         return answers;
     }
+
+    /** Daemon threads for the parallel answers of {@link #compare}. */
+    private static final java.util.concurrent.ExecutorService COMPARE_POOL = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "compare");
+        t.setDaemon(true);
+        return t;
+    });
 
     /**
      * The ids under which the bare models are offered to OpenAI clients: the base model's name,

@@ -69,6 +69,22 @@ class ChatServiceTest {
     }
 
     @Test
+    void compareGeneratesTheThreeAnswersInParallel() {
+        when(retriever.retrieve(QUESTION, 3)).thenReturn(PASSAGES);
+        java.util.concurrent.CountDownLatch allStarted = new java.util.concurrent.CountDownLatch(3);
+        org.mockito.stubbing.Answer<ChatResponse> meet = invocation -> {
+            allStarted.countDown();
+            // only answers generated at the same time all get past this point together
+            return reply(allStarted.await(10, java.util.concurrent.TimeUnit.SECONDS) ? "together" : "alone");
+        };
+        when(base.chat(any(ChatRequest.class))).thenAnswer(meet);
+        when(tuned.chat(any(ChatRequest.class))).thenAnswer(meet);
+        Map<Mode, Answer> answers = service.compare(QUESTION);
+        assertEquals(3, answers.size());
+        answers.values().forEach(a -> assertEquals("together", a.answer(), a.mode().toString()));
+    }
+
+    @Test
     void ragGivesTheBaseModelTheRetrievedPassagesInTheTrainingLayout() {
         when(retriever.retrieve(QUESTION, 3)).thenReturn(PASSAGES);
         when(base.chat(any(ChatRequest.class))).thenReturn(reply("  It costs 145 euros.\n"));
