@@ -187,6 +187,7 @@ async function streamInto(view, text, mode, conversation) {
         reply = data;
         conversationId = data.conversationId || conversationId;
         showReply(view, data, firstTokenMs);
+        offerRating(view, text, mode, data.answer);
       } else if (event === "error") {
         finished = true;
         showError(view, data.detail || data.error);
@@ -212,6 +213,35 @@ async function compare(text) {
   const conversation = conversationId;
   const replies = await Promise.all(Object.keys(views).map((mode) => streamInto(views[mode], text, mode, conversation)));
   offerPick(turn, text, replies.filter((r) => r !== null), views);
+}
+
+// Under every answer: rate it up or down, stored through /api/feedback.
+function offerRating(view, text, mode, answer) {
+  if (!answer) {
+    return;
+  }
+  const bar = document.createElement("p");
+  bar.className = "rating";
+  for (const [rating, label] of [["up", "Good answer"], ["down", "Bad answer"]]) {
+    const b = document.createElement("button");
+    b.type = "button";
+    b.className = "rate-" + rating;
+    b.textContent = label;
+    b.addEventListener("click", async () => {
+      bar.querySelectorAll("button").forEach((x) => { x.disabled = true; });
+      const response = await fetch("/api/feedback", {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ question: text, mode: mode, answer: answer, rating: rating }),
+      });
+      const done = document.createElement("span");
+      done.className = "rated";
+      done.textContent = response.ok ? " thanks, rated " + rating : " not saved: " + await errorMessage(response);
+      bar.appendChild(done);
+    });
+    bar.appendChild(b);
+  }
+  view.appendChild(bar);
 }
 
 // Under a comparison: one button per answer to pick the best; the pick is stored through

@@ -158,6 +158,19 @@ class WebUiBrowserTest {
     }
 
     @Test
+    void anAnswerCanBeRatedAndTheRatingIsStored() throws Exception {
+        page.locator("input[value=rag]").check();
+        page.locator("#question").fill("Where is the main workshop?");
+        page.locator("#send").click();
+        Locator answer = page.locator(".answer").last();
+        answer.locator("button.rate-down").click();
+        assertThat(answer.locator(".rated")).hasText(" thanks, rated down");
+        List<String> lines = Files.readAllLines(dir.resolve("feedback.jsonl"));
+        assertEquals(true, lines.stream().anyMatch(l -> l.contains("\"question\":\"Where is the main workshop?\"")
+                && l.contains("\"rating\":\"down\"") && l.contains("\"mode\":\"rag\"")), lines.toString());
+    }
+
+    @Test
     void tunedAnswersHaveNoSources() {
         page.locator("input[value=tuned]").check();
         page.locator("#question").fill("Who designed the Wren lamp?");
