@@ -79,5 +79,18 @@ class AdminTuningEndToEndTest {
         assertEquals(400, http.post("/api/admin/tune", "{\"method\":\"lora\",\"data\":\"../etc/passwd\",\"name\":\"x\"}", AUTH).statusCode());
         assertEquals(404, http.post("/api/admin/adapters/nope/activate", "", AUTH).statusCode());
         assertEquals(401, http.post("/api/admin/tune", "{}").statusCode());
+
+        // a long job cancelled mid-way ends cancelled and writes no adapter
+        HttpResponse<String> longRun = http.post("/api/admin/tune",
+                "{\"method\":\"lora\",\"data\":\"porter.jsonl\",\"name\":\"never-finished\",\"steps\":5000,\"batch\":2}", AUTH);
+        String longJob = Http.json(longRun).path("id").asText();
+        HttpResponse<String> cancel = null;
+        for (int i = 0; i < 100 && (cancel == null || cancel.statusCode() != 202); i++) {
+            cancel = http.post("/api/admin/jobs/" + longJob + "/cancel", "", AUTH);
+        }
+        assertEquals(202, cancel.statusCode(), cancel.body());
+        HttpResponse<String> ended = http.request("GET", "/api/admin/jobs/" + longJob + "/events", null, AUTH);
+        assertTrue(ended.body().contains("\"state\":\"cancelled\""), ended.body());
+        assertTrue(java.nio.file.Files.notExists(data.resolve("adapters/never-finished")));
     }
 }
