@@ -54,7 +54,7 @@ public final class AdminHandlers {
     }
 
     public void upload(Context ctx) throws IOException {
-        UploadedFile file = ctx.uploadedFile("file");
+        UploadedFile file = uploaded(ctx, "file");
         if (file == null) {
             throw ApiException.badRequest("send the document as multipart/form-data in a field named 'file'");
         }
@@ -92,6 +92,24 @@ public final class AdminHandlers {
         Map<String, String> m = new LinkedHashMap<>(metadata);
         m.put("path", target.toAbsolutePath().normalize().toString());
         return m;
+    }
+
+    /**
+     * The multipart field, or the right 4xx: Jetty refuses a part over the size limit (or a
+     * malformed body) with a ServletException, which would otherwise surface as a 500.
+     */
+    static UploadedFile uploaded(Context ctx, String field) {
+        try {
+            return ctx.uploadedFile(field);
+        } catch (Exception e) {
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                String m = String.valueOf(t.getMessage()).toLowerCase(java.util.Locale.ROOT);
+                if (m.contains("size") || m.contains("exceed") || m.contains("too large")) {
+                    throw new ApiException(413, "payload_too_large", "the upload is larger than " + MAX_UPLOAD_BYTES + " bytes");
+                }
+            }
+            throw ApiException.badRequest("the body is not valid multipart/form-data: " + e.getClass().getSimpleName());
+        }
     }
 
     /**

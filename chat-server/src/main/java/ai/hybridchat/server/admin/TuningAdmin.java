@@ -49,7 +49,7 @@ public final class TuningAdmin {
     }
 
     public void uploadData(Context ctx) throws IOException {
-        UploadedFile file = ctx.uploadedFile("file");
+        UploadedFile file = AdminHandlers.uploaded(ctx, "file");
         if (file == null) {
             throw ApiException.badRequest("send the data as multipart/form-data in a field named 'file'");
         }

@@ -92,6 +92,9 @@ class AdminApiTest {
         ChatServerTest.assertError(broken, 422, "unprocessable_document");
         assertTrue(Http.json(broken).path("detail").asText().contains("not a readable PDF"), broken.body());
         ChatServerTest.assertError(http.upload("/api/admin/documents", "other", "a.md", "x".getBytes(), AUTH), 400, "bad_request");
+        byte[] huge = new byte[(int) ai.hybridchat.server.admin.AdminHandlers.MAX_UPLOAD_BYTES + 1024];
+        java.util.Arrays.fill(huge, (byte) 'a');
+        ChatServerTest.assertError(http.upload("/api/admin/documents", "file", "huge.txt", huge, AUTH), 413, "payload_too_large");
         try (var files = Files.list(dir.resolve("docs"))) {
             List<String> names = files.map(p -> p.getFileName().toString()).toList();
             assertFalse(names.contains("scan.pdf"), names.toString());
