@@ -79,7 +79,7 @@ public final class TuningAdmin {
 
     /** {@code {"method","data","name", "steps"?, "epochs"?, "lr"?, "rank"?, "alpha"?, "batch"?}}: a tuning job. */
     public void tune(Context ctx) {
-        JsonNode body = parse(ctx.body());
+        JsonNode body = ai.hybridchat.server.http.ChatRequestBody.parseObject(ctx);
         String method = body.path("method").asText("lora").toLowerCase(Locale.ROOT);
         if (!METHODS.contains(method)) {
             throw ApiException.badRequest("method must be one of " + METHODS + ", got '" + method + "'");
@@ -180,18 +180,6 @@ public final class TuningAdmin {
             throw new ApiException(503, "unavailable", "this server cannot switch adapters");
         }
         ctx.json(Map.of("active", host.activate(dir)));
-    }
-
-    private static JsonNode parse(String body) {
-        try {
-            JsonNode json = body == null || body.isBlank() ? null : Json.MAPPER.readTree(body);
-            if (json == null || !json.isObject()) {
-                throw ApiException.badRequest("send a JSON object");
-            }
-            return json;
-        } catch (IOException e) {
-            throw ApiException.badRequest("malformed JSON: " + e.getMessage());
-        }
     }
 
     private static int positive(JsonNode body, String field, int fallback, boolean zeroAllowed) {

@@ -32,6 +32,16 @@ final class BenchCommand implements Runnable {
         throw new picocli.CommandLine.ParameterException(spec.commandLine(), "name a benchmark: generation, lora-training, retrieval-scale or load");
     }
 
+    /** The named model shapes, or a one-line error for an unknown name. */
+    static List<ModelShape> selectShapes(List<String> names) {
+        List<ModelShape> selected = new ArrayList<>();
+        for (String name : names) {
+            selected.add(ModelShape.DEFAULTS.stream().filter(s -> s.name().equals(name)).findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("unknown shape '" + name + "': demo, 22m or 135m")));
+        }
+        return selected;
+    }
+
     @Command(name = "generation", mixinStandardHelpOptions = true,
             description = "Prefill/decode tokens/s at batch 1 vs bandwidth, matmul peak and PyTorch eager.")
     static final class Generation implements Callable<Integer> {
@@ -55,11 +65,7 @@ final class BenchCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
-            List<ModelShape> selected = new ArrayList<>();
-            for (String name : shapes) {
-                selected.add(ModelShape.DEFAULTS.stream().filter(s -> s.name().equals(name)).findFirst()
-                        .orElseThrow(() -> new IllegalArgumentException("unknown shape '" + name + "': demo, 22m or 135m")));
-            }
+            List<ModelShape> selected = selectShapes(shapes);
             MachineLimits limits = MachineLimits.measure();
             out.printf(Locale.ROOT, "machine: %d cores, memory bandwidth %.1f GB/s, F32 matmul peak %.1f GFLOP/s%n%n",
                     Runtime.getRuntime().availableProcessors(), limits.bandwidthBytesPerSecond() / 1e9,
@@ -129,11 +135,7 @@ final class BenchCommand implements Runnable {
                 throw new IllegalArgumentException("--batch, --rank, --warmup and --steps must be >= 1 and --length >= 2");
             }
             PrintWriter out = spec.commandLine().getOut();
-            List<ModelShape> selected = new ArrayList<>();
-            for (String name : shapes) {
-                selected.add(ModelShape.DEFAULTS.stream().filter(s -> s.name().equals(name)).findFirst()
-                        .orElseThrow(() -> new IllegalArgumentException("unknown shape '" + name + "': demo, 22m or 135m")));
-            }
+            List<ModelShape> selected = selectShapes(shapes);
             MachineLimits limits = MachineLimits.measure();
             double peak = limits.matmulFlopsPerSecond();
             out.printf(Locale.ROOT, "machine: %d cores, F32 matmul peak %.1f GFLOP/s; LoRA r=%d (alpha %d) on q_proj, v_proj, "

@@ -14,10 +14,13 @@ public record ChatRequestBody(String message, Mode mode, String conversationId) 
     static final int MAX_CONVERSATION_ID = 128;
 
     /** The body as a JSON object, or a 400 saying why it is not one. */
-    static JsonNode parseObject(io.javalin.http.Context ctx) {
-        String body = ctx.body();
+    public static JsonNode parseObject(io.javalin.http.Context ctx) {
+        return jsonObject(ctx.body(), "the request body is empty: send a JSON object");
+    }
+
+    static JsonNode jsonObject(String body, String whenEmpty) {
         if (body == null || body.isBlank()) {
-            throw ApiException.badRequest("the request body is empty: send a JSON object");
+            throw ApiException.badRequest(whenEmpty);
         }
         JsonNode json;
         try {
@@ -33,18 +36,7 @@ public record ChatRequestBody(String message, Mode mode, String conversationId) 
 
     /** @throws ApiException (400) naming what is wrong with the body */
     public static ChatRequestBody parse(String body) {
-        if (body == null || body.isBlank()) {
-            throw ApiException.badRequest("the request body is empty: send JSON such as {\"message\": \"...\", \"mode\": \"hybrid\"}");
-        }
-        JsonNode json;
-        try {
-            json = ServerJson.MAPPER.readTree(body);
-        } catch (JsonProcessingException e) {
-            throw ApiException.badRequest("malformed JSON: " + e.getOriginalMessage());
-        }
-        if (json == null || !json.isObject()) {
-            throw ApiException.badRequest("the request body must be a JSON object");
-        }
+        JsonNode json = jsonObject(body, "the request body is empty: send JSON such as {\"message\": \"...\", \"mode\": \"hybrid\"}");
         JsonNode message = json.get("message");
         if (message == null || message.isNull()) {
             throw ApiException.badRequest("'message' is required");

@@ -98,6 +98,15 @@ public final class PeftLoraAdapter {
         if (tensors.isEmpty()) {
             throw new IllegalStateException("the model has no LoRA layers to save");
         }
+        writeFolder(dir, tensors, config, extraFiles);
+    }
+
+    /**
+     * Writes a PEFT adapter folder atomically: {@code adapter_model.safetensors}, the config as
+     * {@code adapter_config.json} and any extra files, staged beside {@code dir} and swapped in.
+     */
+    static void writeFolder(Path dir, Map<String, NDArray> tensors, Object config, Map<String, String> extraFiles)
+            throws IOException {
         Path staging = AtomicFiles.stagingFor(dir);
         try {
             Safetensors.write(staging.resolve("adapter_model.safetensors"), tensors, null, false);

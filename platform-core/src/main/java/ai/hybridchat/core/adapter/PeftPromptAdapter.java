@@ -2,7 +2,6 @@ package ai.hybridchat.core.adapter;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.hybridchat.core.model.AtomicFiles;
 import ai.hybridchat.core.model.Json;
 import ai.hybridchat.core.model.LlamaModel;
 import ai.hybridchat.core.model.ModelFormatException;
@@ -73,18 +72,6 @@ public final class PeftPromptAdapter {
         config.put("tokenizer_name_or_path", baseName);
         config.put("base_model_name_or_path", baseName);
         config.put("inference_mode", true);
-        Path staging = AtomicFiles.stagingFor(dir);
-        try {
-            Safetensors.write(staging.resolve("adapter_model.safetensors"), Map.of(KEY, prompt), null, false);
-            for (Map.Entry<String, String> f : extraFiles.entrySet()) {
-                AtomicFiles.writeString(staging.resolve(f.getKey()), f.getValue());
-            }
-            AtomicFiles.writeString(staging.resolve("adapter_config.json"),
-                    Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(config));
-            AtomicFiles.publishDirectory(staging, dir);
-        } catch (IOException | RuntimeException e) {
-            AtomicFiles.deleteRecursively(staging);
-            throw e;
-        }
+        PeftLoraAdapter.writeFolder(dir, Map.of(KEY, prompt), config, extraFiles);
     }
 }
