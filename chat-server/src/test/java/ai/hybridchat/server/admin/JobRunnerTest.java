@@ -1,0 +1,71 @@
+package ai.hybridchat.server.admin;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class JobRunnerTest {
+    static void awaitDone(Job job) throws InterruptedException {
+        for (int i = 0; i < 500 && !job.finished(); i++) {
+            Thread.sleep(10);
+        }
+        assertTrue(job.finished(), job.view().toString());
+    }
+
+    @Test
+    void aLateSubscriberGetsEveryEventFromTheStartThenTheRest() throws Exception {
+        try (JobRunner runner = new JobRunner()) {
+            CountDownLatch halfway = new CountDownLatch(1);
+            CountDownLatch goOn = new CountDownLatch(1);
+            Job job = runner.submit("test", j -> {
+                j.emit("progress", Map.of("done", 1));
+                halfway.countDown();
+                goOn.await(5, TimeUnit.SECONDS);
+                j.emit("progress", Map.of("done", 2));
+                return Map.of("ok", true);
+            });
+            assertTrue(halfway.await(5, TimeUnit.SECONDS));
+            List<Map<String, Object>> seen = new CopyOnWriteArrayList<>();
+            job.subscribe(seen::add);
+            goOn.countDown();
+            awaitDone(job);
+            assertEquals(List.of("state", "progress", "progress", "done"), seen.stream().map(e -> e.get("event")).toList());
+            assertEquals("succeeded", seen.get(3).get("state"));
+            assertEquals(Job.State.SUCCEEDED, job.state());
+        }
+    }
+
+    @Test
+    void aFailureAndACancellationEndTheJobWithTheirState() throws Exception {
+        try (JobRunner runner = new JobRunner()) {
+            Job failing = runner.submit("test", j -> {
+                throw new IllegalStateException("disk full");
+            });
+            awaitDone(failing);
+            assertEquals(Job.State.FAILED, failing.state());
+            assertEquals("disk full", failing.view().get("error"));
+
+            CountDownLatch started = new CountDownLatch(1);
+            Job slow = runner.submit("test", j -> {
+                started.countDown();
+                while (!j.cancelRequested()) {
+                    Thread.sleep(5);
+                }
+                return null;
+            });
+            assertTrue(started.await(5, TimeUnit.SECONDS));
+            assertTrue(runner.cancel(slow.id()));
+            awaitDone(slow);
+            assertEquals(Job.State.CANCELLED, slow.state());
+            assertFalse(runner.cancel(slow.id()), "a finished job cannot be cancelled again");
+            assertFalse(runner.cancel("job-404"));
+        }
+    }
+}
