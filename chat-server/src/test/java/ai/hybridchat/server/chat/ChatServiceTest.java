@@ -145,7 +145,12 @@ class ChatServiceTest {
     void compareRetrievesOnceAndAnswersInEveryMode() {
         when(retriever.retrieve(QUESTION, 3)).thenReturn(PASSAGES);
         when(base.chat(any(ChatRequest.class))).thenReturn(reply("rag answer"));
-        when(tuned.chat(any(ChatRequest.class))).thenReturn(reply("tuned answer"), reply("hybrid answer"));
+        // the three answers are generated in parallel: tell tuned from hybrid by what they read, not by call order
+        when(tuned.chat(any(ChatRequest.class))).thenAnswer(invocation -> {
+            ChatRequest request = invocation.getArgument(0);
+            String prompt = ((UserMessage) request.messages().get(request.messages().size() - 1)).singleText();
+            return reply(prompt.contains("[1]") ? "hybrid answer" : "tuned answer");
+        });
 
         Map<Mode, Answer> answers = service.compare(QUESTION);
 
