@@ -189,26 +189,23 @@ public final class ChunkSearcher {
     private List<Hit> convex(List<Hit> lexical, List<Hit> dense, int k) {
         java.util.Map<Integer, Double> fused = new java.util.HashMap<>();
         double total = options.bm25Weight() + options.denseWeight();
-        for (var side : List.of(java.util.Map.entry(lexical, options.bm25Weight() / total),
-                java.util.Map.entry(dense, options.denseWeight() / total))) {
-            List<Hit> hits = side.getKey();
-            if (hits.isEmpty()) {
-                continue;
-            }
-            double max = hits.stream().mapToDouble(Hit::score).max().orElse(0);
-            double min = hits.stream().mapToDouble(Hit::score).min().orElse(0);
-            double range = max - min;
-            for (Hit h : hits) {
-                double normalised = range > 0 ? (h.score() - min) / range : 1.0;
-                fused.merge(h.doc(), side.getValue() * normalised, Double::sum);
-            }
-        }
+        addNormalised(fused, lexical, options.bm25Weight() / total);
+        addNormalised(fused, dense, options.denseWeight() / total);
         return fused.entrySet().stream()
                 .sorted(java.util.Map.Entry.<Integer, Double>comparingByValue().reversed()
                         .thenComparing(java.util.Map.Entry.comparingByKey()))
                 .limit(k)
                 .map(e -> new Hit(e.getKey(), e.getValue()))
                 .toList();
+    }
+
+    private static void addNormalised(java.util.Map<Integer, Double> fused, List<Hit> hits, double weight) {
+        double max = hits.stream().mapToDouble(Hit::score).max().orElse(0);
+        double min = hits.stream().mapToDouble(Hit::score).min().orElse(0);
+        double range = max - min;
+        for (Hit h : hits) {
+            fused.merge(h.doc(), weight * (range > 0 ? (h.score() - min) / range : 1.0), Double::sum);
+        }
     }
 
     private static List<Hit> hits(ScoreDoc[] scoreDocs, boolean cosine) {

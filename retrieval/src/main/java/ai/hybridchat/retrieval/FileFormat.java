@@ -42,7 +42,7 @@ public enum FileFormat {
     }
 
     /** The stable document id of a file: its name without the extension. */
-    static String documentId(Path file) {
+    public static String documentId(Path file) {
         String name = file.getFileName().toString();
         int dot = name.lastIndexOf('.');
         return dot <= 0 ? name : name.substring(0, dot);

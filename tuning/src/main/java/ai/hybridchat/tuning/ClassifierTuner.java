@@ -2,14 +2,12 @@ package ai.hybridchat.tuning;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import ai.hybridchat.core.model.Json;
 import ai.hybridchat.core.model.LlamaModel;
 import ai.hybridchat.core.model.TextTokenizer;
 import ai.hybridchat.tuning.classify.ClassificationMetrics;
 import ai.hybridchat.tuning.classify.LabeledText;
 import ai.hybridchat.tuning.classify.SequenceClassifier;
-import ai.hybridchat.tuning.train.LearningRateSchedule;
 import ai.hybridchat.tuning.train.ProgressListener;
 import ai.hybridchat.tuning.train.TokenBatch;
 import ai.hybridchat.tuning.train.TrainingLoop;
@@ -65,13 +63,9 @@ final class ClassifierTuner {
             listener.onMessage("last-layer classifier: " + labels.size() + " labels " + labels + ", top "
                     + o.methodOptions().topLayers() + " block(s) and a new head, " + trainable + " trainable parameters, "
                     + trainSet.size() + " examples, " + steps + " steps");
-            TrainingLoop loop = new TrainingLoop(params, (batch, m) -> classifier.loss(batch, m),
-                    new LearningRateSchedule(o.learningRate(), Math.min(o.warmupSteps(), steps / 4), steps, 0.1),
-                    o.weightDecay(), o.gradientAccumulation()).withEarlyStopping(o.earlyStopping());
             Random random = new Random(o.seed());
             List<TokenBatch> plan = new ArrayList<>();
-            int evalEvery = o.evalEvery() > 0 ? o.evalEvery() : Math.max(1, steps / 4);
-            TrainingLoop.Result result = loop.run(i -> {
+            TrainingLoop.Result result = Tuner.runLoop(o, steps, classifier::loss, params, i -> {
                 while (plan.size() <= i) {
                     List<Encoded> shuffled = new ArrayList<>(trainSet);
                     Collections.shuffle(shuffled, random);
@@ -80,10 +74,7 @@ final class ClassifierTuner {
                     }
                 }
                 return plan.get(i);
-            }, batches(valSet, o.batchSize(), pad), evalEvery, listener, cancelled);
-            if (result.cancelled()) {
-                throw new java.util.concurrent.CancellationException("tuning cancelled at step " + result.steps() + "; nothing written");
-            }
+            }, batches(valSet, o.batchSize(), pad), listener, cancelled);
             List<Encoded> scored = valSet.isEmpty() ? trainSet : valSet;
             ClassificationMetrics metrics = evaluate(classifier, scored, labels.size(), o.batchSize(), pad);
             listener.onMessage(String.format(java.util.Locale.ROOT, "%s accuracy %.4f, macro-F1 %.4f on %d examples",

@@ -95,9 +95,20 @@ public final class Tuner {
     /** Runs the shared loop over {@code params} with the next-token loss of {@code model}. */
     private TrainingLoop.Result train(TuneOptions o, Prepared data, LlamaModel model, List<NDArray> params,
                                       BooleanSupplier cancelled) {
-        TrainingLoop loop = new TrainingLoop(params, (batch, m) -> CrossEntropy.masked(
-                model.forward(batch.inputArray(m), null, false), batch.targetArray(m), batch.maskArray(m)),
-                new LearningRateSchedule(o.learningRate(), Math.min(o.warmupSteps(), data.steps() / 4), data.steps(), 0.1),
+        return runLoop(o, data.steps(), (batch, m) -> CrossEntropy.masked(
+                        model.forward(batch.inputArray(m), null, false), batch.targetArray(m), batch.maskArray(m)),
+                params, data.batches()::get, data.validation(), listener, cancelled);
+    }
+
+    /**
+     * The loop every method shares: warm-up and cosine schedule, early stopping, checkpoints and
+     * resume, validation four times per run unless set, and a cancelled run written nowhere.
+     */
+    static TrainingLoop.Result runLoop(TuneOptions o, int steps, TrainingLoop.LossFunction loss, List<NDArray> params,
+                                       java.util.function.IntFunction<TokenBatch> batches, List<TokenBatch> validation,
+                                       ProgressListener listener, BooleanSupplier cancelled) {
+        TrainingLoop loop = new TrainingLoop(params, loss,
+                new LearningRateSchedule(o.learningRate(), Math.min(o.warmupSteps(), steps / 4), steps, 0.1),
                 o.weightDecay(), o.gradientAccumulation()).withEarlyStopping(o.earlyStopping());
         if (o.checkpointEvery() > 0 || o.resume()) {
             if (!o.resume() && java.nio.file.Files.exists(o.checkpointDir())) {
@@ -109,8 +120,8 @@ public final class Tuner {
             }
             loop.withCheckpoints(o.checkpointDir(), o.checkpointEvery(), o.seed());
         }
-        int evalEvery = o.evalEvery() > 0 ? o.evalEvery() : Math.max(1, data.steps() / 4);
-        TrainingLoop.Result result = loop.run(data.batches()::get, data.validation(), evalEvery, listener, cancelled);
+        int evalEvery = o.evalEvery() > 0 ? o.evalEvery() : Math.max(1, steps / 4);
+        TrainingLoop.Result result = loop.run(batches, validation, evalEvery, listener, cancelled);
         if (result.cancelled()) {
             throw new java.util.concurrent.CancellationException("tuning cancelled at step " + result.steps() + "; nothing written"
                     + (o.checkpointEvery() > 0 ? " but the last checkpoint (continue with --resume)" : ""));

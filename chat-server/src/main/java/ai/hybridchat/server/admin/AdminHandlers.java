@@ -58,10 +58,8 @@ public final class AdminHandlers {
         if (file == null) {
             throw ApiException.badRequest("send the document as multipart/form-data in a field named 'file'");
         }
+        // the size limit is Jetty's (multipart config), turned into a 413 by uploaded()
         String name = safeName(file.filename());
-        if (file.size() > MAX_UPLOAD_BYTES) {
-            throw new ApiException(413, "payload_too_large", name + " is " + file.size() + " bytes; the limit is " + MAX_UPLOAD_BYTES);
-        }
         Files.createDirectories(docsDir);
         Path target = docsDir.resolve(name);
         // staged under its own name in a hidden folder (the loader names documents after their
@@ -117,15 +115,7 @@ public final class AdminHandlers {
      * control characters, a type the loader reads.
      */
     static String safeName(String raw) {
-        if (raw == null || raw.isBlank()) {
-            throw ApiException.badRequest("the upload has no file name");
-        }
-        String name = raw.strip();
-        if (name.contains("/") || name.contains("\\") || name.contains("..") || name.startsWith(".")
-                || name.chars().anyMatch(c -> c < 0x20) || name.length() > 200) {
-            throw ApiException.badRequest("file name '" + raw.replaceAll("\\p{Cntrl}", "?")
-                    + "' is not allowed: give a plain file name without folders");
-        }
+        String name = TuningAdmin.plainName(raw, "file name");
         if (ai.hybridchat.retrieval.FileFormat.of(Path.of(name)).isEmpty()) {
             throw new ApiException(415, "unsupported_media_type", "'" + name + "' is not a supported document type; supported: "
                     + ai.hybridchat.retrieval.FileFormat.supportedList());
@@ -142,9 +132,7 @@ public final class AdminHandlers {
         if (Files.isDirectory(docsDir)) {
             try (Stream<Path> files = Files.list(docsDir)) {
                 for (Path f : files.filter(Files::isRegularFile).toList()) {
-                    String n = f.getFileName().toString();
-                    int dot = n.lastIndexOf('.');
-                    if ((dot > 0 ? n.substring(0, dot) : n).equals(docId)) {
+                    if (ai.hybridchat.retrieval.FileFormat.documentId(f).equals(docId)) {
                         Files.delete(f);
                         removed++;
                     }

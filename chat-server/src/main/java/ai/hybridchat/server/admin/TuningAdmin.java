@@ -4,7 +4,6 @@ import ai.hybridchat.core.model.Json;
 import ai.hybridchat.server.http.ApiException;
 import ai.hybridchat.tuning.TuneOptions;
 import ai.hybridchat.tuning.Tuner;
-import ai.hybridchat.tuning.data.DatasetException;
 import ai.hybridchat.tuning.data.SftDataset;
 import ai.hybridchat.tuning.train.ProgressListener;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -64,9 +63,7 @@ public final class TuningAdmin {
             int examples;
             try {
                 examples = SftDataset.read(staging).size();
-            } catch (DatasetException e) {
-                throw new ApiException(422, "invalid_dataset", e.getMessage().replace(staging.toString(), name));
-            } catch (IllegalArgumentException e) {
+            } catch (IllegalArgumentException e) { // a DatasetException names every bad line
                 throw new ApiException(422, "invalid_dataset", e.getMessage().replace(staging.toString(), name));
             }
             Files.move(staging, tuningDir().resolve(name), java.nio.file.StandardCopyOption.REPLACE_EXISTING,

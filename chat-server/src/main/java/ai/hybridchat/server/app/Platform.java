@@ -40,10 +40,13 @@ public final class Platform implements AutoCloseable {
     private final ChatService chat;
     private final List<String> sampleQuestions;
 
-    private GenerationConfig generation;
+    /** How local models generate; null for a remote model. */
+    private final GenerationConfig generation;
 
-    private Platform(ChunkIndex index, List<LocalLanguageModel> models, ChatService chat, List<String> sampleQuestions) {
+    private Platform(ChunkIndex index, List<LocalLanguageModel> models, ChatService chat, List<String> sampleQuestions,
+                     GenerationConfig generation) {
         this.index = index;
+        this.generation = generation;
         this.models = new java.util.concurrent.CopyOnWriteArrayList<>(models);
         this.chat = chat;
         this.sampleQuestions = sampleQuestions;
@@ -99,9 +102,7 @@ public final class Platform implements AutoCloseable {
                 models.add(0, tuned); // closed before the base it shares weights with
                 builder.tunedModel(new LocalChatModel(tuned, generation), tuned.adapterName());
             }
-            Platform platform = new Platform(index, models, builder.build(), samples);
-            platform.generation = generation;
-            return platform;
+            return new Platform(index, models, builder.build(), samples, generation);
         } catch (RuntimeException | IOException e) {
             models.forEach(LocalLanguageModel::close);
             if (index != null) {
@@ -130,7 +131,7 @@ public final class Platform implements AutoCloseable {
             builder.tunedModel(new RemoteChatModel(remote.baseUrl(), remote.effectiveApiKey(), remote.tunedModel(),
                     config.maxNewTokens(), timeout), remote.tunedModel());
         }
-        return new Platform(index, List.of(), builder.build(), samples);
+        return new Platform(index, List.of(), builder.build(), samples, null);
     }
 
     private static LuceneRetriever retriever(ServerConfig config, ChunkIndex index) {

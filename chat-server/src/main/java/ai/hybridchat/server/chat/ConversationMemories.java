@@ -28,8 +28,4 @@ final class ConversationMemories {
         return memories.computeIfAbsent(conversationId,
                 id -> MessageWindowChatMemory.builder().id(id).maxMessages(maxMessages).build());
     }
-
-    synchronized int size() {
-        return memories.size();
-    }
 }

@@ -4,7 +4,8 @@ import ai.hybridchat.retrieval.ChunkIndex;
 import io.javalin.http.Context;
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
+import java.util.Comparator;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.DoubleAdder;
 import java.util.concurrent.atomic.LongAdder;
@@ -17,10 +18,15 @@ import java.util.concurrent.atomic.LongAdder;
  */
 final class Metrics {
     private record Key(String method, String route, int status) {
+        static final Comparator<Key> ORDER = Comparator.comparing(Key::route).thenComparing(Key::method)
+                .thenComparingInt(Key::status);
     }
 
-    private final Map<Key, LongAdder> requests = new ConcurrentHashMap<>();
-    private final Map<Key, DoubleAdder> seconds = new ConcurrentHashMap<>();
+    /** The count and total time of one series. */
+    private record Series(LongAdder count, DoubleAdder seconds) {
+    }
+
+    private final Map<Key, Series> series = new ConcurrentHashMap<>();
     private final ChunkIndex index;
 
     Metrics(ChunkIndex index) {
@@ -37,36 +43,27 @@ final class Metrics {
             route = ctx.statusCode() == 404 ? "unmatched" : "static";
         }
         Key key = new Key(ctx.method().name(), route, ctx.statusCode());
-        requests.computeIfAbsent(key, k -> new LongAdder()).increment();
-        seconds.computeIfAbsent(key, k -> new DoubleAdder()).add(millis / 1000.0);
+        Series s = series.computeIfAbsent(key, k -> new Series(new LongAdder(), new DoubleAdder()));
+        s.count().increment();
+        s.seconds().add(millis / 1000.0);
     }
 
     void metrics(Context ctx) {
+        List<Key> keys = series.keySet().stream().sorted(Key.ORDER).toList();
         StringBuilder out = new StringBuilder();
         out.append("# HELP http_requests_total HTTP requests answered, by method, route and status.\n");
         out.append("# TYPE http_requests_total counter\n");
-        sorted(requests).forEach((k, v) -> out.append("http_requests_total").append(labels(k)).append(' ').append(v.sum()).append('\n'));
+        keys.forEach(k -> out.append("http_requests_total").append(labels(k)).append(' ')
+                .append(series.get(k).count().sum()).append('\n'));
         out.append("# HELP http_request_duration_seconds_sum Time spent answering, by method, route and status.\n");
         out.append("# TYPE http_request_duration_seconds_sum counter\n");
-        sorted(seconds).forEach((k, v) -> out.append("http_request_duration_seconds_sum").append(labels(k)).append(' ')
-                .append(String.format(Locale.ROOT, "%.6f", v.sum())).append('\n'));
+        keys.forEach(k -> out.append("http_request_duration_seconds_sum").append(labels(k)).append(' ')
+                .append(String.format(Locale.ROOT, "%.6f", series.get(k).seconds().sum())).append('\n'));
         out.append("# HELP index_documents Documents in the search index.\n# TYPE index_documents gauge\n");
         out.append("index_documents ").append(index.documentCount()).append('\n');
         out.append("# HELP index_chunks Chunks in the search index.\n# TYPE index_chunks gauge\n");
         out.append("index_chunks ").append(index.chunkCount()).append('\n');
         ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(out.toString());
-    }
-
-    private static <V> Map<String, Map.Entry<Key, V>> sortedEntries(Map<Key, V> m) {
-        Map<String, Map.Entry<Key, V>> s = new TreeMap<>();
-        m.entrySet().forEach(e -> s.put(e.getKey().route() + e.getKey().method() + e.getKey().status(), e));
-        return s;
-    }
-
-    private static <V> Map<Key, V> sorted(Map<Key, V> m) {
-        Map<Key, V> out = new java.util.LinkedHashMap<>();
-        sortedEntries(m).values().forEach(e -> out.put(e.getKey(), e.getValue()));
-        return out;
     }
 
     private static String labels(Key k) {

@@ -34,8 +34,4 @@ public final class QuantizedLinear implements Projection {
     public QuantizedWeight quantized() {
         return weight;
     }
-
-    public long bytes() {
-        return weight.bytes() + (bias == null ? 0 : bias.getShape().size() * 4);
-    }
 }
