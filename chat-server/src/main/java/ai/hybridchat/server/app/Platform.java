@@ -4,6 +4,7 @@ import ai.hybridchat.core.langchain.LocalChatModel;
 import ai.hybridchat.core.langchain.RemoteChatModel;
 import ai.hybridchat.server.config.RemoteModel;
 import java.time.Duration;
+import ai.hybridchat.core.langchain.PassagePointer;
 import ai.hybridchat.core.model.GenerationConfig;
 import ai.hybridchat.core.model.LocalLanguageModel;
 import ai.hybridchat.retrieval.ChunkIndex;
@@ -42,11 +43,14 @@ public final class Platform implements AutoCloseable {
 
     /** How local models generate; null for a remote model. */
     private final GenerationConfig generation;
+    /** The copy pointer local models read passages with; null when off or remote. */
+    private final PassagePointer pointer;
 
     private Platform(ChunkIndex index, List<LocalLanguageModel> models, ChatService chat, List<String> sampleQuestions,
-                     GenerationConfig generation) {
+                     GenerationConfig generation, PassagePointer pointer) {
         this.index = index;
         this.generation = generation;
+        this.pointer = pointer;
         this.models = new java.util.concurrent.CopyOnWriteArrayList<>(models);
         this.chat = chat;
         this.sampleQuestions = sampleQuestions;
@@ -92,17 +96,19 @@ public final class Platform implements AutoCloseable {
             LocalLanguageModel base = LocalLanguageModel.load(modelDir);
             models.add(base);
             GenerationConfig generation = GenerationConfig.greedy(config.maxNewTokens());
+            PassagePointer pointer = config.copyWeight() == 0 ? null
+                    : new PassagePointer(ai.hybridchat.retrieval.Embeddings.allMiniLmL6V2(), config.copyWeight());
             ChatService.Builder builder = ChatService.builder()
                     .retriever(retriever(config, index))
-                    .baseModel(new LocalChatModel(base, generation), base.name())
+                    .baseModel(new LocalChatModel(base, generation, pointer), base.name())
                     .passages(config.retrievalK());
             if (adapterDir != null) {
                 log.accept("loading adapter " + adapterDir);
                 LocalLanguageModel tuned = base.withAdapter(adapterDir);
                 models.add(0, tuned); // closed before the base it shares weights with
-                builder.tunedModel(new LocalChatModel(tuned, generation), tuned.adapterName());
+                builder.tunedModel(new LocalChatModel(tuned, generation, pointer), tuned.adapterName());
             }
-            return new Platform(index, models, builder.build(), samples, generation);
+            return new Platform(index, models, builder.build(), samples, generation, pointer);
         } catch (RuntimeException | IOException e) {
             models.forEach(LocalLanguageModel::close);
             if (index != null) {
@@ -131,7 +137,7 @@ public final class Platform implements AutoCloseable {
             builder.tunedModel(new RemoteChatModel(remote.baseUrl(), remote.effectiveApiKey(), remote.tunedModel(),
                     config.maxNewTokens(), timeout), remote.tunedModel());
         }
-        return new Platform(index, List.of(), builder.build(), samples, null);
+        return new Platform(index, List.of(), builder.build(), samples, null, null);
     }
 
     private static LuceneRetriever retriever(ServerConfig config, ChunkIndex index) {
@@ -178,7 +184,7 @@ public final class Platform implements AutoCloseable {
         LocalLanguageModel base = models.get(models.size() - 1);
         LocalLanguageModel tuned = base.withAdapter(adapterDir);
         models.add(0, tuned);
-        chat.activateAdapter(new LocalChatModel(tuned, generation), tuned.adapterName());
+        chat.activateAdapter(new LocalChatModel(tuned, generation, pointer), tuned.adapterName());
         return tuned.adapterName();
     }
 

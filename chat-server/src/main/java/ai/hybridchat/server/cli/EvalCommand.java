@@ -99,6 +99,7 @@ final class EvalCommand implements Callable<Integer> {
             about.put("retrievalK", settings.retrievalK());
             about.put("retrievalMode", settings.retrievalMode().wireName());
             about.put("maxNewTokens", settings.maxNewTokens());
+            about.put("copyWeight", settings.remote() == null ? settings.copyWeight() : null);
             about.put("date", Instant.now().toString());
             EvalReport.write(report, about, result);
             out.print(EvalReport.table(result));

@@ -27,6 +27,7 @@ import java.util.Locale;
  * retrievalK: 3
  * retrievalMode: hybrid             # bm25 | dense | hybrid
  * maxNewTokens: 80
+ * copyWeight: 0.5                   # copy pointer over the passages in rag/hybrid (0: off)
  * maxRequestBytes: 65536
  * samples: ./sample-questions.json  # a JSON array of strings
  * fusion:                           # how hybrid search combines BM25 and dense rankings
@@ -57,7 +58,8 @@ public final class ConfigLoader {
                       @JsonProperty("maxRequestBytes") Long maxRequestBytes,
                       @JsonProperty("samples") String samples,
                       @JsonProperty("remote") RemoteFile remote,
-                      @JsonProperty("fusion") FusionFile fusion) {
+                      @JsonProperty("fusion") FusionFile fusion,
+                      @JsonProperty("copyWeight") Double copyWeight) {
     }
 
     record FusionFile(@JsonProperty("method") String method, @JsonProperty("bm25Weight") Double bm25Weight,
@@ -85,7 +87,7 @@ public final class ConfigLoader {
             raw = mapper.readValue(file.toFile(), ConfigFile.class);
         } catch (UnrecognizedPropertyException e) {
             throw new IllegalArgumentException(file + ": unknown key '" + e.getPropertyName() + "' (known: port, dataDir, "
-                    + "modelDir, adapterDir, adminToken, retrievalK, retrievalMode, maxNewTokens, maxRequestBytes, samples, remote, fusion; remote: baseUrl, apiKey, model, tunedModel; fusion: method, bm25Weight, denseWeight, rrfK)");
+                    + "modelDir, adapterDir, adminToken, retrievalK, retrievalMode, maxNewTokens, maxRequestBytes, samples, remote, fusion, copyWeight; remote: baseUrl, apiKey, model, tunedModel; fusion: method, bm25Weight, denseWeight, rrfK)");
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException(file + ": " + e.getOriginalMessage());
         } catch (IOException e) {
@@ -110,7 +112,8 @@ public final class ConfigLoader {
                     path(base, raw.samples()),
                     raw.remote() == null ? null : new RemoteModel(raw.remote().baseUrl(), raw.remote().apiKey(),
                             raw.remote().model(), raw.remote().tunedModel()),
-                    search(raw.fusion()));
+                    search(raw.fusion()),
+                    raw.copyWeight() != null ? raw.copyWeight() : d.copyWeight());
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(file + ": " + e.getMessage());
         }

@@ -26,11 +26,22 @@ import java.util.Objects;
  * @param remote          a remote OpenAI-compatible server that generates instead of the local
  *                        model (then modelDir and adapterDir are unused); null: in-process
  * @param search          how hybrid search fuses its two rankings (method and weights)
+ * @param copyWeight      the gate of the copy pointer over the retrieved passages' sentences in
+ *                        rag and hybrid answers of local models, in [0, 1); 0 turns it off
+ *                        ({@link ai.hybridchat.core.model.CopyPointer})
  */
 public record ServerConfig(int port, Path dataDir, Path modelDir, Path adapterDir, String adminToken, int retrievalK,
                            SearchMode retrievalMode, int maxNewTokens, long maxRequestBytes, Path samples, RemoteModel remote,
-                           ai.hybridchat.retrieval.SearchOptions search) {
-    /** With the default search settings. */
+                           ai.hybridchat.retrieval.SearchOptions search, double copyWeight) {
+    /** With the default copy weight. */
+    public ServerConfig(int port, Path dataDir, Path modelDir, Path adapterDir, String adminToken, int retrievalK,
+                        SearchMode retrievalMode, int maxNewTokens, long maxRequestBytes, Path samples, RemoteModel remote,
+                        ai.hybridchat.retrieval.SearchOptions search) {
+        this(port, dataDir, modelDir, adapterDir, adminToken, retrievalK, retrievalMode, maxNewTokens, maxRequestBytes, samples,
+                remote, search, DEFAULT_COPY_WEIGHT);
+    }
+
+    /** With the default search settings and copy weight. */
     public ServerConfig(int port, Path dataDir, Path modelDir, Path adapterDir, String adminToken, int retrievalK,
                         SearchMode retrievalMode, int maxNewTokens, long maxRequestBytes, Path samples, RemoteModel remote) {
         this(port, dataDir, modelDir, adapterDir, adminToken, retrievalK, retrievalMode, maxNewTokens, maxRequestBytes, samples,
@@ -40,6 +51,8 @@ public record ServerConfig(int port, Path dataDir, Path modelDir, Path adapterDi
     public static final int DEFAULT_PORT = 7070;
     public static final Path DEFAULT_DATA_DIR = Path.of("data");
     public static final int DEFAULT_MAX_NEW_TOKENS = 80;
+    /** At 0.5 a sure pointer outweighs any model distribution under greedy decoding (see MODEL_CARD.md). */
+    public static final double DEFAULT_COPY_WEIGHT = 0.5;
 
     public ServerConfig {
         Objects.requireNonNull(dataDir, "dataDir");
@@ -53,6 +66,9 @@ public record ServerConfig(int port, Path dataDir, Path modelDir, Path adapterDi
         }
         if (maxNewTokens < 1) {
             throw new IllegalArgumentException("maxNewTokens must be at least 1, got " + maxNewTokens);
+        }
+        if (!(copyWeight >= 0 && copyWeight < 1)) {
+            throw new IllegalArgumentException("copyWeight must be at least 0 and below 1, got " + copyWeight);
         }
         if (maxRequestBytes < 1024) {
             throw new IllegalArgumentException("maxRequestBytes must be at least 1024, got " + maxRequestBytes);
@@ -88,21 +104,21 @@ public record ServerConfig(int port, Path dataDir, Path modelDir, Path adapterDi
 
     public ServerConfig withPort(int p) {
         return new ServerConfig(p, dataDir, modelDir, adapterDir, adminToken, retrievalK, retrievalMode, maxNewTokens,
-                maxRequestBytes, samples, remote, search);
+                maxRequestBytes, samples, remote, search, copyWeight);
     }
 
     public ServerConfig withRemote(RemoteModel r) {
         return new ServerConfig(port, dataDir, modelDir, adapterDir, adminToken, retrievalK, retrievalMode, maxNewTokens,
-                maxRequestBytes, samples, r, search);
+                maxRequestBytes, samples, r, search, copyWeight);
     }
 
     public ServerConfig withAdminToken(String token) {
         return new ServerConfig(port, dataDir, modelDir, adapterDir, token, retrievalK, retrievalMode, maxNewTokens,
-                maxRequestBytes, samples, remote, search);
+                maxRequestBytes, samples, remote, search, copyWeight);
     }
 
     public ServerConfig withDataDir(Path dir) {
         return new ServerConfig(port, dir, modelDir, adapterDir, adminToken, retrievalK, retrievalMode, maxNewTokens,
-                maxRequestBytes, samples, remote, search);
+                maxRequestBytes, samples, remote, search, copyWeight);
     }
 }

@@ -36,13 +36,15 @@ class ConfigLoaderTest {
         assertEquals(SearchMode.BM25, c.retrievalMode());
         assertEquals(ServerConfig.DEFAULT_MAX_NEW_TOKENS, c.maxNewTokens());
         assertEquals(Path.of("data"), c.dataDir());
+        assertEquals(ServerConfig.DEFAULT_COPY_WEIGHT, c.copyWeight());
         assertTrue(!c.demo());
     }
 
     @Test
     void jsonWorksToo() throws IOException {
-        Path file = Files.writeString(dir.resolve("platform.json"), "{\"port\": 9000, \"dataDir\": \"d\"}");
+        Path file = Files.writeString(dir.resolve("platform.json"), "{\"port\": 9000, \"dataDir\": \"d\", \"copyWeight\": 0}");
         ServerConfig c = ConfigLoader.load(file);
+        assertEquals(0.0, c.copyWeight());
         assertEquals(9000, c.port());
         assertEquals(dir.toAbsolutePath().resolve("d"), c.dataDir());
         assertNull(c.modelDir());
@@ -77,6 +79,9 @@ class ConfigLoaderTest {
         assertTrue(assertThrows(IllegalArgumentException.class, () -> ConfigLoader.load(mode)).getMessage().contains("fuzzy"));
         Path port = Files.writeString(dir.resolve("p.yaml"), "port: seventy\n");
         assertTrue(assertThrows(IllegalArgumentException.class, () -> ConfigLoader.load(port)).getMessage().contains("p.yaml"));
+        Path copy = Files.writeString(dir.resolve("c.yaml"), "copyWeight: 1\n");
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> ConfigLoader.load(copy)).getMessage()
+                .contains("copyWeight must be at least 0 and below 1, got 1.0"));
         Path broken = Files.writeString(dir.resolve("b.json"), "{\"port\": ");
         assertTrue(assertThrows(IllegalArgumentException.class, () -> ConfigLoader.load(broken)).getMessage().contains("b.json"));
     }

@@ -27,10 +27,24 @@ import java.util.List;
 public final class LocalChatModel implements ChatModel, StreamingChatModel {
     private final LocalLanguageModel model;
     private final GenerationConfig defaults;
+    private final PassagePointer pointer;
+    private final long endOfAnswer;
 
     public LocalChatModel(LocalLanguageModel model, GenerationConfig defaults) {
+        this(model, defaults, null);
+    }
+
+    /**
+     * @param pointer when not null, a question asked with passages ({@link ai.hybridchat.core.prompt.RagPrompt})
+     *                is answered with this copy pointer over the passages' sentences mixed into decoding
+     */
+    public LocalChatModel(LocalLanguageModel model, GenerationConfig defaults, PassagePointer pointer) {
         this.model = model;
         this.defaults = defaults;
+        this.pointer = pointer;
+        // the token the chat template ends a turn with, else the first end-of-sequence id
+        long end = model.tokenizer().specialToken("eos_token") == null ? -1 : model.tokenizer().tokenId(model.tokenizer().specialToken("eos_token"));
+        this.endOfAnswer = end >= 0 ? end : model.eosIds().iterator().next();
     }
 
     public LocalLanguageModel model() {
@@ -64,19 +78,27 @@ public final class LocalChatModel implements ChatModel, StreamingChatModel {
 
     @Override
     public ChatResponse doChat(ChatRequest request) {
-        Generator.Result result = model.chat(messages(request.messages()), settings(request.parameters()), null, null);
+        List<ChatTemplate.Message> messages = messages(request.messages());
+        Generator.Result result = model.chat(messages, settings(request.parameters()), null, null, copyPointer(messages));
         return response(result);
     }
 
     @Override
     public void doChat(ChatRequest request, StreamingChatResponseHandler handler) {
         try {
-            Generator.Result result = model.chat(messages(request.messages()), settings(request.parameters()),
-                    handler::onPartialResponse, () -> Thread.currentThread().isInterrupted());
+            List<ChatTemplate.Message> messages = messages(request.messages());
+            Generator.Result result = model.chat(messages, settings(request.parameters()),
+                    handler::onPartialResponse, () -> Thread.currentThread().isInterrupted(), copyPointer(messages));
             handler.onCompleteResponse(response(result));
         } catch (RuntimeException e) {
             handler.onError(e);
         }
+    }
+
+    /** The pointer over the passages of the last message, when it is the user's and has some. */
+    private ai.hybridchat.core.model.CopyPointer copyPointer(List<ChatTemplate.Message> messages) {
+        ChatTemplate.Message last = messages.get(messages.size() - 1);
+        return pointer == null || !last.role().equals("user") ? null : pointer.forMessage(last.content(), model.tokenizer(), endOfAnswer);
     }
 
     private ChatResponse response(Generator.Result result) {

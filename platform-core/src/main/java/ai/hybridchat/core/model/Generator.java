@@ -38,6 +38,12 @@ public final class Generator {
     }
 
     public Result generate(long[] prompt, GenerationConfig config, TokenListener listener, BooleanSupplier cancelled) {
+        return generate(prompt, config, listener, cancelled, null);
+    }
+
+    /** As above, with {@code pointer} (null: none) mixed into every step's next-token distribution. */
+    public Result generate(long[] prompt, GenerationConfig config, TokenListener listener, BooleanSupplier cancelled,
+                           CopyPointer pointer) {
         if (prompt.length == 0) {
             throw new IllegalArgumentException("the prompt is empty: give at least one token");
         }
@@ -74,6 +80,9 @@ public final class Generator {
                 if (cancelled != null && cancelled.getAsBoolean()) {
                     reason = FinishReason.CANCELLED;
                     break;
+                }
+                if (pointer != null) {
+                    logits = pointer.mix(logits, generated);
                 }
                 int next = sampler.next(logits, seen);
                 if (eosIds.contains((long) next)) {

@@ -106,7 +106,13 @@ public final class LocalLanguageModel implements AutoCloseable {
     /** Renders the conversation with the chat template and generates the assistant's reply. */
     public Generator.Result chat(List<ChatTemplate.Message> messages, GenerationConfig config,
                                  Generator.TokenListener onText, BooleanSupplier cancelled) {
-        return generateIds(encodePrompt(messages), config, onText, cancelled);
+        return chat(messages, config, onText, cancelled, null);
+    }
+
+    /** As above, with a copy pointer over source sentences (null: none). */
+    public Generator.Result chat(List<ChatTemplate.Message> messages, GenerationConfig config,
+                                 Generator.TokenListener onText, BooleanSupplier cancelled, CopyPointer pointer) {
+        return new Generator(model, tokenizer, eosIds).generate(encodePrompt(messages), config, onText, cancelled, pointer);
     }
 
     public long[] encodePrompt(List<ChatTemplate.Message> messages) {

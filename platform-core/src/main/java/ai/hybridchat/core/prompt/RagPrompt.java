@@ -27,6 +27,34 @@ public final class RagPrompt {
         return sb.toString();
     }
 
+    /** A user message of {@link #userMessage}, read back. */
+    public record Parsed(String question, List<String> passages) {
+    }
+
+    private static final String CONTEXT = "Context:\n";
+    private static final String QUESTION = "Question: ";
+    private static final java.util.regex.Pattern NUMBER_LINE = java.util.regex.Pattern.compile("\\[\\d+]");
+
+    /**
+     * Reads a message laid out by {@link #userMessage} back into its question and passages; a
+     * message in any other layout is all question, with no passages.
+     */
+    public static Parsed parse(String message) {
+        int q = message.lastIndexOf("\n\n" + QUESTION);
+        if (!message.startsWith(CONTEXT) || q < 0) {
+            return new Parsed(message.startsWith(QUESTION) ? message.substring(QUESTION.length()) : message, List.of());
+        }
+        String[] lines = message.substring(CONTEXT.length(), q).split("\n", -1);
+        List<String> passages = new java.util.ArrayList<>();
+        for (int i = 0; i + 1 < lines.length; i += 2) {
+            if (!NUMBER_LINE.matcher(lines[i]).matches()) {
+                return new Parsed(message, List.of());
+            }
+            passages.add(lines[i + 1]);
+        }
+        return new Parsed(message.substring(q + 2 + QUESTION.length()), List.copyOf(passages));
+    }
+
     static String oneLine(String text) {
         return text.strip().replaceAll("\\s+", " ");
     }

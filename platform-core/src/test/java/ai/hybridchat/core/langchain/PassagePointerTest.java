@@ -1,0 +1,99 @@
+package ai.hybridchat.core.langchain;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import ai.hybridchat.core.model.CopyPointer;
+import ai.hybridchat.core.model.TextTokenizer;
+import ai.hybridchat.core.prompt.RagPrompt;
+import dev.langchain4j.data.embedding.Embedding;
+import dev.langchain4j.data.segment.TextSegment;
+import dev.langchain4j.model.embedding.EmbeddingModel;
+import dev.langchain4j.model.output.Response;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PassagePointerTest {
+    private static final List<String> WORDS = List.of("<end>", "the", "lamp", "costs", "145", "euros.", "chair", "is",
+            "tobias.", "who", "what", "does", "cost?", "is?", "board", "of");
+
+    /** A stand-in for the sentence-embedding seam: bag of words, so relevance is word overlap. */
+    private static final EmbeddingModel BAG_OF_WORDS = new EmbeddingModel() {
+        @Override
+        public Response<List<Embedding>> embedAll(List<TextSegment> segments) {
+            List<Embedding> out = new ArrayList<>();
+            for (TextSegment s : segments) {
+                float[] v = new float[WORDS.size()];
+                for (String w : s.text().toLowerCase(Locale.ROOT).split(" ")) {
+                    int i = WORDS.indexOf(w);
+                    if (i > 0) {
+                        v[i] += 1;
+                    }
+                }
+                out.add(Embedding.from(v));
+            }
+            return Response.from(out);
+        }
+    };
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void passagesSplitIntoTheirSentences() {
+        assertEquals(List.of("The lamp costs 145 euros.", "It is 38 cm tall!", "Who made it?", "Greta did."),
+                PassagePointer.sentences("The lamp costs 145 euros. It is 38 cm tall!  Who made it? Greta did."));
+    }
+
+    @Test
+    void thePointerEntersTheSentenceMostRelevantToTheQuestionAndEndsWithIt() throws IOException {
+        TextTokenizer tokenizer = wordTokenizer();
+        PassagePointer pointer = new PassagePointer(BAG_OF_WORDS, 0.5);
+        String message = RagPrompt.userMessage("What does the lamp cost?",
+                List.of("The chair of the board is Tobias.", "Tobias is chair. The lamp costs 145 euros."));
+        CopyPointer copy = pointer.forMessage(message, tokenizer, 0);
+        float[] flat = new float[WORDS.size() + 1];
+        long[] answer = tokenizer.encode("The lamp costs 145 euros.");
+        List<Long> sofar = new ArrayList<>();
+        for (long expected : answer) {
+            assertEquals(expected, argmax(copy.mix(flat.clone(), sofar)), "after " + sofar);
+            sofar.add(expected);
+        }
+        assertEquals(0, argmax(copy.mix(flat.clone(), sofar)), "the copied sentence ends the answer");
+        assertNull(pointer.forMessage(RagPrompt.userMessage("What does the lamp cost?", List.of()), tokenizer, 0));
+        assertThrows(IllegalArgumentException.class, () -> new PassagePointer(BAG_OF_WORDS, 0));
+    }
+
+    private TextTokenizer wordTokenizer() throws IOException {
+        Map<String, Integer> vocab = new LinkedHashMap<>();
+        WORDS.forEach(w -> vocab.put(w, vocab.size()));
+        vocab.put("[UNK]", vocab.size());
+        StringBuilder json = new StringBuilder("{\"version\":\"1.0\",\"truncation\":null,\"padding\":null,\"added_tokens\":[],"
+                + "\"normalizer\":{\"type\":\"Lowercase\"},\"pre_tokenizer\":{\"type\":\"WhitespaceSplit\"},"
+                + "\"post_processor\":null,\"decoder\":null,\"model\":{\"type\":\"WordLevel\",\"unk_token\":\"[UNK]\",\"vocab\":{");
+        vocab.forEach((w, i) -> json.append('"').append(w).append("\":").append(i).append(','));
+        json.setLength(json.length() - 1);
+        json.append("}}}");
+        Files.writeString(dir.resolve("tokenizer.json"), json);
+        return TextTokenizer.load(dir);
+    }
+
+    private static int argmax(float[] xs) {
+        int best = 0;
+        for (int i = 1; i < xs.length; i++) {
+            if (xs[i] > xs[best]) {
+                best = i;
+            }
+        }
+        return best;
+    }
+}
