@@ -49,7 +49,7 @@ public record SearchOptions(int candidates, int rrfK, double bm25Weight, double 
 
     /**
      * Top 50 of each ranking, convex fusion with equal weights, 240-character HTML snippets. On
-     * CISI convex fusion scores nDCG@10 0.459 against plain RRF's 0.448 (docs/BENCHMARKS.md);
+     * CISI convex fusion scores nDCG@10 0.468 against plain RRF's 0.451 (docs/BENCHMARKS.md);
      * RRF stays available (k 60).
      */
     public static SearchOptions defaults() {
