@@ -95,8 +95,8 @@ public final class Tuner {
     /** Runs the shared loop over {@code params} with the next-token loss of {@code model}. */
     private TrainingLoop.Result train(TuneOptions o, Prepared data, LlamaModel model, List<NDArray> params,
                                       BooleanSupplier cancelled) {
-        return runLoop(o, data.steps(), (batch, m) -> CrossEntropy.masked(
-                        model.forward(batch.inputArray(m), null, false), batch.targetArray(m), batch.maskArray(m)),
+        return runLoop(o, data.steps(), (batch, m) -> CrossEntropy.nextToken(
+                        model, batch.inputArray(m), batch.targetArray(m), batch.maskArray(m)),
                 params, data.batches()::get, data.validation(), listener, cancelled);
     }
 

@@ -54,8 +54,8 @@ public final class LoraTrainingBenchmark {
             Arrays.fill(mask, 1f);
             TokenBatch tokens = new TokenBatch(inputs, targets, mask, batch, length);
             long[] stamps = new long[warmup + steps];
-            TrainingLoop loop = new TrainingLoop(params, (b, m) -> CrossEntropy.masked(
-                    model.forward(b.inputArray(m), null, false), b.targetArray(m), b.maskArray(m)),
+            TrainingLoop loop = new TrainingLoop(params, (b, m) -> CrossEntropy.nextToken(
+                    model, b.inputArray(m), b.targetArray(m), b.maskArray(m)),
                     new LearningRateSchedule(1e-3, 0, warmup + steps, 0.1), 0.0, 1);
             loop.run(i -> tokens, null, 0, r -> stamps[r.step() - 1] = System.nanoTime(), null);
             double seconds = (stamps[warmup + steps - 1] - stamps[warmup - 1]) / 1e9;

@@ -40,9 +40,11 @@ public final class LoraLinear implements Projection {
         NDArray y = base.forward(x);
         NDArray input = training && dropout > 0
                 ? x.getNDArrayInternal().dropout(x, dropout, true).singletonOrThrow() : x;
-        NDArray down = input.getNDArrayInternal().linear(input, loraA, null).singletonOrThrow();
+        // the scaling goes on the rank-r activations, not the output: the same product, a pass
+        // over r values per token instead of out values (forward and backward)
+        NDArray down = Scalars.mul(input.getNDArrayInternal().linear(input, loraA, null).singletonOrThrow(), scaling);
         NDArray up = down.getNDArrayInternal().linear(down, loraB, null).singletonOrThrow();
-        return y.add(Scalars.mul(up, scaling));
+        return y.add(up);
     }
 
     @Override

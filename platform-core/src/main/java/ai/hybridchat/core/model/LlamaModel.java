@@ -194,9 +194,18 @@ public final class LlamaModel implements AutoCloseable {
      * which is all decoding needs.
      */
     public NDArray forward(NDArray inputIds, KvCache cache, boolean lastOnly) {
+        return logits(textHiddenStates(inputIds, cache), lastOnly);
+    }
+
+    /**
+     * The final normalised hidden states {@code [B, T, hidden]} of the text positions of
+     * {@code inputIds}: {@link #forward} before the output head, for a loss that applies the head
+     * itself (in blocks, see the tuning module's {@code CrossEntropy}).
+     */
+    public NDArray textHiddenStates(NDArray inputIds, KvCache cache) {
         NDArray hidden = embed(inputIds);
         if (virtualPrompt == null || (cache != null && cache.length() > 0)) {
-            return forwardEmbeddings(hidden, cache, lastOnly);
+            return hiddenStates(hidden, cache);
         }
         // prompt tuning: the virtual tokens take positions 0..n-1 before the text, as in PEFT;
         // adding to a zero array of the step keeps the broadcast copy (and its gradient path) in the step
@@ -204,7 +213,7 @@ public final class LlamaModel implements AutoCloseable {
         long n = virtualPrompt.getShape().get(0);
         NDArray prefix = hidden.getManager().zeros(new Shape(b, n, config.hiddenSize)).add(virtualPrompt);
         NDArray normed = hiddenStates(prefix.concat(hidden, 1), cache);
-        return logits(normed.get(new NDIndex(":, {}:, :", n)), lastOnly);
+        return normed.get(new NDIndex(":, {}:, :", n));
     }
 
     /**
@@ -241,6 +250,17 @@ public final class LlamaModel implements AutoCloseable {
             cache.advance((int) t);
         }
         return norm.forward(x);
+    }
+
+    /**
+     * The output head for repeated use within one step: the head itself, or, when it is tied to an
+     * embedding held in fewer bits, a head over one F32 copy made in {@code step} (not one per call).
+     */
+    public Projection outputHead(NDManager step) {
+        if (config.tieWordEmbeddings && embedTokens.getDataType() != DataType.FLOAT32) {
+            return new Linear(embeddingTable(step), null);
+        }
+        return lmHead;
     }
 
     public NDArray logits(NDArray normed, boolean lastOnly) {

@@ -1,7 +1,6 @@
 package ai.hybridchat.core.model;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
@@ -11,9 +10,15 @@ import com.fasterxml.jackson.databind.JsonNode;
  * Rotary position embeddings (Su et al., 2021) in Hugging Face's rotate-half convention: the
  * first and second halves of each head are the two coordinates of each rotated pair. Cosine and
  * sine tables are computed once for every position the model supports.
+ *
+ * <p>{@code rotate_half(x) * sin} is computed as {@code swap_halves(x) * signedSin}, with the sign
+ * of the first half folded into the table and the halves swapped by one flip of a
+ * {@code [..., 2, d/2]} view: two slices, a negation and a concatenation (and, in training, the
+ * zero-filled gradients of the slices) become one flip, whose gradient is a flip.
  */
 public final class RotaryEmbedding {
     private final NDArray cos;
+    /** {@code -sin} on the first half of each row, {@code sin} on the second. */
     private final NDArray sin;
     private final int half;
 
@@ -31,7 +36,7 @@ public final class RotaryEmbedding {
                 float s = (float) Math.sin(angle);
                 cosTable[p * dim + i] = c;
                 cosTable[p * dim + i + half] = c;
-                sinTable[p * dim + i] = s;
+                sinTable[p * dim + i] = -s;
                 sinTable[p * dim + i + half] = s;
             }
         }
@@ -88,9 +93,12 @@ public final class RotaryEmbedding {
         c.attach(x.getManager());
         NDArray s = sin.get(window);
         s.attach(x.getManager());
-        NDArray first = x.get(new NDIndex("..., :{}", half));
-        NDArray second = x.get(new NDIndex("..., {}:", half));
-        NDArray rotated = NDArrays.concat(new ai.djl.ndarray.NDList(second.neg(), first), -1);
-        return x.mul(c).add(rotated.mul(s));
+        Shape shape = x.getShape();
+        long[] pairs = new long[shape.dimension() + 1];
+        System.arraycopy(shape.getShape(), 0, pairs, 0, shape.dimension() - 1);
+        pairs[shape.dimension() - 1] = 2;
+        pairs[shape.dimension()] = half;
+        NDArray swapped = x.reshape(new Shape(pairs)).flip(shape.dimension() - 1).reshape(shape);
+        return x.mul(c).add(swapped.mul(s));
     }
 }

@@ -124,8 +124,8 @@ public final class Pretrainer {
                         model.config().vocabSize, o.seed() + 3);
                 listener.onMessage("model: " + model.parameterCount() + " parameters");
                 List<NDArray> params = new ArrayList<>(new java.util.LinkedHashSet<>(model.weights().values()));
-                TrainingLoop loop = new TrainingLoop(params, (batch, m) -> CrossEntropy.masked(
-                        model.forward(batch.inputArray(m), null, false), batch.targetArray(m), batch.maskArray(m)),
+                TrainingLoop loop = new TrainingLoop(params, (batch, m) -> CrossEntropy.nextToken(
+                        model, batch.inputArray(m), batch.targetArray(m), batch.maskArray(m)),
                         new LearningRateSchedule(o.learningRate(), Math.max(1, o.steps() / 20), o.steps(), 0.1), 0.1, 1);
                 Random random = new Random(o.seed());
                 List<TokenBatch> validation = new ArrayList<>();
