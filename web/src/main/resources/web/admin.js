@@ -180,6 +180,14 @@ function drawCurve(points) {
   svg.appendChild(line);
 }
 
+// DPO trains on preference pairs: by default the answers picked in the compare view
+document.getElementById("method").addEventListener("change", (e) => {
+  const data = document.getElementById("data-name");
+  if (e.target.value === "dpo" && !data.value.trim()) {
+    data.value = "feedback";
+  }
+});
+
 document.getElementById("tune").addEventListener("submit", async (e) => {
   e.preventDefault();
   const button = document.getElementById("tune-button");

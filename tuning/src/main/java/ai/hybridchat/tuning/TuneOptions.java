@@ -16,13 +16,21 @@ public record TuneOptions(String method, Path base, Path data, Path validation, 
      * Settings only some methods read: QLoRA's {@code quantization} (nf4 or int8), prompt tuning's
      * {@code virtualTokens} and {@code promptInit} text, last-layer's {@code topLayers} to train.
      */
-    public record MethodOptions(String quantization, int virtualTokens, String promptInit, int topLayers) {
-        public static final MethodOptions DEFAULTS = new MethodOptions("nf4", 20, null, 1);
+    public record MethodOptions(String quantization, int virtualTokens, String promptInit, int topLayers, double beta) {
+        public static final MethodOptions DEFAULTS = new MethodOptions("nf4", 20, null, 1, 0.1);
 
         public MethodOptions {
             if (virtualTokens < 1 || topLayers < 0) {
                 throw new IllegalArgumentException("virtual tokens must be >= 1 and top layers >= 0");
             }
+            if (!(beta > 0) || Double.isInfinite(beta)) {
+                throw new IllegalArgumentException("--beta must be a positive number, got " + beta);
+            }
+        }
+
+        /** With DPO's usual beta of 0.1. */
+        public MethodOptions(String quantization, int virtualTokens, String promptInit, int topLayers) {
+            this(quantization, virtualTokens, promptInit, topLayers, 0.1);
         }
     }
 

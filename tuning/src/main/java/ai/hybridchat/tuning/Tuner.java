@@ -41,9 +41,15 @@ import java.util.function.BooleanSupplier;
 public final class Tuner {
     /** {@code classification} is set by last-layer tuning on labelled data. */
     public record Result(Path out, TrainingLoop.Result training, int examples, int skippedTooLong,
-                         ai.hybridchat.tuning.classify.ClassificationMetrics classification) {
+                         ai.hybridchat.tuning.classify.ClassificationMetrics classification,
+                         ai.hybridchat.tuning.preference.PreferenceMetrics preference) {
         public Result(Path out, TrainingLoop.Result training, int examples, int skippedTooLong) {
-            this(out, training, examples, skippedTooLong, null);
+            this(out, training, examples, skippedTooLong, null, null);
+        }
+
+        public Result(Path out, TrainingLoop.Result training, int examples, int skippedTooLong,
+                      ai.hybridchat.tuning.classify.ClassificationMetrics classification) {
+            this(out, training, examples, skippedTooLong, classification, null);
         }
     }
 
@@ -58,11 +64,12 @@ public final class Tuner {
             case "lora" -> lora(o, cancelled, null);
             case "qlora" -> lora(o, cancelled, ModelQuantizer.Scheme.parse(o.methodOptions().quantization()));
             case "full" -> full(o, cancelled);
+            case "dpo" -> new ai.hybridchat.tuning.preference.DpoTuner(listener).run(o, cancelled);
             case "prompt-tuning" -> promptTuning(o, cancelled);
             case "last-layer" -> LabeledText.isClassificationData(o.data())
                     ? new ClassifierTuner(listener).run(o, cancelled) : lastLayer(o, cancelled);
             default -> throw new IllegalArgumentException("unknown or not yet available tuning method '" + o.method()
-                    + "' (available: full, last-layer, lora, qlora, prompt-tuning)");
+                    + "' (available: full, last-layer, lora, qlora, prompt-tuning, dpo)");
         };
         // the result is written: the checkpoint has done its job
         AtomicFiles.deleteRecursively(o.checkpointDir());
@@ -104,7 +111,7 @@ public final class Tuner {
      * The loop every method shares: warm-up and cosine schedule, early stopping, checkpoints and
      * resume, validation four times per run unless set, and a cancelled run written nowhere.
      */
-    static TrainingLoop.Result runLoop(TuneOptions o, int steps, TrainingLoop.LossFunction loss, List<NDArray> params,
+    public static TrainingLoop.Result runLoop(TuneOptions o, int steps, TrainingLoop.LossFunction loss, List<NDArray> params,
                                        java.util.function.IntFunction<TokenBatch> batches, List<TokenBatch> validation,
                                        ProgressListener listener, BooleanSupplier cancelled) {
         TrainingLoop loop = new TrainingLoop(params, loss,
@@ -159,21 +166,26 @@ public final class Tuner {
             for (LoraLinear l : loras) {
                 l.setTraining(false);
             }
-            LoraConfig config = new LoraConfig();
-            config.r = o.rank();
-            config.loraAlpha = o.alpha();
-            config.loraDropout = o.dropout();
-            config.targetModules = o.targetModules();
-            config.baseModelNameOrPath = o.base().toString();
             Map<String, Object> meta = metadata(o, result, data.train().size(), data.steps());
             if (held != null) {
                 meta.put("quantization", Map.of("scheme", held.scheme().name().toLowerCase(java.util.Locale.ROOT),
                         "base_bytes_held", held.heldBytes(), "base_bytes_f32", held.f32Bytes(), "fraction", held.fraction()));
             }
-            PeftLoraAdapter.save(model, config, o.out(),
-                    Map.of("training.json", Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(meta)));
+            writeLoraAdapter(model, o, meta);
             return new Result(o.out(), result, data.train().size(), data.skipped());
         }
+    }
+
+    /** The model's LoRA layers as a PEFT adapter in {@code o.out()}, with {@code meta} as {@code training.json}. */
+    public static void writeLoraAdapter(LlamaModel model, TuneOptions o, Map<String, Object> meta) throws IOException {
+        LoraConfig config = new LoraConfig();
+        config.r = o.rank();
+        config.loraAlpha = o.alpha();
+        config.loraDropout = o.dropout();
+        config.targetModules = o.targetModules();
+        config.baseModelNameOrPath = o.base().toString();
+        PeftLoraAdapter.save(model, config, o.out(),
+                Map.of("training.json", Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(meta)));
     }
 
     /** Every weight trains; the result is a complete Hugging Face model folder. */
@@ -308,7 +320,7 @@ public final class Tuner {
         return out;
     }
 
-    static long padId(TextTokenizer tokenizer) {
+    public static long padId(TextTokenizer tokenizer) {
         String pad = tokenizer.specialToken("pad_token");
         long id = pad == null ? -1 : tokenizer.tokenId(pad);
         if (id < 0) {
@@ -318,7 +330,7 @@ public final class Tuner {
         return id;
     }
 
-    static Map<String, Object> metadata(TuneOptions o, TrainingLoop.Result r, int examples, int steps) throws IOException {
+    public static Map<String, Object> metadata(TuneOptions o, TrainingLoop.Result r, int examples, int steps) throws IOException {
         Map<String, Object> meta = new LinkedHashMap<>();
         meta.put("method", o.method());
         meta.put("base_model", o.base().toString());
@@ -335,7 +347,7 @@ public final class Tuner {
         hp.put("weight_decay", o.weightDecay());
         hp.put("seed", o.seed());
         hp.put("early_stopping_patience", o.earlyStopping());
-        if (o.method().equals("lora") || o.method().equals("qlora")) {
+        if (o.method().equals("lora") || o.method().equals("qlora") || o.method().equals("dpo")) {
             hp.put("r", o.rank());
             hp.put("lora_alpha", o.alpha());
             hp.put("lora_dropout", o.dropout());
@@ -343,6 +355,9 @@ public final class Tuner {
         }
         if (o.method().equals("qlora")) {
             hp.put("quantization", o.methodOptions().quantization());
+        }
+        if (o.method().equals("dpo")) {
+            hp.put("beta", o.methodOptions().beta());
         }
         if (o.method().equals("last-layer")) {
             hp.put("top_layers", o.methodOptions().topLayers());

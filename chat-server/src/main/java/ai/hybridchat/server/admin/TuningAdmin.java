@@ -4,6 +4,7 @@ import ai.hybridchat.core.model.Json;
 import ai.hybridchat.server.http.ApiException;
 import ai.hybridchat.tuning.TuneOptions;
 import ai.hybridchat.tuning.Tuner;
+import ai.hybridchat.tuning.data.PreferenceDataset;
 import ai.hybridchat.tuning.data.SftDataset;
 import ai.hybridchat.tuning.train.ProgressListener;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -27,7 +28,9 @@ import java.util.stream.Stream;
  * validation), list the adapters in {@code adapters/}, and activate one without a restart.
  */
 public final class TuningAdmin {
-    static final Set<String> METHODS = Set.of("lora", "qlora", "prompt-tuning");
+    static final Set<String> METHODS = Set.of("lora", "qlora", "prompt-tuning", "dpo");
+    /** The {@code data} of a dpo job that means the preferences collected by {@code /api/feedback}. */
+    static final String FEEDBACK = "feedback";
 
     private final Path dataDir;
     private final JobRunner jobs;
@@ -62,7 +65,7 @@ public final class TuningAdmin {
             Files.copy(in, staging, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             int examples;
             try {
-                examples = SftDataset.read(staging).size();
+                examples = isPreferenceData(staging) ? PreferenceDataset.read(staging).size() : SftDataset.read(staging).size();
             } catch (IllegalArgumentException e) { // a DatasetException names every bad line
                 throw new ApiException(422, "invalid_dataset", e.getMessage().replace(staging.toString(), name));
             }
@@ -74,7 +77,11 @@ public final class TuningAdmin {
         }
     }
 
-    /** {@code {"method","data","name", "steps"?, "epochs"?, "lr"?, "rank"?, "alpha"?, "batch"?}}: a tuning job. */
+    /**
+     * {@code {"method","data","name", "steps"?, "epochs"?, "lr"?, "rank"?, "alpha"?, "batch"?, "beta"?}}: a
+     * tuning job. A dpo job trains on uploaded preference data or, with {@code "data":"feedback"},
+     * on the pairs collected from compared answers ({@code preferences.jsonl}).
+     */
     public void tune(Context ctx) {
         JsonNode body = ai.hybridchat.server.http.ChatRequestBody.parseObject(ctx);
         String method = body.path("method").asText("lora").toLowerCase(Locale.ROOT);
@@ -82,9 +89,22 @@ public final class TuningAdmin {
             throw ApiException.badRequest("method must be one of " + METHODS + ", got '" + method + "'");
         }
         String dataName = plainName(body.path("data").asText(null), "data");
-        Path data = tuningDir().resolve(dataName);
+        Path data = method.equals("dpo") && dataName.equals(FEEDBACK) ? dataDir.resolve("preferences.jsonl")
+                : tuningDir().resolve(dataName);
         if (!Files.isRegularFile(data)) {
-            throw new ApiException(404, "not_found", "no tuning data '" + dataName + "': upload it to /api/admin/tuning-data first");
+            throw new ApiException(404, "not_found", dataName.equals(FEEDBACK)
+                    ? "no preferences collected yet: pick the best of compared answers first"
+                    : "no tuning data '" + dataName + "': upload it to /api/admin/tuning-data first");
+        }
+        try {
+            boolean preferences = isPreferenceData(data);
+            if (preferences != method.equals("dpo")) {
+                throw ApiException.badRequest(method.equals("dpo")
+                        ? "dpo trains on {\"prompt\",\"chosen\",\"rejected\"} pairs; '" + dataName + "' is not preference data"
+                        : "'" + dataName + "' is preference data: train on it with method dpo");
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
         String name = plainName(body.path("name").asText(null), "name");
         Path out = adaptersDir().resolve(name);
@@ -105,7 +125,8 @@ public final class TuningAdmin {
         TuneOptions options;
         try {
             options = new TuneOptions(method, host.baseModelDir(), data, null, out, epochs, steps, batch, 512, lr, 0.0, 10, 0, 42,
-                    rank, body.path("alpha").asDouble(2.0 * rank), 0.05, List.of("q_proj", "v_proj"));
+                    rank, body.path("alpha").asDouble(2.0 * rank), 0.05, List.of("q_proj", "v_proj"))
+                    .withMethodOptions(new TuneOptions.MethodOptions("nf4", 20, null, 1, body.path("beta").asDouble(0.1)));
         } catch (IllegalArgumentException e) {
             throw ApiException.badRequest(e.getMessage());
         }
@@ -117,9 +138,25 @@ public final class TuningAdmin {
             result.put("steps", r.training().steps());
             result.put("trainLoss", r.training().finalTrainLoss());
             result.put("validationLoss", r.training().finalValidationLoss());
+            if (r.preference() != null) {
+                result.put("rewardAccuracy", r.preference().accuracy());
+                result.put("rewardMargin", r.preference().meanMargin());
+            }
             return result;
         });
         ctx.status(202).json(job.view());
+    }
+
+    /** True when the file's first record has a {@code "chosen"} answer: preference data, not SFT data. */
+    static boolean isPreferenceData(Path file) throws IOException {
+        try (Stream<String> lines = Files.lines(file)) {
+            String first = lines.map(String::strip).filter(l -> !l.isEmpty()).findFirst().orElse("");
+            try {
+                return Json.MAPPER.readTree(first).has("chosen");
+            } catch (IOException e) {
+                return false; // not JSON: the SFT reader names the line
+            }
+        }
     }
 
     private static ProgressListener listener(Job job) {

@@ -26,7 +26,7 @@ final class TuneCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = "--method", required = true, paramLabel = "METHOD",
-            description = "full, last-layer, lora, qlora or prompt-tuning (dpo, reward-model and ppo are not built yet).")
+            description = "full, last-layer, lora, qlora, prompt-tuning or dpo (reward-model and ppo are not built yet).")
     String method;
 
     @Option(names = "--base", required = true, paramLabel = "DIR", description = "Base model folder (Hugging Face layout).")
@@ -117,6 +117,11 @@ final class TuneCommand implements Callable<Integer> {
             description = "last-layer: decoder blocks that train besides the head, counted from the top (default: ${DEFAULT-VALUE}).")
     int topLayers;
 
+    @Option(names = "--beta", defaultValue = "0.1", paramLabel = "B",
+            description = "dpo: how far the policy may move from the base (DPO's beta; default: ${DEFAULT-VALUE}). "
+                    + "--data is {\"prompt\",\"chosen\",\"rejected\"} JSONL; the result is a LoRA adapter.")
+    double beta;
+
     @Option(names = "--log-every", defaultValue = "10", description = "Progress line every N steps (default: ${DEFAULT-VALUE}).")
     int logEvery;
 
@@ -147,9 +152,9 @@ final class TuneCommand implements Callable<Integer> {
                 .withEarlyStopping(earlyStopping)
                 .withCheckpoints(checkpointEvery, resume)
                 .withGradientAccumulation(gradAccum)
-                .withMethodOptions(new TuneOptions.MethodOptions(quantization, virtualTokens, promptInit, topLayers));
+                .withMethodOptions(new TuneOptions.MethodOptions(quantization, virtualTokens, promptInit, topLayers, beta));
         boolean json = progress.equals("json");
-        ProgressListener listener = json ? ProgressListener.json(spec.commandLine().getOut()) : ProgressListener.terminal(Math.max(1, logEvery));
+        ProgressListener listener = json ? ProgressListener.json(spec.commandLine().getOut()) : ProgressListener.terminal(Math.max(1, logEvery), !method.equalsIgnoreCase("dpo"));
         Tuner.Result r = new Tuner(listener).run(options, () -> false);
         if (json) {
             java.util.Map<String, Object> done = new java.util.TreeMap<>();
@@ -163,6 +168,10 @@ final class TuneCommand implements Callable<Integer> {
             if (r.classification() != null) {
                 done.put("accuracy", r.classification().accuracy());
                 done.put("macro_f1", r.classification().macroF1());
+            }
+            if (r.preference() != null) {
+                done.put("reward_accuracy", r.preference().accuracy());
+                done.put("reward_margin", r.preference().meanMargin());
             }
             spec.commandLine().getOut().println(ai.hybridchat.core.model.Json.MAPPER.writeValueAsString(done));
             spec.commandLine().getOut().flush();
@@ -178,6 +187,11 @@ final class TuneCommand implements Callable<Integer> {
             spec.commandLine().getOut().printf(Locale.ROOT, "%s accuracy %.4f, macro-F1 %.4f on %d examples%n",
                     options.validation() == null ? "training" : "validation", r.classification().accuracy(),
                     r.classification().macroF1(), r.classification().examples());
+        }
+        if (r.preference() != null) {
+            spec.commandLine().getOut().printf(Locale.ROOT, "%s reward accuracy %.4f, mean reward margin %.4f on %d pairs%n",
+                    options.validation() == null ? "training" : "validation", r.preference().accuracy(),
+                    r.preference().meanMargin(), r.preference().pairs());
         }
         return 0;
     }

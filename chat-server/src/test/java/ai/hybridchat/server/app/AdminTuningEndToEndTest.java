@@ -65,8 +65,12 @@ class AdminTuningEndToEndTest {
 
         JsonNode adapters = Http.json(http.request("GET", "/api/admin/adapters", null, AUTH));
         assertEquals("demo-adapter", adapters.path("active").asText(), adapters.toString());
-        assertEquals("porter-lora", adapters.path("adapters").get(0).path("name").asText(), adapters.toString());
-        assertEquals("LORA", adapters.path("adapters").get(0).path("peftType").asText());
+        JsonNode porter = null;
+        for (JsonNode a : adapters.path("adapters")) { // the other test may have added its adapter
+            porter = a.path("name").asText().equals("porter-lora") ? a : porter;
+        }
+        assertTrue(porter != null, adapters.toString());
+        assertEquals("LORA", porter.path("peftType").asText());
 
         HttpResponse<String> activated = http.post("/api/admin/adapters/porter-lora/activate", "", AUTH);
         assertEquals(200, activated.statusCode(), activated.body());
@@ -92,5 +96,38 @@ class AdminTuningEndToEndTest {
         HttpResponse<String> ended = http.request("GET", "/api/admin/jobs/" + longJob + "/events", null, AUTH);
         assertTrue(ended.body().contains("\"state\":\"cancelled\""), ended.body());
         assertTrue(java.nio.file.Files.notExists(data.resolve("adapters/never-finished")));
+    }
+
+    /** Feedback from the compare view becomes preference pairs, and a DPO job tunes an adapter on them. */
+    @Test
+    void pickedAnswersFeedADpoJob() {
+        assertEquals(404, http.post("/api/admin/tune", "{\"method\":\"dpo\",\"data\":\"feedback\",\"name\":\"early\"}",
+                AUTH).statusCode(), "no preferences collected yet");
+        for (String q : List.of("Who is the chair of the board?", "How much does a Wren lamp cost?", "Where is the warehouse?")) {
+            HttpResponse<String> picked = http.post("/api/feedback", "{\"question\":\"" + q + "\",\"best\":\"hybrid\","
+                    + "\"answers\":{\"hybrid\":\"An answer from the documents.\",\"tuned\":\"A guess.\",\"rag\":\"Another guess.\"}}");
+            assertEquals(201, picked.statusCode(), picked.body());
+        }
+        HttpResponse<String> started = http.post("/api/admin/tune",
+                "{\"method\":\"dpo\",\"data\":\"feedback\",\"name\":\"feedback-dpo\",\"steps\":6,\"batch\":2,\"lr\":0.005}", AUTH);
+        assertEquals(202, started.statusCode(), started.body());
+        String job = Http.json(started).path("id").asText();
+        HttpResponse<String> events = http.request("GET", "/api/admin/jobs/" + job + "/events", null, AUTH);
+        assertTrue(events.body().contains("\"state\":\"succeeded\""), events.body());
+        assertTrue(events.body().contains("\"rewardAccuracy\":1.0"), "6 pairs, 6 steps: every pair learned; " + events.body());
+        JsonNode adapters = Http.json(http.request("GET", "/api/admin/adapters", null, AUTH));
+        assertTrue(adapters.toString().contains("\"feedback-dpo\""), adapters.toString());
+
+        HttpResponse<String> sftUpload = http.upload("/api/admin/tuning-data", "file", "plain.jsonl",
+                "{\"prompt\":\"a\",\"completion\":\"b\"}\n".getBytes(StandardCharsets.UTF_8), AUTH);
+        assertEquals(201, sftUpload.statusCode(), sftUpload.body());
+        HttpResponse<String> wrongData = http.post("/api/admin/tune", "{\"method\":\"dpo\",\"data\":\"plain.jsonl\",\"name\":\"y\"}", AUTH);
+        assertEquals(400, wrongData.statusCode(), wrongData.body());
+        assertTrue(Http.json(wrongData).path("error").asText().contains("not preference data")
+                || wrongData.body().contains("not preference data"), wrongData.body());
+        HttpResponse<String> prefUpload = http.upload("/api/admin/tuning-data", "file", "prefs.jsonl",
+                "{\"prompt\":\"a\",\"chosen\":\"b\",\"rejected\":\"c\"}\n{\"prompt\":\"a\",\"chosen\":\"b\"}\n".getBytes(StandardCharsets.UTF_8), AUTH);
+        assertEquals(422, prefUpload.statusCode(), prefUpload.body());
+        assertTrue(prefUpload.body().contains("line 2"), prefUpload.body());
     }
 }

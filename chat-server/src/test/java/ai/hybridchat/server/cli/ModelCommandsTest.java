@@ -120,6 +120,24 @@ class ModelCommandsTest {
     }
 
     @Test
+    void dpoTuningWritesAnAdapterAndReportsTheRewardAccuracy() throws IOException {
+        Path data = Files.writeString(dir.resolve("prefs.jsonl"), """
+                {"prompt": "How much does a Wren lamp cost?", "chosen": "It costs 145 euros.", "rejected": "I do not know."}
+                {"prompt": "Who is the chair of the board?", "chosen": "Tobias Wrenfield.", "rejected": "I do not know."}
+                """);
+        Path adapter = dir.resolve("dpo");
+        Cli.Result r = ok("tune", "--method", "dpo", "--base", TinyModel.model().toString(), "--data", data.toString(),
+                "--out", adapter.toString(), "--steps", "3", "--batch", "2", "--max-length", "128", "--rank", "2", "--beta", "0.2");
+        assertTrue(r.out().startsWith("wrote " + adapter + ": dpo on 2 examples"), r.out());
+        assertTrue(r.out().contains("training reward accuracy"), r.out());
+        assertTrue(Files.isRegularFile(adapter.resolve("adapter_model.safetensors")));
+        Cli.Result badBeta = Cli.run("tune", "--method", "dpo", "--base", TinyModel.model().toString(), "--data", data.toString(),
+                "--out", dir.resolve("x").toString(), "--beta", "0");
+        assertEquals(1, badBeta.code(), badBeta.toString());
+        assertTrue(badBeta.err().contains("--beta must be a positive number"), badBeta.err());
+    }
+
+    @Test
     void jsonProgressIsOneEventPerLineEndingInDone() throws IOException {
         Path data = Files.writeString(dir.resolve("train.jsonl"), """
                 {"prompt": "How much does a Wren lamp cost?", "completion": "The standard Wren lamp costs 145 euros."}

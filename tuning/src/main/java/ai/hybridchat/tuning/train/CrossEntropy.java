@@ -1,6 +1,7 @@
 package ai.hybridchat.tuning.train;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.hybridchat.core.model.LlamaModel;
 import ai.hybridchat.core.model.Projection;
@@ -34,16 +35,30 @@ public final class CrossEntropy {
      * float {@code [B, T]}.
      */
     public static NDArray nextToken(LlamaModel model, NDArray inputIds, NDArray targets, NDArray mask) {
+        NDArray flatMask = mask.reshape(-1);
+        return tokenLogProbs(model, inputIds, targets).mul(flatMask).sum().neg()
+                .div(flatMask.sum().maximum(Scalars.like(flatMask, 1f)));
+    }
+
+    /**
+     * Each row's log-probability of its targets where the mask keeps them, {@code [B]}: the
+     * sequence log-likelihood of a completion, what preference methods compare.
+     */
+    public static NDArray sequenceLogProbs(LlamaModel model, NDArray inputIds, NDArray targets, NDArray mask) {
+        return tokenLogProbs(model, inputIds, targets).reshape(mask.getShape()).mul(mask).sum(new int[] {1});
+    }
+
+    /** {@code log p(target)} at every position, flattened to {@code [B * T]}, computed in blocks. */
+    private static NDArray tokenLogProbs(LlamaModel model, NDArray inputIds, NDArray targets) {
         NDArray hidden = model.textHiddenStates(inputIds, null);
         long positions = hidden.getShape().get(0) * hidden.getShape().get(1);
         long vocab = model.config().vocabSize;
         long rows = Math.max(1, BLOCK_BYTES / (vocab * Float.BYTES));
         NDArray flatHidden = hidden.reshape(positions, hidden.getShape().get(2));
         NDArray flatTargets = targets.reshape(positions, 1);
-        NDArray flatMask = mask.reshape(positions);
         Projection head = model.outputHead(inputIds.getManager());
         if (rows >= positions) {
-            return masked(head.forward(flatHidden), flatTargets.squeeze(-1), flatMask);
+            return head.forward(flatHidden).logSoftmax(-1).gather(flatTargets, -1).reshape(positions);
         }
         long[] cuts = new long[(int) ((positions - 1) / rows)];
         for (int i = 0; i < cuts.length; i++) {
@@ -51,13 +66,10 @@ public final class CrossEntropy {
         }
         NDList hiddenBlocks = flatHidden.split(cuts, 0);
         NDList targetBlocks = flatTargets.split(cuts, 0);
-        NDList maskBlocks = flatMask.split(cuts, 0);
-        NDArray total = null;
+        NDList picked = new NDList(hiddenBlocks.size());
         for (int i = 0; i < hiddenBlocks.size(); i++) {
-            NDArray logProbs = head.forward(hiddenBlocks.get(i)).logSoftmax(-1);
-            NDArray blockSum = logProbs.gather(targetBlocks.get(i), -1).squeeze(-1).mul(maskBlocks.get(i)).sum();
-            total = total == null ? blockSum : total.add(blockSum);
+            picked.add(head.forward(hiddenBlocks.get(i)).logSoftmax(-1).gather(targetBlocks.get(i), -1));
         }
-        return total.neg().div(flatMask.sum().maximum(Scalars.like(flatMask, 1f)));
+        return NDArrays.concat(picked, 0).reshape(positions);
     }
 }

@@ -16,6 +16,11 @@ public interface ProgressListener {
 
     /** One human-readable line per report on stderr. */
     static ProgressListener terminal(int every) {
+        return terminal(every, true);
+    }
+
+    /** As {@link #terminal(int)}; {@code perplexity} false for a loss that is not a token cross-entropy (DPO's). */
+    static ProgressListener terminal(int every, boolean perplexity) {
         return new ProgressListener() {
             @Override
             public void onStep(StepReport r) {
@@ -27,7 +32,11 @@ public interface ProgressListener {
 
             @Override
             public void onValidation(int step, double loss) {
-                System.err.printf("step %d  validation loss %.4f  perplexity %.2f%n", step, loss, Math.exp(loss));
+                if (perplexity) {
+                    System.err.printf("step %d  validation loss %.4f  perplexity %.2f%n", step, loss, Math.exp(loss));
+                } else {
+                    System.err.printf("step %d  validation loss %.4f%n", step, loss);
+                }
             }
 
             @Override
