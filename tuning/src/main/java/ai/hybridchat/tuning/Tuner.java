@@ -65,11 +65,12 @@ public final class Tuner {
             case "qlora" -> lora(o, cancelled, ModelQuantizer.Scheme.parse(o.methodOptions().quantization()));
             case "full" -> full(o, cancelled);
             case "dpo" -> new ai.hybridchat.tuning.preference.DpoTuner(listener).run(o, cancelled);
+            case "reward-model" -> new ai.hybridchat.tuning.preference.RewardModelTuner(listener).run(o, cancelled);
             case "prompt-tuning" -> promptTuning(o, cancelled);
             case "last-layer" -> LabeledText.isClassificationData(o.data())
                     ? new ClassifierTuner(listener).run(o, cancelled) : lastLayer(o, cancelled);
             default -> throw new IllegalArgumentException("unknown or not yet available tuning method '" + o.method()
-                    + "' (available: full, last-layer, lora, qlora, prompt-tuning, dpo)");
+                    + "' (available: full, last-layer, lora, qlora, prompt-tuning, dpo, reward-model)");
         };
         // the result is written: the checkpoint has done its job
         AtomicFiles.deleteRecursively(o.checkpointDir());
@@ -224,7 +225,7 @@ public final class Tuner {
     }
 
     /** The weights of the top {@code n} decoder blocks and the final norm. */
-    static List<NDArray> topLayers(LlamaModel model, int n) {
+    public static List<NDArray> topLayers(LlamaModel model, int n) {
         int layers = model.config().numHiddenLayers;
         if (n > layers) {
             throw new IllegalArgumentException("--top-layers " + n + " but the base has " + layers + " blocks");
@@ -248,7 +249,7 @@ public final class Tuner {
      * {@code extraTensors}, the base's tokenizer files, {@code training.json}, and
      * {@code config.json} with {@code configPatch} (nullable) merged in.
      */
-    static void writeModelFolder(LlamaModel model, TuneOptions o, Map<String, Object> meta, Map<String, NDArray> extraTensors,
+    public static void writeModelFolder(LlamaModel model, TuneOptions o, Map<String, Object> meta, Map<String, NDArray> extraTensors,
                                  com.fasterxml.jackson.databind.node.ObjectNode configPatch) throws IOException {
         Path staging = AtomicFiles.stagingFor(o.out());
         try {
@@ -359,7 +360,7 @@ public final class Tuner {
         if (o.method().equals("dpo")) {
             hp.put("beta", o.methodOptions().beta());
         }
-        if (o.method().equals("last-layer")) {
+        if (o.method().equals("last-layer") || o.method().equals("reward-model")) {
             hp.put("top_layers", o.methodOptions().topLayers());
         }
         if (o.method().equals("prompt-tuning")) {

@@ -26,7 +26,7 @@ final class TuneCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = "--method", required = true, paramLabel = "METHOD",
-            description = "full, last-layer, lora, qlora, prompt-tuning or dpo (reward-model and ppo are not built yet).")
+            description = "full, last-layer, lora, qlora, prompt-tuning, dpo or reward-model (ppo is not built yet).")
     String method;
 
     @Option(names = "--base", required = true, paramLabel = "DIR", description = "Base model folder (Hugging Face layout).")
@@ -114,7 +114,7 @@ final class TuneCommand implements Callable<Integer> {
     String promptInit;
 
     @Option(names = "--top-layers", defaultValue = "1", paramLabel = "N",
-            description = "last-layer: decoder blocks that train besides the head, counted from the top (default: ${DEFAULT-VALUE}).")
+            description = "last-layer, reward-model: decoder blocks that train besides the head, counted from the top (default: ${DEFAULT-VALUE}).")
     int topLayers;
 
     @Option(names = "--beta", defaultValue = "0.1", paramLabel = "B",
