@@ -152,12 +152,7 @@ public final class Tuner {
             }
             List<LoraLinear> loras = LoraInjector.inject(model, o.targetModules(), o.rank(), o.alpha(), o.dropout(),
                     o.seed(), model.manager());
-            List<NDArray> params = new ArrayList<>();
-            for (LoraLinear l : loras) {
-                l.setTraining(true);
-                params.add(l.loraA());
-                params.add(l.loraB());
-            }
+            List<NDArray> params = LoraInjector.startTraining(loras);
             long trainable = params.stream().mapToLong(p -> p.getShape().size()).sum();
             listener.onMessage(o.method() + ": " + loras.size() + " projections, " + trainable + " trainable parameters ("
                     + String.format("%.2f%%", 100.0 * trainable / (held != null ? held.f32Bytes() / 4 : model.parameterCount()))

@@ -33,12 +33,7 @@ public final class LoraTrainingBenchmark {
              LlamaModel model = LlamaModel.randomInit(shape.config(length + 8), 1, manager)) {
             List<LoraLinear> loras = LoraInjector.inject(model, List.of("q_proj", "v_proj"), rank, 2.0 * rank, 0.0, 1,
                     model.manager());
-            List<NDArray> params = new ArrayList<>();
-            for (LoraLinear l : loras) {
-                l.setTraining(true);
-                params.add(l.loraA());
-                params.add(l.loraB());
-            }
+            List<NDArray> params = LoraInjector.startTraining(loras);
             Random random = new Random(3);
             long[] ids = new long[batch * (length + 1)];
             for (int i = 0; i < ids.length; i++) {

@@ -1,12 +1,8 @@
 package ai.hybridchat.tuning.data;
 
-import ai.hybridchat.core.model.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -23,32 +19,7 @@ public final class PreferenceDataset {
     }
 
     public static List<Pair> read(Path file) throws IOException {
-        if (!Files.isRegularFile(file)) {
-            throw new IllegalArgumentException("dataset not found: " + file);
-        }
-        List<Pair> pairs = new ArrayList<>();
-        List<String> problems = new ArrayList<>();
-        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-        for (int i = 0; i < lines.size(); i++) {
-            String line = lines.get(i).strip();
-            if (line.isEmpty()) {
-                continue;
-            }
-            try {
-                pairs.add(parse(Json.MAPPER.readTree(line)));
-            } catch (IOException e) {
-                problems.add("line " + (i + 1) + ": not JSON");
-            } catch (IllegalArgumentException e) {
-                problems.add("line " + (i + 1) + ": " + e.getMessage());
-            }
-        }
-        if (!problems.isEmpty()) {
-            throw new DatasetException(file, problems);
-        }
-        if (pairs.isEmpty()) {
-            throw new IllegalArgumentException(file + " has no preference pairs");
-        }
-        return pairs;
+        return JsonLines.read(file, PreferenceDataset::parse, "preference pairs");
     }
 
     static Pair parse(JsonNode node) {

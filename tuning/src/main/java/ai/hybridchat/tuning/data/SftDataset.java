@@ -1,11 +1,8 @@
 package ai.hybridchat.tuning.data;
 
 import ai.hybridchat.core.model.ChatTemplate;
-import ai.hybridchat.core.model.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,32 +21,7 @@ public final class SftDataset {
     }
 
     public static List<SftExample> read(Path file) throws IOException {
-        if (!Files.isRegularFile(file)) {
-            throw new IllegalArgumentException("dataset not found: " + file);
-        }
-        List<SftExample> examples = new ArrayList<>();
-        List<String> problems = new ArrayList<>();
-        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-        for (int i = 0; i < lines.size(); i++) {
-            String line = lines.get(i).strip();
-            if (line.isEmpty()) {
-                continue;
-            }
-            try {
-                examples.add(parse(Json.MAPPER.readTree(line)));
-            } catch (IOException e) {
-                problems.add("line " + (i + 1) + ": not JSON");
-            } catch (IllegalArgumentException e) {
-                problems.add("line " + (i + 1) + ": " + e.getMessage());
-            }
-        }
-        if (!problems.isEmpty()) {
-            throw new DatasetException(file, problems);
-        }
-        if (examples.isEmpty()) {
-            throw new IllegalArgumentException(file + " has no examples");
-        }
-        return examples;
+        return JsonLines.read(file, SftDataset::parse, "examples");
     }
 
     static SftExample parse(JsonNode node) {

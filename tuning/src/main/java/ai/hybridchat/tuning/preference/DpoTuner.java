@@ -132,12 +132,7 @@ public final class DpoTuner {
 
             List<LoraLinear> loras = LoraInjector.inject(model, o.targetModules(), o.rank(), o.alpha(), o.dropout(),
                     o.seed(), model.manager());
-            List<NDArray> params = new ArrayList<>();
-            for (LoraLinear l : loras) {
-                l.setTraining(true);
-                params.add(l.loraA());
-                params.add(l.loraB());
-            }
+            List<NDArray> params = LoraInjector.startTraining(loras);
             int steps = o.steps() > 0 ? o.steps()
                     : Math.max(1, o.epochs() * trainBatches.perEpoch() / o.gradientAccumulation());
             listener.onMessage("dpo: beta " + beta + ", " + loras.size() + " LoRA projections, "
@@ -217,7 +212,7 @@ public final class DpoTuner {
     /** Sequence log-probabilities under the model as it is now: {chosen[], rejected[]} by pair. */
     private static float[][] margins(LlamaModel model, List<TokenBatch> batches, Map<TokenBatch, int[]> members, int pairs) {
         float[][] out = new float[2][pairs];
-        withoutGradients(() -> {
+        TrainingLoop.withoutGradients(() -> {
             for (TokenBatch b : batches) {
                 int[] group = members.get(b);
                 try (NDManager m = model.manager().newSubManager()) {
@@ -247,14 +242,4 @@ public final class DpoTuner {
         return new PreferenceMetrics(n == 0 ? 0 : (double) right / n, n == 0 ? 0 : margin / n, n);
     }
 
-    /** PyTorch's grad mode is per thread and on by default in a new one: off for forward-only passes. */
-    private static void withoutGradients(Runnable body) {
-        boolean before = ai.djl.pytorch.jni.JniUtils.isGradMode();
-        ai.djl.pytorch.jni.JniUtils.setGradMode(false);
-        try {
-            body.run();
-        } finally {
-            ai.djl.pytorch.jni.JniUtils.setGradMode(before);
-        }
-    }
 }

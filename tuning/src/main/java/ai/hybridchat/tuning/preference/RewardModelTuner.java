@@ -143,27 +143,22 @@ public final class RewardModelTuner {
     }
 
     private static PreferenceMetrics evaluate(SequenceClassifier reward, LlamaModel model, List<TokenBatch> batches) {
-        int right = 0;
-        int pairs = 0;
-        double margin = 0;
-        boolean before = ai.djl.pytorch.jni.JniUtils.isGradMode();
-        ai.djl.pytorch.jni.JniUtils.setGradMode(false);
-        try {
+        List<Double> margins = new ArrayList<>();
+        TrainingLoop.withoutGradients(() -> {
             for (TokenBatch b : batches) {
                 try (NDManager m = model.manager().newSubManager()) {
                     float[] r = reward.logits(b, m).reshape(-1).toFloatArray();
                     int k = b.batch() / 2;
                     for (int i = 0; i < k; i++) {
-                        double d = r[i] - r[k + i];
-                        right += d > 0 ? 1 : 0;
-                        margin += d;
-                        pairs++;
+                        margins.add((double) r[i] - r[k + i]);
                     }
                 }
             }
-        } finally {
-            ai.djl.pytorch.jni.JniUtils.setGradMode(before);
-        }
-        return new PreferenceMetrics(pairs == 0 ? 0 : (double) right / pairs, pairs == 0 ? 0 : margin / pairs, pairs);
+        });
+        int n = margins.size();
+        long right = margins.stream().filter(d -> d > 0).count();
+        double mean = margins.stream().mapToDouble(Double::doubleValue).average().orElse(0);
+        return new PreferenceMetrics(n == 0 ? 0 : (double) right / n, mean, n);
     }
+
 }

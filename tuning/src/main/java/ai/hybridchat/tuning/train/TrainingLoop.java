@@ -196,4 +196,15 @@ public final class TrainingLoop {
         double seconds = (System.nanoTime() - start) / 1e9;
         return seconds <= 0 ? 0 : tokens / seconds;
     }
+
+    /** PyTorch's grad mode is per thread and on by default in a new one: off for forward-only passes. */
+    public static void withoutGradients(Runnable body) {
+        boolean before = ai.djl.pytorch.jni.JniUtils.isGradMode();
+        ai.djl.pytorch.jni.JniUtils.setGradMode(false);
+        try {
+            body.run();
+        } finally {
+            ai.djl.pytorch.jni.JniUtils.setGradMode(before);
+        }
+    }
 }
