@@ -16,7 +16,8 @@ public record TuneOptions(String method, Path base, Path data, Path validation, 
      * Settings only some methods read: QLoRA's {@code quantization} (nf4 or int8), prompt tuning's
      * {@code virtualTokens} and {@code promptInit} text, last-layer's {@code topLayers} to train.
      */
-    public record MethodOptions(String quantization, int virtualTokens, String promptInit, int topLayers, double beta) {
+    public record MethodOptions(String quantization, int virtualTokens, String promptInit, int topLayers, double beta,
+                                Path rewardModel, double klCoef, int responseTokens) {
         public static final MethodOptions DEFAULTS = new MethodOptions("nf4", 20, null, 1, 0.1);
 
         public MethodOptions {
@@ -26,6 +27,17 @@ public record TuneOptions(String method, Path base, Path data, Path validation, 
             if (!(beta > 0) || Double.isInfinite(beta)) {
                 throw new IllegalArgumentException("--beta must be a positive number, got " + beta);
             }
+            if (!(klCoef >= 0) || Double.isInfinite(klCoef)) {
+                throw new IllegalArgumentException("--kl-coef must be >= 0, got " + klCoef);
+            }
+            if (responseTokens < 1) {
+                throw new IllegalArgumentException("--response-tokens must be at least 1, got " + responseTokens);
+            }
+        }
+
+        /** Without PPO's settings (reward model none, KL coefficient 0.05, responses of 24 tokens). */
+        public MethodOptions(String quantization, int virtualTokens, String promptInit, int topLayers, double beta) {
+            this(quantization, virtualTokens, promptInit, topLayers, beta, null, 0.05, 24);
         }
 
         /** With DPO's usual beta of 0.1. */

@@ -42,14 +42,20 @@ public final class Tuner {
     /** {@code classification} is set by last-layer tuning on labelled data. */
     public record Result(Path out, TrainingLoop.Result training, int examples, int skippedTooLong,
                          ai.hybridchat.tuning.classify.ClassificationMetrics classification,
-                         ai.hybridchat.tuning.preference.PreferenceMetrics preference) {
+                         ai.hybridchat.tuning.preference.PreferenceMetrics preference, List<Double> rewardPerStep) {
         public Result(Path out, TrainingLoop.Result training, int examples, int skippedTooLong) {
-            this(out, training, examples, skippedTooLong, null, null);
+            this(out, training, examples, skippedTooLong, null, null, null);
         }
 
         public Result(Path out, TrainingLoop.Result training, int examples, int skippedTooLong,
                       ai.hybridchat.tuning.classify.ClassificationMetrics classification) {
-            this(out, training, examples, skippedTooLong, classification, null);
+            this(out, training, examples, skippedTooLong, classification, null, null);
+        }
+
+        public Result(Path out, TrainingLoop.Result training, int examples, int skippedTooLong,
+                      ai.hybridchat.tuning.classify.ClassificationMetrics classification,
+                      ai.hybridchat.tuning.preference.PreferenceMetrics preference) {
+            this(out, training, examples, skippedTooLong, classification, preference, null);
         }
     }
 
@@ -66,11 +72,12 @@ public final class Tuner {
             case "full" -> full(o, cancelled);
             case "dpo" -> new ai.hybridchat.tuning.preference.DpoTuner(listener).run(o, cancelled);
             case "reward-model" -> new ai.hybridchat.tuning.preference.RewardModelTuner(listener).run(o, cancelled);
+            case "ppo" -> new ai.hybridchat.tuning.preference.PpoTuner(listener).run(o, cancelled);
             case "prompt-tuning" -> promptTuning(o, cancelled);
             case "last-layer" -> LabeledText.isClassificationData(o.data())
                     ? new ClassifierTuner(listener).run(o, cancelled) : lastLayer(o, cancelled);
             default -> throw new IllegalArgumentException("unknown or not yet available tuning method '" + o.method()
-                    + "' (available: full, last-layer, lora, qlora, prompt-tuning, dpo, reward-model)");
+                    + "' (available: full, last-layer, lora, qlora, prompt-tuning, dpo, reward-model, ppo)");
         };
         // the result is written: the checkpoint has done its job
         AtomicFiles.deleteRecursively(o.checkpointDir());
@@ -343,7 +350,8 @@ public final class Tuner {
         hp.put("weight_decay", o.weightDecay());
         hp.put("seed", o.seed());
         hp.put("early_stopping_patience", o.earlyStopping());
-        if (o.method().equals("lora") || o.method().equals("qlora") || o.method().equals("dpo")) {
+        if (o.method().equals("lora") || o.method().equals("qlora") || o.method().equals("dpo")
+                || o.method().equals("ppo")) {
             hp.put("r", o.rank());
             hp.put("lora_alpha", o.alpha());
             hp.put("lora_dropout", o.dropout());

@@ -26,7 +26,7 @@ final class TuneCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = "--method", required = true, paramLabel = "METHOD",
-            description = "full, last-layer, lora, qlora, prompt-tuning, dpo or reward-model (ppo is not built yet).")
+            description = "full, last-layer, lora, qlora, prompt-tuning, dpo, reward-model or ppo.")
     String method;
 
     @Option(names = "--base", required = true, paramLabel = "DIR", description = "Base model folder (Hugging Face layout).")
@@ -122,6 +122,18 @@ final class TuneCommand implements Callable<Integer> {
                     + "--data is {\"prompt\",\"chosen\",\"rejected\"} JSONL; the result is a LoRA adapter.")
     double beta;
 
+    @Option(names = "--reward-model", paramLabel = "DIR",
+            description = "ppo: the reward model (a folder written by --method reward-model); --data gives the prompts.")
+    Path rewardModel;
+
+    @Option(names = "--kl-coef", defaultValue = "0.05", paramLabel = "C",
+            description = "ppo: per-token penalty on the policy's log-ratio to the base (default: ${DEFAULT-VALUE}).")
+    double klCoef;
+
+    @Option(names = "--response-tokens", defaultValue = "24", paramLabel = "N",
+            description = "ppo: longest sampled answer (default: ${DEFAULT-VALUE}).")
+    int responseTokens;
+
     @Option(names = "--log-every", defaultValue = "10", description = "Progress line every N steps (default: ${DEFAULT-VALUE}).")
     int logEvery;
 
@@ -152,9 +164,10 @@ final class TuneCommand implements Callable<Integer> {
                 .withEarlyStopping(earlyStopping)
                 .withCheckpoints(checkpointEvery, resume)
                 .withGradientAccumulation(gradAccum)
-                .withMethodOptions(new TuneOptions.MethodOptions(quantization, virtualTokens, promptInit, topLayers, beta));
+                .withMethodOptions(new TuneOptions.MethodOptions(quantization, virtualTokens, promptInit, topLayers, beta,
+                        rewardModel, klCoef, responseTokens));
         boolean json = progress.equals("json");
-        ProgressListener listener = json ? ProgressListener.json(spec.commandLine().getOut()) : ProgressListener.terminal(Math.max(1, logEvery), !method.equalsIgnoreCase("dpo"));
+        ProgressListener listener = json ? ProgressListener.json(spec.commandLine().getOut()) : ProgressListener.terminal(Math.max(1, logEvery), !java.util.Set.of("dpo", "reward-model", "ppo").contains(method.toLowerCase(Locale.ROOT)));
         Tuner.Result r = new Tuner(listener).run(options, () -> false);
         if (json) {
             java.util.Map<String, Object> done = new java.util.TreeMap<>();
@@ -187,6 +200,13 @@ final class TuneCommand implements Callable<Integer> {
             spec.commandLine().getOut().printf(Locale.ROOT, "%s accuracy %.4f, macro-F1 %.4f on %d examples%n",
                     options.validation() == null ? "training" : "validation", r.classification().accuracy(),
                     r.classification().macroF1(), r.classification().examples());
+        }
+        if (r.rewardPerStep() != null && !r.rewardPerStep().isEmpty()) {
+            List<Double> rw = r.rewardPerStep();
+            int quarter = Math.max(1, rw.size() / 4);
+            spec.commandLine().getOut().printf(Locale.ROOT, "mean reward %.4f over the first %d steps, %.4f over the last %d%n",
+                    rw.subList(0, quarter).stream().mapToDouble(Double::doubleValue).average().orElse(0), quarter,
+                    rw.subList(rw.size() - quarter, rw.size()).stream().mapToDouble(Double::doubleValue).average().orElse(0), quarter);
         }
         if (r.preference() != null) {
             spec.commandLine().getOut().printf(Locale.ROOT, "%s reward accuracy %.4f, mean reward margin %.4f on %d pairs%n",

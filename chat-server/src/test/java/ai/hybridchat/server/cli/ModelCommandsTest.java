@@ -185,13 +185,18 @@ class ModelCommandsTest {
     }
 
     @Test
-    void tuningMethodsThatDoNotExistYetFailInOneLine() throws IOException {
+    void unknownTuningMethodsAndPpoWithoutARewardModelFailInOneLine() throws IOException {
         Path data = Files.writeString(dir.resolve("train.jsonl"), "{\"prompt\": \"q\", \"completion\": \"a\"}\n");
-        Cli.Result r = Cli.run("tune", "--method", "ppo", "--base", TinyModel.model().toString(), "--data", data.toString(),
+        Cli.Result r = Cli.run("tune", "--method", "grpo", "--base", TinyModel.model().toString(), "--data", data.toString(),
                 "--out", dir.resolve("x").toString());
         assertEquals(1, r.code(), r.toString());
         assertEquals(1, r.err().strip().lines().count(), r.toString());
-        assertTrue(r.err().contains("ppo"), r.err());
+        assertTrue(r.err().contains("unknown or not yet available tuning method 'grpo'"), r.err());
+        Cli.Result ppo = Cli.run("tune", "--method", "ppo", "--base", TinyModel.model().toString(), "--data", data.toString(),
+                "--out", dir.resolve("y").toString());
+        assertEquals(1, ppo.code(), ppo.toString());
+        assertEquals(1, ppo.err().strip().lines().count(), ppo.toString());
+        assertTrue(ppo.err().contains("ppo needs --reward-model DIR"), ppo.err());
     }
 
     @Test

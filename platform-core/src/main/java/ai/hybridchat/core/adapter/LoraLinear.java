@@ -18,6 +18,7 @@ public final class LoraLinear implements Projection {
     private final float scaling;
     private final float dropout;
     private boolean training;
+    private boolean enabled = true;
 
     public LoraLinear(Projection base, NDArray loraA, NDArray loraB, double alpha, float dropout) {
         long rank = loraA.getShape().get(0);
@@ -38,6 +39,9 @@ public final class LoraLinear implements Projection {
     @Override
     public NDArray forward(NDArray x) {
         NDArray y = base.forward(x);
+        if (!enabled) {
+            return y;
+        }
         NDArray input = training && dropout > 0
                 ? x.getNDArrayInternal().dropout(x, dropout, true).singletonOrThrow() : x;
         // the scaling goes on the rank-r activations, not the output: the same product, a pass
@@ -62,6 +66,14 @@ public final class LoraLinear implements Projection {
         NDArray delta = loraB.matMul(loraA).mul(scaling);
         NDArray bias = base instanceof Linear l ? l.bias() : null;
         return new Linear(base.weight().add(delta), bias);
+    }
+
+    /**
+     * Turns the low-rank update off (the base alone answers, as PEFT's {@code disable_adapter()})
+     * or back on: how RLHF gets the reference model's log-probabilities without a second copy.
+     */
+    public void setEnabled(boolean enabled) {
+        this.enabled = enabled;
     }
 
     /** The wrapped frozen projection: what "unmerge" returns to. */

@@ -56,6 +56,11 @@ public final class LlamaConfig {
     }
 
     public static LlamaConfig read(Path modelDir) throws IOException {
+        return read(modelDir, false);
+    }
+
+    /** As {@link #read(Path)}; with {@code sequenceClassifier} a {@code LlamaForSequenceClassification} is accepted too. */
+    public static LlamaConfig read(Path modelDir, boolean sequenceClassifier) throws IOException {
         Path file = modelDir.resolve("config.json");
         if (!Files.isRegularFile(file)) {
             throw new ModelFormatException("missing " + file + " (a Hugging Face model folder needs config.json)");
@@ -65,6 +70,9 @@ public final class LlamaConfig {
             config = Json.MAPPER.readValue(file.toFile(), LlamaConfig.class);
         } catch (IOException e) {
             throw new ModelFormatException("cannot parse " + file + ": " + e.getMessage());
+        }
+        if (sequenceClassifier && "LlamaForSequenceClassification".equals(config.architecture())) {
+            config.architectures = List.of("LlamaForCausalLM"); // the same decoder; the caller applies the score head
         }
         config.validate(file);
         return config;

@@ -79,6 +79,30 @@ public final class LlamaModel implements AutoCloseable {
         }
     }
 
+    /**
+     * The decoder of a Hugging Face {@code LlamaForSequenceClassification} folder (a classifier or a
+     * reward model): its blocks and final norm, for a caller that applies the folder's
+     * {@code score.weight} itself. Its tied output head is never used to generate.
+     */
+    public static LlamaModel loadSequenceClassifierBody(Path dir, NDManager parent) throws IOException {
+        LlamaConfig config = LlamaConfig.read(dir, true);
+        if (!config.tieWordEmbeddings) {
+            throw new ModelFormatException(dir + ": only sequence classifiers with tied embeddings can be read");
+        }
+        NDManager manager = parent.newSubManager();
+        try {
+            Map<String, NDArray> weights = Safetensors.readModel(dir, manager);
+            NDArray score = weights.remove("score.weight");
+            if (score != null) {
+                score.close();
+            }
+            return new LlamaModel(config, weights, manager);
+        } catch (RuntimeException | IOException e) {
+            manager.close();
+            throw e;
+        }
+    }
+
     /** Builds a model from tensors already in memory (names as in Hugging Face). */
     public static LlamaModel fromWeights(LlamaConfig config, Map<String, NDArray> weights, NDManager manager) {
         return new LlamaModel(config, weights, manager);

@@ -113,6 +113,15 @@ public final class RewardModelTuner {
         List<long[]> rows = new ArrayList<>();
         pairs.forEach(p -> rows.add(p.chosen()));
         pairs.forEach(p -> rows.add(p.rejected()));
+        return lastTokenRows(rows, pad);
+    }
+
+    /** Whole conversations to score, one per row; the mask marks each row's last token (the one pooled). */
+    static TokenBatch lastTokenBatch(List<ChatEncoder.Encoded> conversations, long pad) {
+        return lastTokenRows(conversations.stream().map(ChatEncoder.Encoded::ids).toList(), pad);
+    }
+
+    private static TokenBatch lastTokenRows(List<long[]> rows, long pad) {
         int length = rows.stream().mapToInt(r -> r.length).max().orElse(1);
         long[] inputs = new long[rows.size() * length];
         long[] targets = new long[rows.size() * length];

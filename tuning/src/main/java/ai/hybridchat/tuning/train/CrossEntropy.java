@@ -50,13 +50,20 @@ public final class CrossEntropy {
 
     /** {@code log p(target)} at every position, flattened to {@code [B * T]}, computed in blocks. */
     private static NDArray tokenLogProbs(LlamaModel model, NDArray inputIds, NDArray targets) {
-        NDArray hidden = model.textHiddenStates(inputIds, null);
+        return tokenLogProbsFromHidden(model, model.textHiddenStates(inputIds, null), targets);
+    }
+
+    /**
+     * {@code log p(target)} at every position from final hidden states {@code [B, T, hidden]}
+     * already computed (as PPO needs them for its value head too), flattened to {@code [B * T]}.
+     */
+    public static NDArray tokenLogProbsFromHidden(LlamaModel model, NDArray hidden, NDArray targets) {
         long positions = hidden.getShape().get(0) * hidden.getShape().get(1);
         long vocab = model.config().vocabSize;
         long rows = Math.max(1, BLOCK_BYTES / (vocab * Float.BYTES));
         NDArray flatHidden = hidden.reshape(positions, hidden.getShape().get(2));
         NDArray flatTargets = targets.reshape(positions, 1);
-        Projection head = model.outputHead(inputIds.getManager());
+        Projection head = model.outputHead(hidden.getManager());
         if (rows >= positions) {
             return head.forward(flatHidden).logSoftmax(-1).gather(flatTargets, -1).reshape(positions);
         }

@@ -12,10 +12,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Two micro batches of one row each make the same step as one batch of both rows. */
-class GradientAccumulationTest {
+public class GradientAccumulationTest {
     static final long[][] ROWS = {{3, 9, 4, 17, 5, 2, 11}, {8, 1, 12, 6, 19, 7, 13}};
 
-    static LlamaConfig config() {
+    public static LlamaConfig config() {
         LlamaConfig c = new LlamaConfig();
         c.hiddenSize = 32;
         c.intermediateSize = 64;
