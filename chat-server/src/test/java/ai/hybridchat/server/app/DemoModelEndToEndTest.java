@@ -87,7 +87,19 @@ class DemoModelEndToEndTest {
      */
     @Test
     void hybridAnswersHeldOutQuestionsWithTheRightFactAndCitation() throws IOException {
-        List<JsonNode> heldOut = heldOutQuestions();
+        assertRight(questions("/demo/qa/heldout.jsonl"), 0.8); // the bar: 8 of 10
+    }
+
+    /**
+     * The same facts asked in other words than the documents use: measured 9 of 12 (the misses pick a
+     * related sentence of the right document); the bar guards against falling below two in three.
+     */
+    @Test
+    void hybridAnswersRewordedQuestionsToo() throws IOException {
+        assertRight(questions("/demo/qa/paraphrased.jsonl"), 2.0 / 3);
+    }
+
+    private static void assertRight(List<JsonNode> heldOut, double share) throws IOException {
         List<String> failures = new ArrayList<>();
         int right = 0;
         for (JsonNode qa : heldOut) {
@@ -104,12 +116,12 @@ class DemoModelEndToEndTest {
                 failures.add(qa.get("question").asText() + " -> " + body.path("answer").asText());
             }
         }
-        assertTrue(right * 10 >= heldOut.size() * 8, right + " of " + heldOut.size() + " right; wrong: " + failures);
+        assertTrue(right >= share * heldOut.size() - 1e-9, right + " of " + heldOut.size() + " right; wrong: " + failures);
     }
 
-    static List<JsonNode> heldOutQuestions() throws IOException {
+    static List<JsonNode> questions(String resource) throws IOException {
         List<JsonNode> out = new ArrayList<>();
-        try (InputStream in = DemoModelEndToEndTest.class.getResourceAsStream("/demo/qa/heldout.jsonl")) {
+        try (InputStream in = DemoModelEndToEndTest.class.getResourceAsStream(resource)) {
             for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
                 if (!line.isBlank()) {
                     out.add(JSON.readTree(line));
