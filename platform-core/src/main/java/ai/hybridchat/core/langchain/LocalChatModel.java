@@ -42,9 +42,7 @@ public final class LocalChatModel implements ChatModel, StreamingChatModel {
         this.model = model;
         this.defaults = defaults;
         this.pointer = pointer;
-        // the token the chat template ends a turn with, else the first end-of-sequence id
-        long end = model.tokenizer().specialToken("eos_token") == null ? -1 : model.tokenizer().tokenId(model.tokenizer().specialToken("eos_token"));
-        this.endOfAnswer = end >= 0 ? end : model.eosIds().iterator().next();
+        this.endOfAnswer = endOfTurn(model);
     }
 
     public LocalLanguageModel model() {
@@ -93,6 +91,13 @@ public final class LocalChatModel implements ChatModel, StreamingChatModel {
         } catch (RuntimeException e) {
             handler.onError(e);
         }
+    }
+
+    /** The token the chat template ends a turn with, else the first end-of-sequence id, else -1 (none). */
+    private static long endOfTurn(LocalLanguageModel model) {
+        String eos = model.tokenizer().specialToken("eos_token");
+        long id = eos == null ? -1 : model.tokenizer().tokenId(eos);
+        return id >= 0 ? id : model.eosIds().stream().findFirst().orElse(-1L);
     }
 
     /** The pointer over the passages of the last message, when it is the user's and has some. */

@@ -8,8 +8,10 @@ import dev.langchain4j.data.segment.TextSegment;
 import dev.langchain4j.model.embedding.EmbeddingModel;
 import java.text.BreakIterator;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -18,24 +20,41 @@ import java.util.Objects;
  * the sentence that answers it. Relevance is the cosine of the question's and the sentence's
  * embeddings (the retriever's sentence-embedding model), sharpened by a softmax at temperature
  * {@value #TEMPERATURE}: sentences whose cosines differ by 0.1 then differ by e^2 in weight.
- *
- * @param embeddings the sentence-embedding model that scores relevance
- * @param weight     the pointer's gate λ in (0, 1)
+ * The passages come from a slowly changing index, so sentence vectors are kept (the last
+ * {@value #CACHED_SENTENCES}) and a question costs one embedding, not one per sentence read.
+ * Thread-safe.
  */
-public record PassagePointer(EmbeddingModel embeddings, double weight) {
+public final class PassagePointer {
     static final double TEMPERATURE = 0.05;
+    static final int CACHED_SENTENCES = 20_000;
 
-    public PassagePointer {
-        Objects.requireNonNull(embeddings, "embeddings");
+    private final EmbeddingModel embeddings;
+    private final double weight;
+    private final Map<String, float[]> sentenceVectors = java.util.Collections.synchronizedMap(
+            new LinkedHashMap<>(1024, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, float[]> eldest) {
+                    return size() > CACHED_SENTENCES;
+                }
+            });
+
+    /**
+     * @param embeddings the sentence-embedding model that scores relevance
+     * @param weight     the pointer's gate λ in (0, 1)
+     */
+    public PassagePointer(EmbeddingModel embeddings, double weight) {
+        this.embeddings = Objects.requireNonNull(embeddings, "embeddings");
         if (!(weight > 0 && weight < 1)) {
             throw new IllegalArgumentException("the copy weight must be in (0, 1), got " + weight);
         }
+        this.weight = weight;
     }
 
     /**
      * The pointer for a {@link RagPrompt} user message, or null when it carries no passages. Each
-     * sentence is followed by {@code endOfAnswer}: an answer that has copied a whole sentence is
-     * pointed to its end, which the model may overrule when it is sure it has more to say.
+     * sentence is followed by {@code endOfAnswer} (-1: a model without one): an answer that has
+     * copied a whole sentence is pointed to its end, which the model may overrule when it is sure
+     * it has more to say.
      */
     public CopyPointer forMessage(String userMessage, TextTokenizer tokenizer, long endOfAnswer) {
         RagPrompt.Parsed parsed = RagPrompt.parse(userMessage);
@@ -48,21 +67,41 @@ public record PassagePointer(EmbeddingModel embeddings, double weight) {
         }
         List<TextSegment> segments = new ArrayList<>();
         segments.add(TextSegment.from(parsed.question()));
-        sentences.forEach(s -> segments.add(TextSegment.from(s)));
+        // read each cached vector once: another request may evict it meanwhile
+        Map<String, float[]> known = new java.util.HashMap<>();
+        List<String> missing = new ArrayList<>();
+        for (String sentence : sentences) {
+            if (!known.containsKey(sentence) && !missing.contains(sentence)) {
+                float[] cached = sentenceVectors.get(sentence);
+                if (cached != null) {
+                    known.put(sentence, cached);
+                } else {
+                    missing.add(sentence);
+                }
+            }
+        }
+        missing.forEach(s -> segments.add(TextSegment.from(s)));
         List<Embedding> vectors = embeddings.embedAll(segments).content();
+        float[] question = vectors.get(0).vector();
+        for (int i = 0; i < missing.size(); i++) {
+            known.put(missing.get(i), vectors.get(i + 1).vector());
+            sentenceVectors.put(missing.get(i), vectors.get(i + 1).vector());
+        }
         double[] priors = new double[sentences.size()];
         double max = Double.NEGATIVE_INFINITY;
         for (int i = 0; i < priors.length; i++) {
-            priors[i] = cosine(vectors.get(0).vector(), vectors.get(i + 1).vector()) / TEMPERATURE;
+            priors[i] = cosine(question, known.get(sentences.get(i))) / TEMPERATURE;
             max = Math.max(max, priors[i]);
         }
         List<long[]> tokens = new ArrayList<>();
         for (int i = 0; i < priors.length; i++) {
             priors[i] = Math.exp(priors[i] - max);
             long[] ids = tokenizer.encode(sentences.get(i));
-            long[] withEnd = java.util.Arrays.copyOf(ids, ids.length + 1);
-            withEnd[ids.length] = endOfAnswer;
-            tokens.add(withEnd);
+            if (endOfAnswer >= 0) {
+                ids = java.util.Arrays.copyOf(ids, ids.length + 1);
+                ids[ids.length - 1] = endOfAnswer;
+            }
+            tokens.add(ids);
         }
         return new CopyPointer(tokens, priors, weight);
     }

@@ -26,10 +26,14 @@ class PassagePointerTest {
     private static final List<String> WORDS = List.of("<end>", "the", "lamp", "costs", "145", "euros.", "chair", "is",
             "tobias.", "who", "what", "does", "cost?", "is?", "board", "of");
 
+    /** Texts the stand-in embedding model was asked for, in order. */
+    private static final List<String> EMBEDDED = java.util.Collections.synchronizedList(new ArrayList<>());
+
     /** A stand-in for the sentence-embedding seam: bag of words, so relevance is word overlap. */
     private static final EmbeddingModel BAG_OF_WORDS = new EmbeddingModel() {
         @Override
         public Response<List<Embedding>> embedAll(List<TextSegment> segments) {
+            segments.forEach(s -> EMBEDDED.add(s.text()));
             List<Embedding> out = new ArrayList<>();
             for (TextSegment s : segments) {
                 float[] v = new float[WORDS.size()];
@@ -71,6 +75,19 @@ class PassagePointerTest {
         assertEquals(0, argmax(copy.mix(flat.clone(), sofar)), "the copied sentence ends the answer");
         assertNull(pointer.forMessage(RagPrompt.userMessage("What does the lamp cost?", List.of()), tokenizer, 0));
         assertThrows(IllegalArgumentException.class, () -> new PassagePointer(BAG_OF_WORDS, 0));
+    }
+
+    @Test
+    void aSentenceIsEmbeddedOnceAcrossQuestions() throws IOException {
+        TextTokenizer tokenizer = wordTokenizer();
+        PassagePointer pointer = new PassagePointer(BAG_OF_WORDS, 0.5);
+        List<String> passages = List.of("The lamp costs 145 euros. The chair is Tobias.", "The lamp costs 145 euros.");
+        EMBEDDED.clear();
+        pointer.forMessage(RagPrompt.userMessage("What does the lamp cost?", passages), tokenizer, 0);
+        assertEquals(List.of("What does the lamp cost?", "The lamp costs 145 euros.", "The chair is Tobias."), EMBEDDED);
+        EMBEDDED.clear();
+        pointer.forMessage(RagPrompt.userMessage("Who is the chair?", passages), tokenizer, 0);
+        assertEquals(List.of("Who is the chair?"), EMBEDDED, "the second question reuses the sentences' vectors");
     }
 
     private TextTokenizer wordTokenizer() throws IOException {

@@ -100,9 +100,7 @@ public final class DpoTuner {
             group.forEach(p -> rows.add(pairs.rejected().get(p)));
             int length = rows.stream().mapToInt(r -> r.length() - 1).max().orElse(1);
             TokenBatch batch = ChatEncoder.batch(rows, length, pad);
-            synchronized (members) {
-                members.put(batch, group.stream().mapToInt(Integer::intValue).toArray());
-            }
+            members.put(batch, group.stream().mapToInt(Integer::intValue).toArray());
             return batch;
         }
     }
@@ -139,17 +137,11 @@ public final class DpoTuner {
                     + params.stream().mapToLong(p -> p.getShape().size()).sum() + " trainable parameters, "
                     + train.size() + " pairs, " + steps + " steps");
             TrainingLoop.LossFunction loss = (batch, m) -> {
-                int[] group;
-                float[][] ref;
-                synchronized (members) {
-                    group = members.get(batch);
-                }
-                ref = trainRef;
-                if (group == null) {
-                    group = valMembers.get(batch);
-                    ref = valRef;
-                }
-                return dpoLoss(model, batch, group, ref, beta, m);
+                // a training batch is made for its step and used once: forget it then, so a long run
+                // keeps no batches; the validation batches are the same few every time
+                int[] group = members.remove(batch);
+                return group != null ? dpoLoss(model, batch, group, trainRef, beta, m)
+                        : dpoLoss(model, batch, valMembers.get(batch), valRef, beta, m);
             };
             TrainingLoop.Result result = Tuner.runLoop(o, steps, loss, params, trainBatches::get, valList, listener, cancelled);
             for (LoraLinear l : loras) {
