@@ -58,15 +58,16 @@ public final class Chunker {
 
     /** The chunks of {@code document}, in order; a blank document is an error. */
     public List<Chunk> chunk(Document document) {
-        if (document.text().isBlank()) {
-            throw new IllegalArgumentException("document '" + document.id() + "' has no text");
+        if (!DocumentText.isIndexable(document.text())) {
+            throw new IllegalArgumentException("document '" + document.id() + "' has no text (no letter or digit)");
         }
         List<String> texts = new ArrayList<>();
         if (splitter == null) {
             texts.add(document.text().strip());
         } else {
-            for (TextSegment segment : splitter.split(dev.langchain4j.data.document.Document.from(document.text()))) {
-                if (!segment.text().isBlank()) {
+            String text = DocumentText.clean(document.text());
+            for (TextSegment segment : splitter.split(dev.langchain4j.data.document.Document.from(text))) {
+                if (DocumentText.isIndexable(segment.text())) {
                     texts.add(segment.text());
                 }
             }

@@ -170,8 +170,10 @@ public final class FileDocumentLoader {
     private static void add(Path file, Path base, String id, String title, String text, FileFormat format,
                             Map<String, String> extra, Map<String, Document> documents, Map<String, Path> origins,
                             List<SkippedFile> skipped) {
-        if (text.isBlank()) {
-            skipped.add(new SkippedFile(file, "no text"));
+        text = DocumentText.clean(text);
+        title = title == null ? null : DocumentText.clean(title).strip();
+        if (!DocumentText.isIndexable(text)) {
+            skipped.add(new SkippedFile(file, "no text (no letter or digit)"));
             return;
         }
         Path absolute = file.toAbsolutePath().normalize();
@@ -181,7 +183,7 @@ public final class FileDocumentLoader {
         metadata.put("path", absolute.toString());
         metadata.put("format", format.name().toLowerCase(java.util.Locale.ROOT));
         metadata.putAll(extra);
-        documents.put(id, new Document(id, title, source, text, Map.copyOf(metadata)));
+        documents.put(id, new Document(id, title == null || title.isEmpty() ? null : title, source, text, Map.copyOf(metadata)));
         origins.put(id, file);
     }
 

@@ -116,7 +116,7 @@ class FileDocumentLoaderTest {
         assertTrue(reasons.get("slides.pdf").startsWith("not a readable PDF"), reasons.get("slides.pdf"));
         assertTrue(reasons.get("notes.docx").startsWith("unsupported file type '.docx'"), reasons.get("notes.docx"));
         assertTrue(reasons.get("binary.txt").contains("binary"), reasons.get("binary.txt"));
-        assertEquals("no text", reasons.get("blank.md"));
+        assertEquals("no text (no letter or digit)", reasons.get("blank.md"));
         assertTrue(reasons.get("huge.txt").startsWith("file too large"), reasons.get("huge.txt"));
         assertEquals("no such file or folder", reasons.get("missing.txt"));
     }

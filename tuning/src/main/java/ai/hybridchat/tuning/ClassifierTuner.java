@@ -109,7 +109,7 @@ final class ClassifierTuner {
     static List<Encoded> encode(List<LabeledText> texts, List<String> labels, TextTokenizer tokenizer, int maxLength) {
         List<Encoded> out = new ArrayList<>();
         for (LabeledText t : texts) {
-            long[] ids = tokenizer.encode(t.text());
+            long[] ids = tokenizer.encodeLiteral(t.text());
             if (ids.length > maxLength) {
                 ids = java.util.Arrays.copyOf(ids, maxLength);
             }

@@ -290,7 +290,7 @@ public final class Tuner {
             Prepared data = prepare(o, tokenizer);
             int n = o.methodOptions().virtualTokens();
             String initText = o.methodOptions().promptInit();
-            long[] init = initText == null ? new long[0] : tokenizer.encode(initText);
+            long[] init = initText == null ? new long[0] : tokenizer.encodeLiteral(initText);
             if (initText != null && init.length == 0) {
                 throw new IllegalArgumentException("--prompt-init text has no tokens");
             }

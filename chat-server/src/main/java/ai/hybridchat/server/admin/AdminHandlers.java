@@ -53,6 +53,13 @@ public final class AdminHandlers {
         ctx.json(Map.of("documents", docs, "documentCount", docs.size(), "chunkCount", index.chunkCount()));
     }
 
+    /**
+     * Saves and indexes one uploaded file. Everything that can refuse it runs before the file joins
+     * the documents folder: it is staged in a hidden folder, read by the loader (the same rule as a
+     * reindex, {@link ai.hybridchat.retrieval.DocumentText}), checked against the id of another
+     * file, and indexed; only then is it moved into place. A refused upload leaves the folder and
+     * the index as they were.
+     */
     public void upload(Context ctx) throws IOException {
         UploadedFile file = uploaded(ctx, "file");
         if (file == null) {
@@ -62,8 +69,6 @@ public final class AdminHandlers {
         String name = safeName(file.filename());
         Files.createDirectories(docsDir);
         Path target = docsDir.resolve(name);
-        // staged under its own name in a hidden folder (the loader names documents after their
-        // file and skips hidden folders), checked, then moved into place in one step
         Path staging = Files.createTempDirectory(docsDir, ".upload-");
         try (InputStream in = file.content()) {
             Path staged = staging.resolve(name);
@@ -75,14 +80,67 @@ public final class AdminHandlers {
                 throw new ApiException(422, "unprocessable_document",
                         e.getMessage().replace(staged.toString(), name).replace(staging.toString(), ""));
             }
-            Files.move(staged, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-            IndexUpdate update = index.upsert(new Document(document.id(), document.title(), name, document.text(),
-                    withPath(document.metadata(), target)));
+            Path sameId = otherFileWithId(document.id(), name);
+            if (sameId != null) {
+                throw new ApiException(409, "conflict", "'" + name + "' would be document '" + document.id()
+                        + "', which is already the file '" + sameId.getFileName() + "'; delete that one first or rename");
+            }
+            IndexUpdate update;
+            try {
+                update = index.upsert(new Document(document.id(), document.title(), name, document.text(),
+                        withPath(document.metadata(), target)));
+            } catch (IllegalArgumentException e) {
+                throw new ApiException(422, "unprocessable_document", e.getMessage());
+            }
+            try {
+                Files.move(staged, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            } catch (IOException e) {
+                restore(document.id(), target, update);
+                throw e;
+            }
             ctx.status(201).json(Map.of("docId", update.docId(), "outcome", update.outcome().name().toLowerCase(),
                     "chunks", update.chunks(), "file", name));
         } finally {
             AtomicFiles.deleteRecursively(staging);
+        }
+    }
+
+    /** After a failed move, the index goes back to what the folder holds. */
+    private void restore(String docId, Path target, IndexUpdate update) {
+        try {
+            if (update.outcome() == IndexUpdate.Outcome.ADDED) {
+                index.delete(docId);
+            } else if (update.outcome() == IndexUpdate.Outcome.UPDATED && Files.isRegularFile(target)) {
+                Document old = new FileDocumentLoader().loadFile(target);
+                index.upsert(new Document(old.id(), old.title(), target.getFileName().toString(), old.text(),
+                        withPath(old.metadata(), target)));
+            }
+        } catch (RuntimeException e) {
+            // the next reindex rebuilds the index from the folder
+        }
+    }
+
+    /** A file of the documents folder, other than {@code name}, whose document id is {@code docId}; or null. */
+    private Path otherFileWithId(String docId, String name) throws IOException {
+        for (Path f : filesWithId(docId)) {
+            if (!f.getFileName().toString().equals(name)) {
+                return f;
+            }
+        }
+        return null;
+    }
+
+    private List<Path> filesWithId(String docId) throws IOException {
+        if (!Files.isDirectory(docsDir)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(docsDir)) {
+            return files.filter(Files::isRegularFile)
+                    .filter(f -> !f.getFileName().toString().startsWith("."))
+                    .filter(f -> ai.hybridchat.retrieval.FileFormat.documentId(f).equals(docId))
+                    .sorted()
+                    .toList();
         }
     }
 
@@ -123,23 +181,22 @@ public final class AdminHandlers {
         return name;
     }
 
+    /**
+     * Deletes a document from the index and its file from the folder. A file the index never held
+     * (one a reindex skipped) is removed too; 404 only when neither has it.
+     */
     public void delete(Context ctx) throws IOException {
         String docId = ctx.pathParam("docId");
-        if (!index.delete(docId)) {
-            throw new ApiException(404, "not_found", "no indexed document '" + docId + "'");
-        }
+        boolean indexed = index.delete(docId);
         int removed = 0;
-        if (Files.isDirectory(docsDir)) {
-            try (Stream<Path> files = Files.list(docsDir)) {
-                for (Path f : files.filter(Files::isRegularFile).toList()) {
-                    if (ai.hybridchat.retrieval.FileFormat.documentId(f).equals(docId)) {
-                        Files.delete(f);
-                        removed++;
-                    }
-                }
-            }
+        for (Path f : filesWithId(docId)) {
+            Files.delete(f);
+            removed++;
         }
-        ctx.json(Map.of("docId", docId, "deleted", true, "filesRemoved", removed));
+        if (!indexed && removed == 0) {
+            throw new ApiException(404, "not_found", "no document '" + docId + "' in the index or the documents folder");
+        }
+        ctx.json(Map.of("docId", docId, "deleted", true, "indexed", indexed, "filesRemoved", removed));
     }
 
     /** Starts a full reindex of the documents folder (built beside the live index, swapped in one commit). */

@@ -96,8 +96,9 @@ public final class TuningAdmin {
                     ? "no preferences collected yet: pick the best of compared answers first"
                     : "no tuning data '" + dataName + "': upload it to /api/admin/tuning-data first");
         }
+        boolean feedback = method.equals("dpo") && dataName.equals(FEEDBACK);
         try {
-            boolean preferences = isPreferenceData(data);
+            boolean preferences = feedback || isPreferenceData(data);
             if (preferences != method.equals("dpo")) {
                 throw ApiException.badRequest(method.equals("dpo")
                         ? "dpo trains on {\"prompt\",\"chosen\",\"rejected\"} pairs; '" + dataName + "' is not preference data"
@@ -122,6 +123,26 @@ public final class TuningAdmin {
         if (!(lr > 0 && lr < 1)) {
             throw ApiException.badRequest("lr must be in (0, 1), got " + body.path("lr"));
         }
+        // the feedback store is written by strangers: train on a snapshot of its good lines and say
+        // how many were skipped, instead of failing on the first bad one
+        String screening = "";
+        if (feedback) {
+            try {
+                PreferenceDataset.Screened screened = PreferenceDataset.readSkippingMalformed(data);
+                if (screened.pairs().isEmpty()) {
+                    throw ApiException.badRequest("the collected preferences hold no usable pair"
+                            + (screened.problems().isEmpty() ? "" : " (" + screened.summary() + ")"));
+                }
+                Files.createDirectories(tuningDir());
+                data = tuningDir().resolve(".feedback-" + name + ".jsonl");
+                PreferenceDataset.write(data, screened.pairs());
+                screening = screened.summary();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+        Path snapshot = data.getFileName().toString().startsWith(".feedback-") ? data : null;
+        String skippedLines = screening;
         TuneOptions options;
         try {
             options = new TuneOptions(method, host.baseModelDir(), data, null, out, epochs, steps, batch, 512, lr, 0.0, 10, 0, 42,
@@ -131,10 +152,23 @@ public final class TuningAdmin {
             throw ApiException.badRequest(e.getMessage());
         }
         Job job = jobs.submit("tune", j -> {
-            Files.createDirectories(adaptersDir());
-            Tuner.Result r = new Tuner(listener(j)).run(options, j::cancelRequested);
+            Tuner.Result r;
+            try {
+                if (!skippedLines.isEmpty()) {
+                    j.emit("message", Map.of("text", skippedLines));
+                }
+                Files.createDirectories(adaptersDir());
+                r = new Tuner(listener(j)).run(options, j::cancelRequested);
+            } finally {
+                if (snapshot != null) {
+                    Files.deleteIfExists(snapshot);
+                }
+            }
             Map<String, Object> result = new LinkedHashMap<>();
             result.put("adapter", name);
+            if (!skippedLines.isEmpty()) {
+                result.put("skipped", skippedLines);
+            }
             result.put("steps", r.training().steps());
             result.put("trainLoss", r.training().finalTrainLoss());
             result.put("validationLoss", r.training().finalValidationLoss());

@@ -152,6 +152,7 @@ public final class Platform implements AutoCloseable {
                 log.accept("indexing " + config.docsDir());
                 IngestReport report = new Ingestor(index).ingest(config.docsDir());
                 log.accept("indexed: " + report.summary());
+                report.skipped().forEach(skipped -> log.accept("skipped " + skipped));
             }
             return index;
         } catch (RuntimeException e) {

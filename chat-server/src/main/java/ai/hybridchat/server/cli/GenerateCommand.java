@@ -49,8 +49,13 @@ final class GenerateCommand implements Callable<Integer> {
         long[] tokenIds;
     }
 
-    @Option(names = "--raw", description = "Encode --prompt as it is, without the chat template.")
+    @Option(names = "--raw", description = "Encode --prompt as it is, without the chat template "
+            + "(control-token strings in it are control tokens: the prompt is yours).")
     boolean raw;
+
+    @Option(names = "--parse-special", description = "Read control-token strings (<|im_end|>, </s>, ...) inside "
+            + "--prompt as control tokens, as Hugging Face does; by default message text is data.")
+    boolean parseSpecial;
 
     @Option(names = "--max-new-tokens", paramLabel = "N", description = "Longest continuation in tokens.")
     Integer maxNewTokens;
@@ -85,6 +90,7 @@ final class GenerateCommand implements Callable<Integer> {
             GenerationConfig config = settings(model.defaults());
             long[] prompt = input.tokenIds != null ? input.tokenIds
                     : raw ? model.tokenizer().encode(input.prompt)
+                    : parseSpecial ? model.prompts().encodeTrusted(List.of(new ChatTemplate.Message("user", input.prompt)), true)
                     : model.encodePrompt(List.of(new ChatTemplate.Message("user", input.prompt)));
             PrintWriter out = spec.commandLine().getOut();
             Generator.TokenListener listener = output == Output.TEXT ? piece -> {

@@ -47,6 +47,7 @@ public record ChatRequestBody(String message, Mode mode, String conversationId) 
         if (message.asText().isBlank()) {
             throw ApiException.badRequest("'message' is empty");
         }
+        TextFields.requireWellFormed(message.asText(), "'message'");
         Mode mode = DEFAULT_MODE;
         JsonNode modeNode = json.get("mode");
         if (modeNode != null && !modeNode.isNull()) {

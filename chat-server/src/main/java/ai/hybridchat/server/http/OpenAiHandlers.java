@@ -80,6 +80,7 @@ public final class OpenAiHandlers {
             List<ChatMessage> out = new ArrayList<>();
             for (JsonNode m : messages) {
                 String content = text(m.get("content"));
+                TextFields.requireWellFormed(content, "a message's 'content'");
                 out.add(switch (m.path("role").asText()) {
                     case "system", "developer" -> SystemMessage.from(content);
                     case "user" -> UserMessage.from(content);

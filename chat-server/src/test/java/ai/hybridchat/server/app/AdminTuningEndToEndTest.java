@@ -118,6 +118,26 @@ class AdminTuningEndToEndTest {
         JsonNode adapters = Http.json(http.request("GET", "/api/admin/adapters", null, AUTH));
         assertTrue(adapters.toString().contains("\"feedback-dpo\""), adapters.toString());
 
+        // lines an older server let through (empty and non-string answers, broken JSON) are skipped
+        // and reported; the job still trains on the good pairs
+        StringBuilder poison = new StringBuilder();
+        for (int i = 0; i < 40; i++) {
+            poison.append("{\"prompt\":\"q\",\"chosen\":\"a\",\"rejected\":\"\"}\n")
+                    .append("{\"prompt\":\"q\",\"chosen\":\"a\",\"rejected\":7}\n").append("{broken\n");
+        }
+        try {
+            java.nio.file.Files.writeString(data.resolve("preferences.jsonl"), poison, java.nio.file.StandardOpenOption.APPEND);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        HttpResponse<String> again = http.post("/api/admin/tune",
+                "{\"method\":\"dpo\",\"data\":\"feedback\",\"name\":\"feedback-dpo-2\",\"steps\":2,\"batch\":2}", AUTH);
+        assertEquals(202, again.statusCode(), again.body());
+        String events2 = http.request("GET", "/api/admin/jobs/" + Http.json(again).path("id").asText() + "/events", null, AUTH).body();
+        assertTrue(events2.contains("\"state\":\"succeeded\""), events2);
+        assertTrue(events2.contains("120 malformed line(s) skipped"), events2);
+        assertTrue(events2.length() < 20_000, "the report names the count and a few lines, not all of them");
+
         HttpResponse<String> sftUpload = http.upload("/api/admin/tuning-data", "file", "plain.jsonl",
                 "{\"prompt\":\"a\",\"completion\":\"b\"}\n".getBytes(StandardCharsets.UTF_8), AUTH);
         assertEquals(201, sftUpload.statusCode(), sftUpload.body());

@@ -96,7 +96,7 @@ public final class PassagePointer {
         List<long[]> tokens = new ArrayList<>();
         for (int i = 0; i < priors.length; i++) {
             priors[i] = Math.exp(priors[i] - max);
-            long[] ids = tokenizer.encode(sentences.get(i));
+            long[] ids = tokenizer.encodeLiteral(sentences.get(i));
             if (endOfAnswer >= 0) {
                 ids = java.util.Arrays.copyOf(ids, ids.length + 1);
                 ids[ids.length - 1] = endOfAnswer;

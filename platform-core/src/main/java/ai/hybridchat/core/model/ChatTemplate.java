@@ -19,6 +19,9 @@ public final class ChatTemplate {
         }
     }
 
+    /** A rendered prompt longer than this is refused (far above any context window). */
+    static final long MAX_OUTPUT_CHARS = 8L * 1024 * 1024;
+
     private final String template;
     private final Map<String, Object> specials = new HashMap<>();
     private final Jinjava jinjava;
@@ -30,7 +33,14 @@ public final class ChatTemplate {
         this.template = template;
         specials.put("bos_token", bosToken == null ? "" : bosToken);
         specials.put("eos_token", eosToken == null ? "" : eosToken);
-        this.jinjava = new Jinjava(JinjavaConfig.newBuilder().withFailOnUnknownTokens(false).build());
+        // Jinjava by default interprets template syntax inside the values it prints ("nested
+        // interpretation"): a message "{{ 7*7 }}" would reach the model as "49". Message and
+        // document text is data, so that is off. Output and loops are bounded as well.
+        this.jinjava = new Jinjava(JinjavaConfig.newBuilder()
+                .withFailOnUnknownTokens(false)
+                .withNestedInterpretationEnabled(false)
+                .withMaxOutputSize(MAX_OUTPUT_CHARS)
+                .build());
         // Hugging Face templates call raise_exception(msg) to reject a conversation
         jinjava.getGlobalContext().registerFunction(new ELFunctionDefinition("", "raise_exception",
                 ChatTemplate.class, "raiseException", String.class));

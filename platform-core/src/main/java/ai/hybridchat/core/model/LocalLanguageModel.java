@@ -19,7 +19,7 @@ import java.util.function.BooleanSupplier;
 public final class LocalLanguageModel implements AutoCloseable {
     private final LlamaModel model;
     private final TextTokenizer tokenizer;
-    private final ChatTemplate template;
+    private final PromptEncoder prompts;
     private final Set<Long> eosIds;
     private final GenerationConfig defaults;
     private final String name;
@@ -27,11 +27,11 @@ public final class LocalLanguageModel implements AutoCloseable {
     private final Path modelDir;
     private final NDManager ownedRoot;
 
-    private LocalLanguageModel(LlamaModel model, TextTokenizer tokenizer, ChatTemplate template, Set<Long> eosIds,
+    private LocalLanguageModel(LlamaModel model, TextTokenizer tokenizer, PromptEncoder prompts, Set<Long> eosIds,
                                GenerationConfig defaults, String name, String adapterName, Path modelDir, NDManager ownedRoot) {
         this.model = model;
         this.tokenizer = tokenizer;
-        this.template = template;
+        this.prompts = prompts;
         this.eosIds = eosIds;
         this.defaults = defaults;
         this.name = name;
@@ -48,7 +48,7 @@ public final class LocalLanguageModel implements AutoCloseable {
         try {
             LlamaModel model = LlamaModel.load(modelDir, root);
             TextTokenizer tokenizer = TextTokenizer.load(modelDir);
-            ChatTemplate template = tokenizer.tokenizerConfig().hasNonNull("chat_template") ? ChatTemplate.from(tokenizer) : null;
+            PromptEncoder prompts = tokenizer.tokenizerConfig().hasNonNull("chat_template") ? PromptEncoder.of(tokenizer) : null;
             JsonNode gen = readGenerationConfig(modelDir);
             Set<Long> eos = new LinkedHashSet<>();
             model.config().eosTokenIds().forEach(id -> eos.add(id.longValue()));
@@ -70,7 +70,7 @@ public final class LocalLanguageModel implements AutoCloseable {
                     gen.path("repetition_penalty").asDouble(1.0),
                     0, List.of());
             String name = modelDir.toAbsolutePath().normalize().getFileName().toString();
-            return new LocalLanguageModel(model, tokenizer, template, eos, defaults, name, null, modelDir, root);
+            return new LocalLanguageModel(model, tokenizer, prompts, eos, defaults, name, null, modelDir, root);
         } catch (IOException | RuntimeException e) {
             root.close();
             throw e;
@@ -96,7 +96,7 @@ public final class LocalLanguageModel implements AutoCloseable {
                 PeftLoraAdapter.apply(adapterDir, adapted, manager);
             }
             String adapter = adapterDir.toAbsolutePath().normalize().getFileName().toString();
-            return new LocalLanguageModel(adapted, tokenizer, template, eosIds, defaults, name, adapter, modelDir, null);
+            return new LocalLanguageModel(adapted, tokenizer, prompts, eosIds, defaults, name, adapter, modelDir, null);
         } catch (IOException | RuntimeException e) {
             manager.close();
             throw e;
@@ -115,11 +115,17 @@ public final class LocalLanguageModel implements AutoCloseable {
         return new Generator(model, tokenizer, eosIds).generate(encodePrompt(messages), config, onText, cancelled, pointer);
     }
 
+    /** The prompt of a conversation, with the generation prompt; message text is data ({@link PromptEncoder}). */
     public long[] encodePrompt(List<ChatTemplate.Message> messages) {
-        if (template == null) {
+        return prompts().encode(messages, true);
+    }
+
+    /** The chat template over this model's tokenizer. */
+    public PromptEncoder prompts() {
+        if (prompts == null) {
             throw new IllegalStateException(name + " has no chat_template in tokenizer_config.json; use a raw prompt");
         }
-        return tokenizer.encode(template.render(messages, true));
+        return prompts;
     }
 
     public Generator.Result generateIds(long[] promptIds, GenerationConfig config) {

@@ -1,6 +1,7 @@
 package ai.hybridchat.tuning.data;
 
 import ai.hybridchat.core.model.ChatTemplate;
+import ai.hybridchat.core.model.PromptEncoder;
 import ai.hybridchat.core.model.TextTokenizer;
 import ai.hybridchat.tuning.train.TokenBatch;
 import java.util.ArrayList;
@@ -22,19 +23,25 @@ public final class ChatEncoder {
     }
 
     private final TextTokenizer tokenizer;
-    private final ChatTemplate template;
-    private final String endOfTurn;
+    private final PromptEncoder prompts;
+    private final long[] endOfTurn;
 
     public ChatEncoder(TextTokenizer tokenizer) {
         this.tokenizer = tokenizer;
-        this.template = ChatTemplate.from(tokenizer);
+        this.prompts = PromptEncoder.of(tokenizer);
         String eos = tokenizer.specialToken("eos_token");
-        this.endOfTurn = eos == null ? "" : eos;
+        // the end of turn is the template's control token; the text before it is data
+        this.endOfTurn = eos == null ? new long[0] : tokenizer.encode(eos);
+    }
+
+    /** The prompt's ids with the generation prompt, as serving encodes them. */
+    public long[] encodePrompt(List<ChatTemplate.Message> prompt) {
+        return prompts.encode(prompt, true);
     }
 
     public Encoded encode(List<ChatTemplate.Message> prompt, String completion) {
-        long[] promptIds = tokenizer.encode(template.render(prompt, true));
-        long[] completionIds = tokenizer.encode(completion + endOfTurn);
+        long[] promptIds = encodePrompt(prompt);
+        long[] completionIds = withEndOfTurn(tokenizer.encodeLiteral(completion));
         long[] ids = Arrays.copyOf(promptIds, promptIds.length + completionIds.length);
         System.arraycopy(completionIds, 0, ids, promptIds.length, completionIds.length);
         boolean[] trained = new boolean[ids.length];
@@ -47,14 +54,20 @@ public final class ChatEncoder {
 
     /** Plain text trained on every token (continued pre-training, {@code {"text": ...}}). */
     public Encoded encodeText(String text) {
-        long[] ids = tokenizer.encode(text + endOfTurn);
+        long[] ids = withEndOfTurn(tokenizer.encodeLiteral(text));
         boolean[] trained = new boolean[ids.length];
         Arrays.fill(trained, 0, Math.max(0, ids.length - 1), true);
         return new Encoded(ids, trained);
     }
 
+    private long[] withEndOfTurn(long[] ids) {
+        long[] out = Arrays.copyOf(ids, ids.length + endOfTurn.length);
+        System.arraycopy(endOfTurn, 0, out, ids.length, endOfTurn.length);
+        return out;
+    }
+
     public String render(List<ChatTemplate.Message> prompt) {
-        return template.render(prompt, true);
+        return prompts.render(prompt, true);
     }
 
     /**

@@ -20,6 +20,21 @@ final class JsonLines {
     }
 
     static <T> List<T> read(Path file, Function<JsonNode, T> parse, String whatIsMissing) throws IOException {
+        Read<T> read = readSkippingMalformed(file, parse);
+        if (!read.problems().isEmpty()) {
+            throw new DatasetException(file, read.problems());
+        }
+        if (read.records().isEmpty()) {
+            throw new IllegalArgumentException(file + " has no " + whatIsMissing);
+        }
+        return read.records();
+    }
+
+    /** The records that parse, and a description of every line that does not. */
+    record Read<T>(List<T> records, List<String> problems) {
+    }
+
+    static <T> Read<T> readSkippingMalformed(Path file, Function<JsonNode, T> parse) throws IOException {
         if (!Files.isRegularFile(file)) {
             throw new IllegalArgumentException("dataset not found: " + file);
         }
@@ -39,12 +54,6 @@ final class JsonLines {
                 problems.add("line " + (i + 1) + ": " + e.getMessage());
             }
         }
-        if (!problems.isEmpty()) {
-            throw new DatasetException(file, problems);
-        }
-        if (records.isEmpty()) {
-            throw new IllegalArgumentException(file + " has no " + whatIsMissing);
-        }
-        return records;
+        return new Read<>(records, problems);
     }
 }

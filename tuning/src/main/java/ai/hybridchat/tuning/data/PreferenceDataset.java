@@ -22,6 +22,34 @@ public final class PreferenceDataset {
         return JsonLines.read(file, PreferenceDataset::parse, "preference pairs");
     }
 
+    /** The pairs of a file that strangers wrote to: the good lines, and what was wrong with the others. */
+    public record Screened(List<Pair> pairs, List<String> problems) {
+        /** "N malformed line(s) skipped: the first few", or empty when every line was good. */
+        public String summary() {
+            if (problems.isEmpty()) {
+                return "";
+            }
+            return problems.size() + " malformed line(s) skipped: " + String.join("; ", problems.subList(0, Math.min(3, problems.size())))
+                    + (problems.size() > 3 ? "; ..." : "");
+        }
+    }
+
+    /** Reads every good pair and reports, rather than fails on, the bad lines (the feedback store's data). */
+    public static Screened readSkippingMalformed(Path file) throws IOException {
+        JsonLines.Read<Pair> read = JsonLines.readSkippingMalformed(file, PreferenceDataset::parse);
+        return new Screened(read.records(), read.problems());
+    }
+
+    /** Writes pairs as preference JSONL, one per line. */
+    public static void write(Path file, List<Pair> pairs) throws IOException {
+        StringBuilder out = new StringBuilder();
+        for (Pair p : pairs) {
+            out.append(ai.hybridchat.core.model.Json.MAPPER.writeValueAsString(
+                    java.util.Map.of("prompt", p.prompt(), "chosen", p.chosen(), "rejected", p.rejected()))).append('\n');
+        }
+        java.nio.file.Files.writeString(file, out, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     static Pair parse(JsonNode node) {
         if (!node.isObject()) {
             throw new IllegalArgumentException("expected a JSON object");

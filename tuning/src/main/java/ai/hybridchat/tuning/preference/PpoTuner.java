@@ -169,7 +169,7 @@ public final class PpoTuner {
                 .map(Integer::longValue).toList()));
         for (int i = 0; i < n; i++) {
             String prompt = prompts.get(random.nextInt(prompts.size()));
-            long[] promptIds = tokenizer.encode(encoder.render(List.of(new ChatTemplate.Message("user", prompt))));
+            long[] promptIds = encoder.encodePrompt(List.of(new ChatTemplate.Message("user", prompt)));
             GenerationConfig sampling = new GenerationConfig(o.methodOptions().responseTokens(), 1.0, 0, 1.0, 1.0,
                     random.nextLong(), List.of());
             Generator.Result answer = generator.generate(promptIds, sampling, null, null);
