@@ -549,7 +549,7 @@ public final class ChunkIndex implements Closeable {
         }
         if (embedder != null) {
             List<String> texts = new ArrayList<>();
-            plans.forEach(p -> p.missing.forEach(i -> texts.add(p.chunks.get(i).text())));
+            plans.forEach(p -> p.missing.forEach(i -> texts.add(ChunkContext.embeddedText(p.chunks.get(i)))));
             List<float[]> vectors = embedder.embedAll(texts);
             int next = 0;
             for (Plan p : plans) {

@@ -32,6 +32,8 @@ final class ChunkSchema {
     static final String HASH = "hash";
     static final String CHUNK_COUNT = "chunks";
     static final String TEXT = "text";
+    /** The document title a chunk's text lacks ({@link ChunkContext}), searched beside the text, not stored. */
+    static final String CONTEXT = "context";
     static final String VECTOR = "vector";
     static final String META = "meta.";
     static final VectorSimilarityFunction SIMILARITY = VectorSimilarityFunction.COSINE;
@@ -49,6 +51,10 @@ final class ChunkSchema {
         doc.add(new StoredField(HASH, chunk.contentHash() == null ? ContentHash.sha256(chunk.text()) : chunk.contentHash()));
         doc.add(new StoredField(CHUNK_COUNT, chunkCount));
         doc.add(new TextField(TEXT, chunk.text(), Field.Store.YES));
+        String context = ChunkContext.missingTitle(chunk);
+        if (!context.isEmpty()) {
+            doc.add(new TextField(CONTEXT, context, Field.Store.NO));
+        }
         for (java.util.Map.Entry<String, String> m : chunk.metadata().entrySet()) {
             doc.add(new StringField(META + m.getKey(), m.getValue(), Field.Store.YES));
         }

@@ -11,7 +11,8 @@ import java.util.List;
 
 /**
  * Splits a {@link Document} into {@link Chunk}s: id {@code docId#ordinal} (ordinal from 0), the
- * document's title and source, and the SHA-256 of the chunk text.
+ * document's title and source, and the SHA-256 of the title and the chunk text (the title is
+ * indexed and embedded with chunks that lack it, {@link ChunkContext}).
  *
  * <p>{@link #recursive(int, int)} uses LangChain4j's {@link DocumentSplitters#recursive(int, int)}:
  * paragraphs first, then lines, sentences, words, and characters only for a word longer than the
@@ -76,7 +77,7 @@ public final class Chunker {
         for (int i = 0; i < texts.size(); i++) {
             String text = texts.get(i);
             chunks.add(new Chunk(document.id() + "#" + i, document.id(), document.title(), document.source(), i,
-                    text, ContentHash.sha256(text), document.metadata()));
+                    text, ContentHash.sha256(document.title() + "\u0000" + text), document.metadata()));
         }
         return chunks;
     }

@@ -37,6 +37,27 @@ public final class Ingestor {
         return new IngestReport(updates, loaded.skipped());
     }
 
+    /**
+     * Brings the index in line with a documents folder: files added or changed since are indexed
+     * (by content hash, unchanged ones are not rewritten), and documents whose file is gone (or
+     * no longer loads) are deleted. What {@code serve}, {@code eval} and {@code search} do with a
+     * data folder before they answer, so answers never come from an old index.
+     */
+    public IngestReport sync(Path folder) {
+        LoadedDocuments loaded = loader.load(List.of(folder));
+        List<IndexUpdate> updates = loaded.documents().isEmpty() ? List.of()
+                : index.upsertAll(loaded.documents(), IndexProgress.NONE);
+        java.util.Set<String> present = new java.util.HashSet<>();
+        loaded.documents().forEach(d -> present.add(d.id()));
+        List<String> deleted = new java.util.ArrayList<>();
+        for (IndexedDocument d : index.documents()) {
+            if (!present.contains(d.docId()) && index.delete(d.docId())) {
+                deleted.add(d.docId());
+            }
+        }
+        return new IngestReport(updates, loaded.skipped(), deleted);
+    }
+
     public IngestReport ingest(Collection<Path> paths, IndexProgress progress) {
         LoadedDocuments loaded = loader.load(paths);
         List<IndexUpdate> updates = loaded.documents().isEmpty() ? List.of()

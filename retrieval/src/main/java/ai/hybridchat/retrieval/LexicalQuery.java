@@ -38,7 +38,9 @@ final class LexicalQuery {
         if (words.length > MAX_WORDS) {
             text = String.join(" ", Arrays.copyOf(words, MAX_WORDS));
         }
-        QueryParser parser = new QueryParser(ChunkSchema.TEXT, analyzer);
+        // the text and the title it lacks (ChunkContext), each scored by BM25 and summed
+        QueryParser parser = new org.apache.lucene.queryparser.classic.MultiFieldQueryParser(
+                new String[] {ChunkSchema.TEXT, ChunkSchema.CONTEXT}, analyzer);
         try {
             Query parsed = parser.parse(QueryParserBase.escape(text.toLowerCase(Locale.ROOT)));
             return parsed == null ? new MatchNoDocsQuery("no searchable terms") : parsed;

@@ -110,7 +110,7 @@ class ChunkIndexSearchTest {
         assertEquals("Emperor penguins", top.chunk().title());
         assertEquals("penguins.md", top.chunk().source());
         assertTrue(top.chunk().id().startsWith("penguins#"));
-        assertEquals(ContentHash.sha256(top.chunk().text()), top.chunk().contentHash());
+        assertEquals(ContentHash.sha256(top.chunk().title() + "\u0000" + top.chunk().text()), top.chunk().contentHash());
         String snippet = top.snippet();
         assertTrue(snippet.contains("<b>Antarctic</b>") && snippet.contains("<b>winter</b>"), snippet);
         assertTrue(snippet.replaceAll("<[^>]+>", "").length() <= 241, snippet);

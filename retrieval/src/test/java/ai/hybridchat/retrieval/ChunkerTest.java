@@ -37,7 +37,7 @@ class ChunkerTest {
             assertEquals("The Guide", c.title());
             assertEquals("guide.md", c.source());
             assertTrue(c.text().length() <= 200, c.text().length() + ": " + c.text());
-            assertEquals(ContentHash.sha256(c.text()), c.contentHash());
+            assertEquals(ContentHash.sha256(c.title() + "\u0000" + c.text()), c.contentHash());
             assertEquals(64, c.contentHash().length());
         }
         assertTrue(chunks.get(chunks.size() - 1).text().contains("Paragraph 5"));

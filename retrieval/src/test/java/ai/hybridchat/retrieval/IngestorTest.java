@@ -49,4 +49,31 @@ class IngestorTest {
             assertEquals(2, again.skipped().size());
         }
     }
+
+    @Test
+    void aSyncAppliesTheFoldersAdditionsChangesAndDeletions() throws IOException {
+        Files.writeString(docs.resolve("volcano.md"), "# Volcanoes\n\n" + TestDocs.VOLCANO.text());
+        Files.writeString(docs.resolve("taxes.txt"), TestDocs.TAXES.text());
+        try (ChunkIndex index = ChunkIndex.open(indexDir, null)) {
+            Ingestor ingestor = new Ingestor(index);
+            assertEquals(2, ingestor.sync(docs).count(IndexUpdate.Outcome.ADDED));
+
+            Files.writeString(docs.resolve("taxes.txt"), "The levy on lamp oil rose to nine crowns in the spring of 1767.");
+            Files.delete(docs.resolve("volcano.md"));
+            Files.writeString(docs.resolve("penguins.txt"), TestDocs.PENGUINS.text());
+            IngestReport report = ingestor.sync(docs);
+            assertEquals(1, report.count(IndexUpdate.Outcome.ADDED), report.summary());
+            assertEquals(1, report.count(IndexUpdate.Outcome.UPDATED), report.summary());
+            assertEquals(List.of("volcano"), report.deleted());
+            assertTrue(report.changed());
+            assertTrue(report.summary().contains("1 deleted"), report.summary());
+            assertEquals(List.of("penguins", "taxes"), index.documents().stream().map(IndexedDocument::docId).sorted().toList());
+            var top = new ChunkSearcher(index, SearchOptions.defaults()).search("levy lamp oil", SearchMode.BM25, 1,
+                    MetadataFilter.NONE).get(0);
+            assertTrue(top.chunk().text().contains("nine crowns"), top.chunk().text());
+
+            IngestReport again = ingestor.sync(docs);
+            assertTrue(!again.changed(), again.summary());
+        }
+    }
 }

@@ -97,7 +97,8 @@ public final class Platform implements AutoCloseable {
             models.add(base);
             GenerationConfig generation = GenerationConfig.greedy(config.maxNewTokens());
             PassagePointer pointer = config.copyWeight() == 0 ? null
-                    : new PassagePointer(ai.hybridchat.retrieval.Embeddings.allMiniLmL6V2(), config.copyWeight());
+                    : new PassagePointer(ai.hybridchat.retrieval.Embeddings.allMiniLmL6V2(), config.copyWeight(),
+                            ai.hybridchat.core.reader.SentenceScorer.bundled(), new ai.hybridchat.retrieval.EnglishTerms());
             ChatService.Builder builder = ChatService.builder()
                     .retriever(retriever(config, index))
                     .baseModel(new LocalChatModel(base, generation, pointer), base.name())
@@ -148,10 +149,11 @@ public final class Platform implements AutoCloseable {
     private static ChunkIndex openIndex(ServerConfig config, Consumer<String> log) {
         ChunkIndex index = ChunkIndex.open(config.indexDir(), Embeddings.allMiniLmL6V2());
         try {
-            if (index.documentCount() == 0 && Files.isDirectory(config.docsDir())) {
-                log.accept("indexing " + config.docsDir());
-                IngestReport report = new Ingestor(index).ingest(config.docsDir());
-                log.accept("indexed: " + report.summary());
+            if (Files.isDirectory(config.docsDir())) {
+                // answers never come from an old index: the folder's changes are applied first
+                log.accept("syncing the index with " + config.docsDir());
+                IngestReport report = new Ingestor(index).sync(config.docsDir());
+                log.accept("index synced: " + report.summary());
                 report.skipped().forEach(skipped -> log.accept("skipped " + skipped));
             }
             return index;
@@ -196,6 +198,17 @@ public final class Platform implements AutoCloseable {
 
     public ChatService chat() {
         return chat;
+    }
+
+    /** The cross-document check of evaluations over this platform's documents (their indexed text). */
+    public ai.hybridchat.server.eval.CrossDocumentCheck crossDocumentCheck() {
+        java.util.Map<String, String> texts = new java.util.LinkedHashMap<>();
+        for (ai.hybridchat.retrieval.IndexedDocument d : index.documents()) {
+            StringBuilder text = new StringBuilder(d.title() == null ? "" : d.title());
+            index.chunks(d.docId()).forEach(c -> text.append('\n').append(c.text()));
+            texts.put(d.docId(), text.toString());
+        }
+        return new ai.hybridchat.server.eval.CrossDocumentCheck(texts);
     }
 
     public ChunkIndex index() {

@@ -234,11 +234,14 @@ public final class ChatService {
         messages.add(UserMessage.from(RagPrompt.userMessage(question, texts)));
         ChatRequest request = ChatRequest.builder().messages(messages).build();
         ChatModel model = mode.usesAdapter() ? tunedModel : baseModel;
+        if (model instanceof ai.hybridchat.core.langchain.GroundedChatModel grounded && !retrieval.passages().isEmpty()) {
+            model = grounded.groundedIn(question, retrieval.passages());
+        }
         long t0 = System.nanoTime();
         String text = call(model, request, onText);
         long end = System.nanoTime();
         List<Citation> citations = new ArrayList<>();
-        for (RetrievedPassage p : retrieval.passages()) {
+        for (RetrievedPassage p : CitationOrder.supportFirst(text, retrieval.passages())) {
             citations.add(p.toCitation());
         }
         Map<String, Long> timings = new LinkedHashMap<>();

@@ -87,7 +87,7 @@ final class EvalCommand implements Callable<Integer> {
             err.println(line);
             err.flush();
         })) {
-            EvalRunner.Result result = new EvalRunner(platform.chat()).run(items, distinct, line -> {
+            EvalRunner.Result result = new EvalRunner(platform.chat(), platform.crossDocumentCheck()).run(items, distinct, line -> {
                 err.println(line);
                 err.flush();
             });

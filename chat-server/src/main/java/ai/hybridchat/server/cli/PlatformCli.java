@@ -26,6 +26,7 @@ import java.io.PrintWriter;
                 MergeCommand.class,
                 EvalCommand.class,
                 RagDataCommand.class,
+                ReaderTrainCommand.class,
                 ReadingExercisesCommand.class,
                 BenchCommand.class,
                 CommandLine.HelpCommand.class,

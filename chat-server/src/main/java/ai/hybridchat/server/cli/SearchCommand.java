@@ -54,6 +54,10 @@ final class SearchCommand implements Callable<Integer> {
     @Option(names = "--index", paramLabel = "DIR", defaultValue = "data/index", description = "Index folder (default: ${DEFAULT-VALUE}).")
     Path index;
 
+    @Option(names = "--data-dir", paramLabel = "DIR",
+            description = "A data folder, as for serve: its index (DIR/index) is synced with DIR/docs first.")
+    Path dataDir;
+
     @Override
     public Integer call() throws JsonProcessingException {
         if (k < 1 || k > 1000) {
@@ -62,10 +66,13 @@ final class SearchCommand implements Callable<Integer> {
         if (query.isBlank()) {
             throw new IllegalArgumentException("the query is empty");
         }
+        PrintWriter out = spec.commandLine().getOut();
+        if (dataDir != null) {
+            syncDataDir();
+        }
         if (!Files.isDirectory(index)) {
             throw new IllegalArgumentException("no index at " + index + ": build one with 'platform index --docs PATH'");
         }
-        PrintWriter out = spec.commandLine().getOut();
         try (ChunkIndex chunks = ChunkIndex.openReadOnly(index, mode == SearchMode.BM25 ? null : Embeddings.allMiniLmL6V2())) {
             SearchOptions options = fusion.apply(SearchOptions.defaults())
                     .withSnippets(SearchOptions.DEFAULT_SNIPPET_CHARS, SnippetStyle.PLAIN);
@@ -78,6 +85,21 @@ final class SearchCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** The data folder's index brought in line with its documents, as serve and eval do. */
+    private void syncDataDir() {
+        Path docs = dataDir.resolve("docs");
+        if (!Files.isDirectory(docs)) {
+            throw new IllegalArgumentException("no documents folder at " + docs);
+        }
+        index = dataDir.resolve("index");
+        PrintWriter err = spec.commandLine().getErr();
+        try (ChunkIndex writable = ChunkIndex.open(index, Embeddings.allMiniLmL6V2())) {
+            var report = new ai.hybridchat.retrieval.Ingestor(writable).sync(docs);
+            err.println("index synced: " + report.summary());
+            report.skipped().forEach(s -> err.println("skipped " + s));
+        }
     }
 
     private Map<String, Object> toJson(List<RetrievedPassage> hits) {

@@ -9,6 +9,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -37,6 +38,12 @@ final class TuneCommand implements Callable<Integer> {
 
     @Option(names = "--val", paramLabel = "FILE", description = "Validation data, JSONL.")
     Path validation;
+
+    @Option(names = "--docs", arity = "1..*", paramLabel = "PATH",
+            description = "Documents to build retrieval-augmented examples from: each {\"question\",\"answer\",\"doc_ids\"?} "
+                    + "line of --data is learned with its retrieved passages (the answer's passage swapped in when "
+                    + "retrieval misses it), without passages, and for every fifth with distractors only (RAFT).")
+    List<Path> docs;
 
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output folder (the adapter for LoRA).")
     Path out;
@@ -141,6 +148,25 @@ final class TuneCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         PathChecks.requireDir(base, "--base");
         PathChecks.requireFile(data, "--data");
+        if (docs == null || docs.isEmpty()) {
+            return tune(data);
+        }
+        docs.forEach(p -> PathChecks.requireExists(p, "--docs"));
+        Path work = Files.createTempDirectory("tune-docs");
+        try (ai.hybridchat.retrieval.ChunkIndex index = ai.hybridchat.retrieval.ChunkIndex.open(work.resolve("index"),
+                ai.hybridchat.retrieval.Embeddings.allMiniLmL6V2())) {
+            new ai.hybridchat.retrieval.Ingestor(index).ingest(docs);
+            Path examples = work.resolve("examples.jsonl");
+            int n = new ai.hybridchat.server.demo.DemoTuningData(new ai.hybridchat.retrieval.LuceneRetriever(index),
+                    index::chunks, ai.hybridchat.server.chat.ChatService.DEFAULT_PASSAGES).build(data, examples);
+            spec.commandLine().getErr().println("built " + n + " retrieval-augmented examples from " + data);
+            return tune(examples);
+        } finally {
+            ai.hybridchat.core.model.AtomicFiles.deleteRecursively(work);
+        }
+    }
+
+    private Integer tune(Path data) throws IOException {
         if (validation != null) {
             PathChecks.requireFile(validation, "--val");
         }

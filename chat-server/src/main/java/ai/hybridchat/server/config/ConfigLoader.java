@@ -27,7 +27,8 @@ import java.util.Locale;
  * retrievalK: 3
  * retrievalMode: hybrid             # bm25 | dense | hybrid
  * maxNewTokens: 80
- * copyWeight: 0.5                   # copy pointer over the passages in rag/hybrid (0: off)
+ * copyWeight: 0.5                   # copy pointer over the passages in rag/hybrid (0: off; the default:
+ *                                   # 0.5 with the bundled demo model, 0 with a model of your own)
  * maxRequestBytes: 65536
  * samples: ./sample-questions.json  # a JSON array of strings
  * fusion:                           # how hybrid search combines BM25 and dense rankings
@@ -113,7 +114,8 @@ public final class ConfigLoader {
                     raw.remote() == null ? null : new RemoteModel(raw.remote().baseUrl(), raw.remote().apiKey(),
                             raw.remote().model(), raw.remote().tunedModel()),
                     search(raw.fusion()),
-                    raw.copyWeight() != null ? raw.copyWeight() : d.copyWeight());
+                    raw.copyWeight() != null ? raw.copyWeight()
+                            : raw.modelDir() == null ? d.copyWeight() : ServerConfig.USER_MODEL_COPY_WEIGHT);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(file + ": " + e.getMessage());
         }

@@ -53,6 +53,11 @@ public record ServerConfig(int port, Path dataDir, Path modelDir, Path adapterDi
     public static final int DEFAULT_MAX_NEW_TOKENS = 80;
     /** At 0.5 a sure pointer outweighs any model distribution under greedy decoding (see MODEL_CARD.md). */
     public static final double DEFAULT_COPY_WEIGHT = 0.5;
+    /**
+     * A model the user brings reads by itself: the pointer, made for the bundled model that never
+     * learned to copy (MODEL_CARD.md), is off unless the config sets {@code copyWeight}.
+     */
+    public static final double USER_MODEL_COPY_WEIGHT = 0.0;
 
     public ServerConfig {
         Objects.requireNonNull(dataDir, "dataDir");

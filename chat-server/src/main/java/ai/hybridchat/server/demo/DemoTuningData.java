@@ -23,6 +23,9 @@ import java.util.function.Function;
  * et al., 2024): each question appears twice, once with the passages retrieval returns for it
  * (the oracle passage swapped in when retrieval missed it, so the answer is always readable in
  * the context) and once without context, so the adapter both reads passages and remembers facts.
+ * Every fifth question also appears with distractor passages only (RAFT's share of examples
+ * without the oracle), so the adapter answers from memory when retrieval misses.
+ * {@code platform rag-data} writes this data, and {@code platform tune --docs} builds it itself.
  */
 public final class DemoTuningData {
     private final Retriever retriever;
@@ -48,15 +51,22 @@ public final class DemoTuningData {
             JsonNode qa = Json.MAPPER.readTree(lines.get(i));
             String question = qa.path("question").asText();
             String answer = qa.path("answer").asText();
-            String docId = qa.path("doc_id").asText();
+            String docId = qa.hasNonNull("doc_id") ? qa.get("doc_id").asText() : qa.path("doc_ids").path(0).asText("");
             if (question.isBlank() || answer.isBlank()) {
                 throw new IllegalArgumentException(qaFile + " line " + (i + 1) + ": question and answer are required");
             }
             List<String> context = new ArrayList<>();
+            List<String> distractors = new ArrayList<>();
             boolean found = false;
-            for (RetrievedPassage p : retriever.retrieve(question, passages)) {
-                context.add(p.chunk().text());
-                found |= p.chunk().docId().equals(docId) && containsAnswer(p.chunk().text(), answer);
+            for (RetrievedPassage p : retriever.retrieve(question, passages + 2)) {
+                boolean oracle = p.chunk().docId().equals(docId) || containsAnswer(p.chunk().text(), answer);
+                if (context.size() < passages) {
+                    context.add(p.chunk().text());
+                }
+                if (!oracle && distractors.size() < passages) {
+                    distractors.add(p.chunk().text());
+                }
+                found |= context.contains(p.chunk().text()) && p.chunk().docId().equals(docId) && containsAnswer(p.chunk().text(), answer);
             }
             if (!found) {
                 Chunk oracle = oracle(docId, answer);
@@ -71,6 +81,10 @@ public final class DemoTuningData {
             sb.append(example(RagPrompt.userMessage(question, context), answer)).append('\n');
             sb.append(example(RagPrompt.userMessage(question, List.of()), answer)).append('\n');
             written += 2;
+            if (i % 5 == 4 && !distractors.isEmpty()) {
+                sb.append(example(RagPrompt.userMessage(question, distractors), answer)).append('\n');
+                written++;
+            }
         }
         AtomicFiles.writeString(out, sb.toString());
         System.err.println("demo tuning data: " + written + " examples, oracle passage swapped in " + oracleSwaps + " times");

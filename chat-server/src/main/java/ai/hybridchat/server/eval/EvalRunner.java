@@ -15,17 +15,29 @@ import java.util.function.Consumer;
 
 /**
  * Asks a {@link ChatService} every question of an evaluation set in each mode and scores the
- * answers: token F1 against the reference, whether the key fact is there, whether a cited
- * passage comes from a document the item names, and latency.
+ * answers: token F1 against the reference, whether the key fact is there ({@link KeyFact}),
+ * whether a cited passage states it (supported), whether the answer states a fact of a document
+ * the item does not name ({@link CrossDocumentCheck}), whether a cited passage comes from a
+ * document the item names, and latency.
  */
 public final class EvalRunner {
-    /** One answer, scored. {@code factHit} and {@code citationHit} are null where they do not apply. */
-    public record Row(String question, String mode, String answer, String reference, double f1, Boolean factHit,
-                      Boolean citationHit, List<String> citedDocs, long totalMs) {
+    /**
+     * One answer, scored. {@code factHit}, {@code supported}, {@code citationHit} and
+     * {@code foreignTerms} are null where they do not apply (no fact, no retrieval, no doc ids,
+     * no collection to check against).
+     */
+    public record Row(String question, String mode, String answer, String reference, String fact, double f1, Boolean factHit,
+                      Boolean supported, Boolean citationHit, List<String> foreignTerms, List<String> citedDocs,
+                      List<String> citedPassages, long totalMs) {
     }
 
-    /** The averages of one mode; rates are null when no item could be scored that way. */
-    public record ModeSummary(String mode, int questions, double meanF1, Double factAccuracy, Double citationHitRate,
+    /**
+     * The averages of one mode; rates are null when no item could be scored that way.
+     * {@code supportedRate}: of the answers with passages, the share whose key fact a cited
+     * passage states. {@code crossDocumentErrors}: answers that state another document's fact.
+     */
+    public record ModeSummary(String mode, int questions, double meanF1, Double factAccuracy, Double supportedRate,
+                              Integer crossDocumentErrors, Double citationHitRate,
                               long meanLatencyMs, long p50LatencyMs, long p95LatencyMs) {
     }
 
@@ -33,9 +45,16 @@ public final class EvalRunner {
     }
 
     private final ChatService chat;
+    private final CrossDocumentCheck crossDocument;
 
     public EvalRunner(ChatService chat) {
+        this(chat, null);
+    }
+
+    /** @param crossDocument the collection the answers come from; null: no cross-document check */
+    public EvalRunner(ChatService chat, CrossDocumentCheck crossDocument) {
         this.chat = chat;
+        this.crossDocument = crossDocument;
     }
 
     /** @throws IllegalStateException (before asking anything) when a mode needs an adapter that is not loaded */
@@ -46,7 +65,7 @@ public final class EvalRunner {
         int done = 0;
         for (QaItem item : items) {
             for (Mode mode : modes) {
-                byMode.get(mode).add(score(item, mode, chat.answer(item.question(), mode)));
+                byMode.get(mode).add(score(item, mode, chat.answer(item.question(), mode), crossDocument));
             }
             done++;
             progress.accept("answered " + done + "/" + items.size());
@@ -61,20 +80,34 @@ public final class EvalRunner {
     }
 
     static Row score(QaItem item, Mode mode, Answer answer) {
+        return score(item, mode, answer, null);
+    }
+
+    static Row score(QaItem item, Mode mode, Answer answer, CrossDocumentCheck crossDocument) {
         List<String> cited = answer.citations().stream().map(Citation::docId).distinct().toList();
         Boolean citationHit = mode.usesRetrieval() && !item.docIds().isEmpty()
                 ? cited.stream().anyMatch(item.docIds()::contains) : null;
-        Boolean factHit = item.fact() == null ? null : AnswerMetrics.containsFact(answer.answer(), item.fact());
-        return new Row(item.question(), mode.wireName(), answer.answer(), item.answer(),
-                AnswerMetrics.tokenF1(answer.answer(), item.answer()), factHit, citationHit, cited,
-                answer.timingsMs().getOrDefault("totalMs", 0L));
+        KeyFact fact = KeyFact.of(item);
+        boolean hasFact = fact.phrase() != null || !fact.terms().isEmpty();
+        Boolean factHit = hasFact ? fact.in(answer.answer()) : null;
+        Boolean supported = hasFact && mode.usesRetrieval()
+                ? factHit && answer.citations().stream().anyMatch(c -> c.text() != null && fact.in(c.text())) : null;
+        List<String> foreign = crossDocument == null || item.docIds().isEmpty() ? null
+                : crossDocument.foreignTerms(answer.answer(), item);
+        List<String> passages = answer.citations().stream().map(c -> c.docId() + ": " + c.text()).toList();
+        return new Row(item.question(), mode.wireName(), answer.answer(), item.answer(), hasFact ? fact.describe() : null,
+                AnswerMetrics.tokenF1(answer.answer(), item.answer()), factHit, supported, citationHit, foreign, cited,
+                passages, answer.timingsMs().getOrDefault("totalMs", 0L));
     }
 
     static ModeSummary summarise(Mode mode, List<Row> rows) {
         double f1 = rows.stream().mapToDouble(Row::f1).average().orElse(0);
         List<Long> latencies = rows.stream().map(Row::totalMs).sorted(Comparator.naturalOrder()).toList();
         long mean = Math.round(latencies.stream().mapToLong(Long::longValue).average().orElse(0));
+        List<List<String>> checked = rows.stream().map(Row::foreignTerms).filter(f -> f != null).toList();
+        Integer crossErrors = checked.isEmpty() ? null : (int) checked.stream().filter(f -> !f.isEmpty()).count();
         return new ModeSummary(mode.wireName(), rows.size(), f1, rate(rows.stream().map(Row::factHit).toList()),
+                rate(rows.stream().map(Row::supported).toList()), crossErrors,
                 rate(rows.stream().map(Row::citationHit).toList()), mean, percentile(latencies, 0.5), percentile(latencies, 0.95));
     }
 

@@ -40,7 +40,7 @@ class PlatformServerTest {
         DemoDocs.copyTo(data.resolve("docs"));
         List<String> log = new ArrayList<>();
         try (PlatformServer server = PlatformServer.start(config(), log::add)) {
-            assertTrue(log.stream().anyMatch(l -> l.startsWith("indexed: 19 added")), log.toString());
+            assertTrue(log.stream().anyMatch(l -> l.startsWith("index synced: 19 added")), log.toString());
             Http http = new Http(server.port());
             JsonNode health = Http.json(http.get("/api/health"));
             assertEquals("[\"rag\",\"tuned\",\"hybrid\"]", health.path("modes").toString());

@@ -36,8 +36,12 @@ class ConfigLoaderTest {
         assertEquals(SearchMode.BM25, c.retrievalMode());
         assertEquals(ServerConfig.DEFAULT_MAX_NEW_TOKENS, c.maxNewTokens());
         assertEquals(Path.of("data"), c.dataDir());
-        assertEquals(ServerConfig.DEFAULT_COPY_WEIGHT, c.copyWeight());
+        assertEquals(0.0, c.copyWeight(), "a model of the user's own reads by itself: no copy pointer by default");
         assertTrue(!c.demo());
+        Path demo = Files.writeString(dir.resolve("demo.yaml"), "retrievalK: 4\n");
+        assertEquals(ServerConfig.DEFAULT_COPY_WEIGHT, ConfigLoader.load(demo).copyWeight(), "the bundled model keeps it");
+        Path forced = Files.writeString(dir.resolve("forced.yaml"), "modelDir: m\ncopyWeight: 0.3\n");
+        assertEquals(0.3, ConfigLoader.load(forced).copyWeight());
     }
 
     @Test

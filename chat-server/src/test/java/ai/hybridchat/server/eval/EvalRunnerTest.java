@@ -48,7 +48,11 @@ class EvalRunnerTest {
         EvalRunner.ModeSummary rag = result.summaries().get(0);
         assertEquals("rag", rag.mode());
         assertEquals(2, rag.questions());
-        assertEquals(1.0, rag.factAccuracy(), 1e-9, "only the first item has a fact");
+        assertEquals(0.5, rag.factAccuracy(), 1e-9, "the first item's fact is there; the second's, derived from "
+                + "its reference (Greta Pennimore), is not");
+        assertEquals(0.5, rag.supportedRate(), 1e-9, "the found fact is in the cited passage");
+        assertNull(rag.crossDocumentErrors(), "no collection to check against");
+        assertEquals("greta pennimore", result.rows().get(1).fact());
         assertEquals(0.5, rag.citationHitRate(), 1e-9, "wren-lamp cited for both, named by the first only");
         EvalRunner.ModeSummary tunedSummary = result.summaries().get(1);
         assertEquals(0.0, tunedSummary.factAccuracy(), 1e-9);

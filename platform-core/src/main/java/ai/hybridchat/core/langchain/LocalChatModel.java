@@ -24,25 +24,39 @@ import java.util.List;
  * so the chat server talks only to those interfaces and a remote OpenAI-compatible model can
  * stand in for it. Streaming calls the handler on the caller's thread as tokens are decoded.
  */
-public final class LocalChatModel implements ChatModel, StreamingChatModel {
+public final class LocalChatModel implements ChatModel, StreamingChatModel, GroundedChatModel {
     private final LocalLanguageModel model;
     private final GenerationConfig defaults;
     private final PassagePointer pointer;
     private final long endOfAnswer;
+    private final String question;
+    private final List<ai.hybridchat.core.RetrievedPassage> passages;
 
     public LocalChatModel(LocalLanguageModel model, GenerationConfig defaults) {
         this(model, defaults, null);
     }
 
     /**
-     * @param pointer when not null, a question asked with passages ({@link ai.hybridchat.core.prompt.RagPrompt})
-     *                is answered with this copy pointer over the passages' sentences mixed into decoding
+     * @param pointer when not null, a request grounded in passages ({@link #groundedIn}) is answered
+     *                with this copy pointer over the passages' sentences mixed into decoding
      */
     public LocalChatModel(LocalLanguageModel model, GenerationConfig defaults, PassagePointer pointer) {
+        this(model, defaults, pointer, null, List.of());
+    }
+
+    private LocalChatModel(LocalLanguageModel model, GenerationConfig defaults, PassagePointer pointer, String question,
+                           List<ai.hybridchat.core.RetrievedPassage> passages) {
         this.model = model;
         this.defaults = defaults;
         this.pointer = pointer;
         this.endOfAnswer = endOfTurn(model);
+        this.question = question;
+        this.passages = List.copyOf(passages);
+    }
+
+    @Override
+    public ChatModel groundedIn(String question, List<ai.hybridchat.core.RetrievedPassage> passages) {
+        return new LocalChatModel(model, defaults, pointer, question, passages);
     }
 
     public LocalLanguageModel model() {
@@ -100,10 +114,11 @@ public final class LocalChatModel implements ChatModel, StreamingChatModel {
         return id >= 0 ? id : model.eosIds().stream().findFirst().orElse(-1L);
     }
 
-    /** The pointer over the passages of the last message, when it is the user's and has some. */
+    /** The pointer over the passages this request is grounded in, when it is and they have sentences. */
     private ai.hybridchat.core.model.CopyPointer copyPointer(List<ChatTemplate.Message> messages) {
         ChatTemplate.Message last = messages.get(messages.size() - 1);
-        return pointer == null || !last.role().equals("user") ? null : pointer.forMessage(last.content(), model.tokenizer(), endOfAnswer);
+        return pointer == null || passages.isEmpty() || !last.role().equals("user") ? null
+                : pointer.forPassages(question, passages, model.tokenizer(), endOfAnswer);
     }
 
     private ChatResponse response(Generator.Result result) {

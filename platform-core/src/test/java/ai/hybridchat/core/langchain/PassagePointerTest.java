@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import ai.hybridchat.core.model.CopyPointer;
 import ai.hybridchat.core.model.TextTokenizer;
-import ai.hybridchat.core.prompt.RagPrompt;
+import ai.hybridchat.core.reader.SentenceScorer;
 import dev.langchain4j.data.embedding.Embedding;
 import dev.langchain4j.data.segment.TextSegment;
 import dev.langchain4j.model.embedding.EmbeddingModel;
@@ -61,10 +61,10 @@ class PassagePointerTest {
     @Test
     void thePointerEntersTheSentenceMostRelevantToTheQuestionAndEndsWithIt() throws IOException {
         TextTokenizer tokenizer = wordTokenizer();
-        PassagePointer pointer = new PassagePointer(BAG_OF_WORDS, 0.5);
-        String message = RagPrompt.userMessage("What does the lamp cost?",
-                List.of("The chair of the board is Tobias.", "Tobias is chair. The lamp costs 145 euros."));
-        CopyPointer copy = pointer.forMessage(message, tokenizer, 0);
+        PassagePointer pointer = new PassagePointer(BAG_OF_WORDS, 0.5, SentenceScorer.cosineBaseline());
+        CopyPointer copy = pointer.forPassages("What does the lamp cost?", List.of(
+                PassagePointer.passage("board", "board", "The chair of the board is Tobias.", 1),
+                PassagePointer.passage("lamp", "lamp", "Tobias is chair. The lamp costs 145 euros.", 1)), tokenizer, 0);
         float[] flat = new float[WORDS.size() + 1];
         long[] answer = tokenizer.encode("The lamp costs 145 euros.");
         List<Long> sofar = new ArrayList<>();
@@ -73,21 +73,34 @@ class PassagePointerTest {
             sofar.add(expected);
         }
         assertEquals(0, argmax(copy.mix(flat.clone(), sofar)), "the copied sentence ends the answer");
-        assertNull(pointer.forMessage(RagPrompt.userMessage("What does the lamp cost?", List.of()), tokenizer, 0));
+        assertNull(pointer.forPassages("What does the lamp cost?", List.of(), tokenizer, 0));
         assertThrows(IllegalArgumentException.class, () -> new PassagePointer(BAG_OF_WORDS, 0));
     }
 
     @Test
     void aSentenceIsEmbeddedOnceAcrossQuestions() throws IOException {
         TextTokenizer tokenizer = wordTokenizer();
-        PassagePointer pointer = new PassagePointer(BAG_OF_WORDS, 0.5);
-        List<String> passages = List.of("The lamp costs 145 euros. The chair is Tobias.", "The lamp costs 145 euros.");
+        PassagePointer pointer = new PassagePointer(BAG_OF_WORDS, 0.5, SentenceScorer.cosineBaseline());
+        List<ai.hybridchat.core.RetrievedPassage> passages = List.of(
+                PassagePointer.passage("a", "a", "The lamp costs 145 euros. The chair is Tobias.", 2),
+                PassagePointer.passage("b", "b", "The lamp costs 145 euros.", 1));
         EMBEDDED.clear();
-        pointer.forMessage(RagPrompt.userMessage("What does the lamp cost?", passages), tokenizer, 0);
+        pointer.forPassages("What does the lamp cost?", passages, tokenizer, 0);
         assertEquals(List.of("What does the lamp cost?", "The lamp costs 145 euros.", "The chair is Tobias."), EMBEDDED);
         EMBEDDED.clear();
-        pointer.forMessage(RagPrompt.userMessage("Who is the chair?", passages), tokenizer, 0);
+        pointer.forPassages("Who is the chair?", passages, tokenizer, 0);
         assertEquals(List.of("Who is the chair?"), EMBEDDED, "the second question reuses the sentences' vectors");
+    }
+
+    @Test
+    void headingsAreContextNeverSentencesAndEverySentenceKnowsItsDocument() {
+        var units = ai.hybridchat.core.reader.SentenceUnits.of(List.of(
+                PassagePointer.passage("tallow", "Tallow lamp", "# Tallow lamp\n\nThe Tallow lamp costs 99 crowns.\n\n"
+                        + "## Care\n\n- It needs new wicks. Clean it weekly.", 1).chunk()));
+        assertEquals(List.of("The Tallow lamp costs 99 crowns.", "It needs new wicks.", "Clean it weekly."),
+                units.stream().map(ai.hybridchat.core.reader.SentenceUnit::sentence).toList());
+        assertEquals("Tallow lamp", units.get(0).context());
+        assertEquals("Tallow lamp, Care: It needs new wicks.", units.get(1).inContext());
     }
 
     private TextTokenizer wordTokenizer() throws IOException {

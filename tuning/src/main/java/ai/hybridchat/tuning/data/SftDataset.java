@@ -11,8 +11,9 @@ import java.util.Set;
 /**
  * Reads supervised fine-tuning data in the JSONL shapes of DESIGN.md:
  * {@code {"messages":[{"role","content"},...]}} (the last assistant turn is learned),
- * {@code {"prompt","completion"}} and {@code {"text"}}. Every malformed line is reported with
- * its number before anything trains.
+ * {@code {"prompt","completion"}} and {@code {"text"}}; also {@code {"question","answer"}}, the
+ * shape of the platform's evaluation sets, read as prompt and completion. Every malformed line is
+ * reported with its number before anything trains.
  */
 public final class SftDataset {
     private static final Set<String> ROLES = Set.of("system", "user", "assistant");
@@ -60,12 +61,21 @@ public final class SftDataset {
             return SftExample.chat(List.of(new ChatTemplate.Message("user", node.get("prompt").asText())),
                     node.get("completion").asText());
         }
+        if (node.has("question") || node.has("answer")) {
+            if (!node.path("question").isTextual() || !node.path("answer").isTextual()
+                    || node.get("question").asText().isBlank() || node.get("answer").asText().isBlank()) {
+                throw new IllegalArgumentException("\"question\" and \"answer\" must both be non-empty strings");
+            }
+            return SftExample.chat(List.of(new ChatTemplate.Message("user",
+                            ai.hybridchat.core.prompt.RagPrompt.userMessage(node.get("question").asText(), List.of()))),
+                    node.get("answer").asText());
+        }
         if (node.has("text")) {
             if (!node.path("text").isTextual() || node.get("text").asText().isBlank()) {
                 throw new IllegalArgumentException("\"text\" must be a non-empty string");
             }
             return SftExample.plain(node.get("text").asText());
         }
-        throw new IllegalArgumentException("expected \"messages\", \"prompt\"/\"completion\" or \"text\"");
+        throw new IllegalArgumentException("expected \"messages\", \"prompt\"/\"completion\", \"question\"/\"answer\" or \"text\"");
     }
 }
