@@ -69,6 +69,7 @@ document.getElementById("login").addEventListener("submit", async (e) => {
   sessionStorage.setItem("adminToken", token);
   if (await loadDocuments()) {
     await loadAdapters();
+    await loadReports();
   }
 });
 
@@ -196,10 +197,14 @@ document.getElementById("tune").addEventListener("submit", async (e) => {
     method: document.getElementById("method").value,
     data: document.getElementById("data-name").value.trim(),
     name: document.getElementById("adapter-name").value.trim(),
-    steps: Number(document.getElementById("steps").value),
-    lr: Number(document.getElementById("lr").value),
-    rank: Number(document.getElementById("rank").value),
   };
+  // an empty field leaves the method's measured default to the server
+  for (const [field, id] of [["steps", "steps"], ["lr", "lr"], ["rank", "rank"]]) {
+    const value = document.getElementById(id).value.trim();
+    if (value) {
+      request[field] = Number(value);
+    }
+  }
   const response = await fetch("/api/admin/tune", {
     method: "POST", headers: auth({ "Content-Type": "application/json" }), body: JSON.stringify(request),
   });
@@ -255,7 +260,148 @@ async function loadAdapters() {
   }
 }
 
+// Evaluations: a job per run, a chart per report, every answer with the passages it cited.
+const SVG = "http://www.w3.org/2000/svg";
+const MODE_COLOURS = { rag: "#2f6f9f", tuned: "#9f6f2f", hybrid: "#3f8f4f" };
+
+function svgText(x, y, text, anchor) {
+  const t = document.createElementNS(SVG, "text");
+  t.setAttribute("x", x);
+  t.setAttribute("y", y);
+  t.setAttribute("font-size", "11");
+  t.setAttribute("text-anchor", anchor || "middle");
+  t.textContent = text;
+  return t;
+}
+
+function drawEvalChart(summary) {
+  const svg = document.getElementById("eval-chart");
+  svg.hidden = false;
+  svg.replaceChildren();
+  const metrics = [["factAccuracy", "fact"], ["supportedRate", "supported"]];
+  const groupWidth = 150;
+  summary.forEach((s, g) => {
+    const x0 = 20 + g * (groupWidth + 15);
+    metrics.forEach(([key, label], i) => {
+      const value = s[key];
+      const h = value == null ? 0 : 140 * value;
+      const bar = document.createElementNS(SVG, "rect");
+      bar.setAttribute("x", x0 + i * 60);
+      bar.setAttribute("y", 160 - h);
+      bar.setAttribute("width", 50);
+      bar.setAttribute("height", h);
+      bar.setAttribute("fill", MODE_COLOURS[s.mode] || "#666");
+      bar.setAttribute("opacity", i === 0 ? "1" : "0.6");
+      bar.setAttribute("class", "bar bar-" + s.mode + "-" + label);
+      svg.appendChild(bar);
+      svg.appendChild(svgText(x0 + i * 60 + 25, 155 - h, value == null ? "n/a" : Math.round(100 * value) + "%"));
+      svg.appendChild(svgText(x0 + i * 60 + 25, 175, label));
+    });
+    svg.appendChild(svgText(x0 + 55, 195, s.mode));
+    svg.appendChild(svgText(x0 + 55, 212, "cross-doc " + (s.crossDocumentErrors == null ? "n/a" : s.crossDocumentErrors)
+      + " · " + s.meanLatencyMs + " ms"));
+  });
+}
+
+function showAnswers(report) {
+  const box = document.getElementById("eval-answers");
+  box.replaceChildren();
+  for (const row of report.answers) {
+    const item = document.createElement("details");
+    item.className = "eval-answer " + (row.factHit === false ? "wrong" : "right");
+    const summary = document.createElement("summary");
+    const mark = row.factHit == null ? "·" : row.factHit ? "✓" : "✗";
+    summary.textContent = mark + " " + row.mode + ": " + row.question + " → " + row.answer;
+    item.appendChild(summary);
+    const facts = document.createElement("p");
+    facts.className = "note";
+    facts.textContent = "expected fact: " + (row.fact || "n/a") + (row.foreignTerms && row.foreignTerms.length
+      ? " · from other documents: " + row.foreignTerms.join(", ") : "");
+    item.appendChild(facts);
+    for (const passage of row.citedPassages || []) {
+      const p = document.createElement("blockquote");
+      p.textContent = passage;
+      item.appendChild(p);
+    }
+    box.appendChild(item);
+  }
+}
+
+async function showReport(id) {
+  const response = await fetch("/api/admin/evals/" + encodeURIComponent(id), { headers: auth() });
+  if (!response.ok) {
+    note("eval-note", await detail(response), true);
+    return;
+  }
+  const report = await response.json();
+  drawEvalChart(report.summary);
+  showAnswers(report);
+  note("eval-note", report.qa + ": " + report.questions + " questions, " + report.date);
+}
+
+async function loadReports() {
+  const response = await fetch("/api/admin/evals", { headers: auth() });
+  if (!response.ok) {
+    return;
+  }
+  const list = document.getElementById("eval-reports");
+  list.replaceChildren();
+  for (const r of (await response.json()).reports) {
+    const item = document.createElement("li");
+    const open = document.createElement("button");
+    open.type = "button";
+    open.className = "show-report";
+    open.textContent = r.id;
+    open.addEventListener("click", () => showReport(r.id));
+    item.appendChild(open);
+    const text = document.createElement("span");
+    text.textContent = " " + r.qa + " (" + r.questions + " questions) " + r.summary.map((s) => s.mode + " "
+      + (s.factAccuracy == null ? "n/a" : Math.round(100 * s.factAccuracy) + "%")).join(", ");
+    item.appendChild(text);
+    list.appendChild(item);
+  }
+}
+
+document.getElementById("evaluate").addEventListener("submit", async (e) => {
+  e.preventDefault();
+  const button = document.getElementById("eval-button");
+  const bar = document.getElementById("eval-progress");
+  button.disabled = true;
+  const response = await fetch("/api/admin/eval", {
+    method: "POST", headers: auth({ "Content-Type": "application/json" }),
+    body: JSON.stringify({ data: document.getElementById("eval-data").value.trim() }),
+  });
+  if (!response.ok) {
+    note("eval-note", await detail(response), true);
+    button.disabled = false;
+    return;
+  }
+  const job = await response.json();
+  bar.hidden = false;
+  bar.value = 0;
+  note("eval-note", job.id + " started");
+  let report = null;
+  await follow(job.id, (event) => {
+    if (event.event === "progress") {
+      bar.max = event.total;
+      bar.value = event.done;
+      note("eval-note", "answered " + event.done + " of " + event.total);
+    } else if (event.event === "done") {
+      if (event.state === "succeeded") {
+        report = event.result.report;
+      } else {
+        note("eval-note", "evaluation " + event.state + ": " + (event.error || ""), true);
+      }
+    }
+  });
+  button.disabled = false;
+  await loadReports();
+  if (report) {
+    await showReport(report);
+  }
+});
+
 if (token) {
   tokenInput.value = token;
-  loadDocuments().then((ok) => ok && loadAdapters());
+  loadDocuments().then((ok) => ok && loadAdapters() && loadReports());
 }

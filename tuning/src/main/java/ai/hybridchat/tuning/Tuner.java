@@ -124,7 +124,8 @@ public final class Tuner {
                                        ProgressListener listener, BooleanSupplier cancelled) {
         TrainingLoop loop = new TrainingLoop(params, loss,
                 new LearningRateSchedule(o.learningRate(), Math.min(o.warmupSteps(), steps / 4), steps, 0.1),
-                o.weightDecay(), o.gradientAccumulation()).withEarlyStopping(o.earlyStopping());
+                o.weightDecay(), o.gradientAccumulation()).withEarlyStopping(o.earlyStopping())
+                .withTargetLoss(TuningDefaults.of(o.method()).stopBelowLoss());
         if (o.checkpointEvery() > 0 || o.resume()) {
             if (!o.resume() && java.nio.file.Files.exists(o.checkpointDir())) {
                 throw new IllegalArgumentException("a checkpoint of an earlier run is in " + o.checkpointDir()

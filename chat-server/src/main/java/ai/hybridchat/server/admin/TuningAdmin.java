@@ -4,6 +4,7 @@ import ai.hybridchat.core.model.Json;
 import ai.hybridchat.server.http.ApiException;
 import ai.hybridchat.tuning.TuneOptions;
 import ai.hybridchat.tuning.Tuner;
+import ai.hybridchat.tuning.TuningDefaults;
 import ai.hybridchat.tuning.data.PreferenceDataset;
 import ai.hybridchat.tuning.data.SftDataset;
 import ai.hybridchat.tuning.train.ProgressListener;
@@ -115,11 +116,12 @@ public final class TuningAdmin {
         if (host == null || host.baseModelDir() == null) {
             throw new ApiException(503, "unavailable", "this server has no local base model to tune");
         }
+        TuningDefaults.Recipe recipe = TuningDefaults.of(method);
         int steps = positive(body, "steps", 0, true);
-        int epochs = positive(body, "epochs", 3, false);
-        int rank = positive(body, "rank", 8, false);
+        int epochs = positive(body, "epochs", recipe.epochs(), false);
+        int rank = positive(body, "rank", recipe.rank(), false);
         int batch = positive(body, "batch", 8, false);
-        double lr = body.path("lr").asDouble(2e-3);
+        double lr = body.path("lr").asDouble(recipe.learningRate());
         if (!(lr > 0 && lr < 1)) {
             throw ApiException.badRequest("lr must be in (0, 1), got " + body.path("lr"));
         }
@@ -146,7 +148,7 @@ public final class TuningAdmin {
         TuneOptions options;
         try {
             options = new TuneOptions(method, host.baseModelDir(), data, null, out, epochs, steps, batch, 512, lr, 0.0, 10, 0, 42,
-                    rank, body.path("alpha").asDouble(2.0 * rank), 0.05, List.of("q_proj", "v_proj"))
+                    rank, body.path("alpha").asDouble(2.0 * rank), 0.05, recipe.targetModules())
                     .withMethodOptions(new TuneOptions.MethodOptions("nf4", 20, null, 1, body.path("beta").asDouble(0.1)));
         } catch (IllegalArgumentException e) {
             throw ApiException.badRequest(e.getMessage());

@@ -202,13 +202,7 @@ public final class Platform implements AutoCloseable {
 
     /** The cross-document check of evaluations over this platform's documents (their indexed text). */
     public ai.hybridchat.server.eval.CrossDocumentCheck crossDocumentCheck() {
-        java.util.Map<String, String> texts = new java.util.LinkedHashMap<>();
-        for (ai.hybridchat.retrieval.IndexedDocument d : index.documents()) {
-            StringBuilder text = new StringBuilder(d.title() == null ? "" : d.title());
-            index.chunks(d.docId()).forEach(c -> text.append('\n').append(c.text()));
-            texts.put(d.docId(), text.toString());
-        }
-        return new ai.hybridchat.server.eval.CrossDocumentCheck(texts);
+        return ai.hybridchat.server.eval.CrossDocumentCheck.of(index);
     }
 
     public ChunkIndex index() {

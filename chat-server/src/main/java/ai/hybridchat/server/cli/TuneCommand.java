@@ -48,8 +48,8 @@ final class TuneCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output folder (the adapter for LoRA).")
     Path out;
 
-    @Option(names = "--epochs", defaultValue = "3", description = "Passes over the data when --steps is 0 (default: ${DEFAULT-VALUE}).")
-    int epochs;
+    @Option(names = "--epochs", description = "Passes over the data when --steps is 0 (default: 30 for lora and qlora, 3 otherwise).")
+    Integer epochs;
 
     @Option(names = "--steps", defaultValue = "0", description = "Optimizer steps; 0 means --epochs passes (default: ${DEFAULT-VALUE}).")
     int steps;
@@ -60,8 +60,8 @@ final class TuneCommand implements Callable<Integer> {
     @Option(names = "--max-length", defaultValue = "512", description = "Longest example in tokens; longer ones are skipped (default: ${DEFAULT-VALUE}).")
     int maxLength;
 
-    @Option(names = "--lr", defaultValue = "2e-3", description = "Peak learning rate (default: ${DEFAULT-VALUE}).")
-    double learningRate;
+    @Option(names = "--lr", description = "Peak learning rate (default: 5e-3 for lora and qlora, 2e-3 otherwise).")
+    Double learningRate;
 
     @Option(names = "--weight-decay", defaultValue = "0", description = "AdamW weight decay (default: ${DEFAULT-VALUE}).")
     double weightDecay;
@@ -75,17 +75,17 @@ final class TuneCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "42", description = "Random seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--rank", defaultValue = "8", description = "LoRA rank r (default: ${DEFAULT-VALUE}).")
-    int rank;
+    @Option(names = "--rank", description = "LoRA rank r (default: 16 for lora and qlora, 8 for dpo).")
+    Integer rank;
 
-    @Option(names = "--alpha", defaultValue = "16", description = "LoRA alpha; the update is scaled by alpha / r (default: ${DEFAULT-VALUE}).")
-    double alpha;
+    @Option(names = "--alpha", description = "LoRA alpha; the update is scaled by alpha / r (default: twice the rank).")
+    Double alpha;
 
     @Option(names = "--dropout", defaultValue = "0.05", description = "LoRA dropout (default: ${DEFAULT-VALUE}).")
     double dropout;
 
-    @Option(names = "--target-modules", split = ",", defaultValue = "q_proj,v_proj", paramLabel = "NAMES",
-            description = "Projections LoRA wraps (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--target-modules", split = ",", paramLabel = "NAMES",
+            description = "Projections LoRA wraps (default: every projection for lora and qlora, q_proj,v_proj for dpo).")
     List<String> targetModules;
 
     @Option(names = "--progress", defaultValue = "text", paramLabel = "text|json",
@@ -185,8 +185,12 @@ final class TuneCommand implements Callable<Integer> {
         if (earlyStopping > 0 && validation == null) {
             throw new IllegalArgumentException("--early-stopping needs validation data (--val)");
         }
-        TuneOptions options = new TuneOptions(method.toLowerCase(Locale.ROOT), base, data, validation, out, epochs, steps,
-                batch, maxLength, learningRate, weightDecay, warmup, evalEvery, seed, rank, alpha, dropout, targetModules)
+        ai.hybridchat.tuning.TuningDefaults.Recipe recipe = ai.hybridchat.tuning.TuningDefaults.of(method.toLowerCase(Locale.ROOT));
+        int loraRank = rank != null ? rank : recipe.rank();
+        TuneOptions options = new TuneOptions(method.toLowerCase(Locale.ROOT), base, data, validation, out,
+                epochs != null ? epochs : recipe.epochs(), steps, batch, maxLength,
+                learningRate != null ? learningRate : recipe.learningRate(), weightDecay, warmup, evalEvery, seed, loraRank,
+                alpha != null ? alpha : 2.0 * loraRank, dropout, targetModules != null ? targetModules : recipe.targetModules())
                 .withEarlyStopping(earlyStopping)
                 .withCheckpoints(checkpointEvery, resume)
                 .withGradientAccumulation(gradAccum)
@@ -221,7 +225,7 @@ final class TuneCommand implements Callable<Integer> {
                 r.training().steps(), r.training().finalTrainLoss(),
                 r.training().finalValidationLoss() == null ? "n/a"
                         : String.format(Locale.ROOT, "%.4f", r.training().finalValidationLoss()),
-                r.training().stoppedEarly() ? " (stopped early: validation loss stopped improving)" : "");
+                r.training().stoppedEarly() ? " (stopped early)" : "");
         if (r.classification() != null) {
             spec.commandLine().getOut().printf(Locale.ROOT, "%s accuracy %.4f, macro-F1 %.4f on %d examples%n",
                     options.validation() == null ? "training" : "validation", r.classification().accuracy(),

@@ -22,6 +22,17 @@ public final class CrossDocumentCheck {
         documentTexts.forEach((id, text) -> wordsByDocument.put(id, new HashSet<>(AnswerMetrics.words(text))));
     }
 
+    /** The check over every document of an index (title and chunk texts). */
+    public static CrossDocumentCheck of(ai.hybridchat.retrieval.ChunkIndex index) {
+        Map<String, String> texts = new java.util.LinkedHashMap<>();
+        for (ai.hybridchat.retrieval.IndexedDocument d : index.documents()) {
+            StringBuilder text = new StringBuilder(d.title() == null ? "" : d.title());
+            index.chunks(d.docId()).forEach(c -> text.append('\n').append(c.text()));
+            texts.put(d.docId(), text.toString());
+        }
+        return new CrossDocumentCheck(texts);
+    }
+
     /** The answer's terms that come only from documents the item does not name; empty when none do. */
     public List<String> foreignTerms(String answer, QaItem item) {
         if (item.docIds().isEmpty()) {

@@ -57,18 +57,31 @@ public final class EvalRunner {
         this.crossDocument = crossDocument;
     }
 
+    /** How far a run is: {@code done} of {@code total} questions answered in every mode. */
+    public interface Progress {
+        void answered(int done, int total);
+    }
+
     /** @throws IllegalStateException (before asking anything) when a mode needs an adapter that is not loaded */
     public Result run(List<QaItem> items, Collection<Mode> modes, Consumer<String> progress) {
+        return run(items, modes, (done, total) -> progress.accept("answered " + done + "/" + total), () -> false);
+    }
+
+    /** As above, reporting numbers, and stopping between questions once {@code cancelled} says so. */
+    public Result run(List<QaItem> items, Collection<Mode> modes, Progress progress, java.util.function.BooleanSupplier cancelled) {
         modes.forEach(chat::requireAvailable);
         Map<Mode, List<Row>> byMode = new LinkedHashMap<>();
         modes.forEach(m -> byMode.put(m, new ArrayList<>()));
         int done = 0;
         for (QaItem item : items) {
+            if (cancelled.getAsBoolean()) {
+                throw new java.util.concurrent.CancellationException("evaluation cancelled after " + done + " questions");
+            }
             for (Mode mode : modes) {
                 byMode.get(mode).add(score(item, mode, chat.answer(item.question(), mode), crossDocument));
             }
             done++;
-            progress.accept("answered " + done + "/" + items.size());
+            progress.answered(done, items.size());
         }
         List<ModeSummary> summaries = new ArrayList<>();
         List<Row> rows = new ArrayList<>();

@@ -57,6 +57,8 @@ public final class ChatServer {
         FeedbackHandler feedback = parts.dataDir() == null ? null : new FeedbackHandler(parts.dataDir());
         ai.hybridchat.server.admin.TuningAdmin tuning = parts.dataDir() == null ? null
                 : new ai.hybridchat.server.admin.TuningAdmin(parts.dataDir(), jobRunner, parts.adapters());
+        ai.hybridchat.server.admin.EvalAdmin evals = parts.dataDir() == null ? null
+                : new ai.hybridchat.server.admin.EvalAdmin(parts.dataDir(), jobRunner, parts.chat(), parts.index());
         return Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.http.maxRequestSize = parts.maxRequestBytes();
@@ -100,6 +102,9 @@ public final class ChatServer {
                 config.routes.post("/api/admin/tune", tuning::tune);
                 config.routes.get("/api/admin/adapters", tuning::adapters);
                 config.routes.post("/api/admin/adapters/{name}/activate", tuning::activate);
+                config.routes.post("/api/admin/eval", evals::start);
+                config.routes.get("/api/admin/evals", evals::list);
+                config.routes.get("/api/admin/evals/{id}", evals::get);
             }
             config.routes.get("/api/admin/jobs", jobs::list);
             config.routes.get("/api/admin/jobs/{id}", jobs::get);

@@ -87,16 +87,16 @@ class DemoModelEndToEndTest {
      */
     @Test
     void hybridAnswersHeldOutQuestionsWithTheRightFactAndCitation() throws IOException {
-        assertRight(questions("/demo/qa/heldout.jsonl"), 0.8); // the bar: 8 of 10
+        assertRight(questions("/demo/qa/heldout.jsonl"), 1.0); // measured 12 of 12 with the learned reader
     }
 
     /**
-     * The same facts asked in other words than the documents use: measured 9 of 12 (the misses pick a
-     * related sentence of the right document); the bar guards against falling below two in three.
+     * The same facts asked in other words than the documents use: measured 11 of 12 with the learned
+     * reader (9 of 12 with the cosine prior before it); the bar keeps the gain: at least 10.
      */
     @Test
     void hybridAnswersRewordedQuestionsToo() throws IOException {
-        assertRight(questions("/demo/qa/paraphrased.jsonl"), 2.0 / 3);
+        assertRight(questions("/demo/qa/paraphrased.jsonl"), 10.0 / 12);
     }
 
     private static void assertRight(List<JsonNode> heldOut, double share) throws IOException {

@@ -30,6 +30,7 @@ import java.util.Map;
 
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
@@ -240,6 +241,46 @@ class WebUiBrowserTest {
         } finally {
             chat.activateAdapter(TUNED, "demo-lora");
         }
+    }
+
+    @Test
+    void theAdminPageRunsAnEvaluationAndChartsItNextToEarlierReports() throws Exception {
+        page.navigate("http://localhost:" + app.port() + "/admin.html");
+        page.locator("#token").fill(ADMIN_TOKEN);
+        page.locator("#login button").click();
+        assertThat(page.locator("#status")).hasText("signed in");
+        Path qa = dir.resolve("upload/questions.jsonl");
+        Files.createDirectories(qa.getParent());
+        // the scripted models answer "NAME read N passages": the first fact is found in rag and hybrid only
+        Files.writeString(qa, "{\"question\":\"How much does a Wren lamp cost?\",\"answer\":\"It read 3 passages.\","
+                + "\"doc_ids\":[\"wren-lamp\"],\"fact\":\"3 passages\"}\n"
+                + "{\"question\":\"Who designed the Wren lamp?\",\"answer\":\"Greta Pennimore designed it.\","
+                + "\"doc_ids\":[\"wren-lamp\"],\"fact\":\"Greta Pennimore\"}\n");
+        page.locator("#data-file").setInputFiles(qa);
+        page.locator("#data-button").click();
+        assertThat(page.locator("#data-note")).hasText("questions.jsonl: 2 examples");
+        for (int run = 0; run < 2; run++) {
+            page.locator("#eval-data").fill("questions.jsonl");
+            page.locator("#eval-button").click();
+            assertThat(page.locator("#eval-reports li")).hasCount(run + 1,
+                    new com.microsoft.playwright.assertions.LocatorAssertions.HasCountOptions().setTimeout(60_000));
+        }
+        assertThat(page.locator("#eval-chart rect")).hasCount(6);
+        assertThat(page.locator("#eval-chart")).containsText("50%");
+        assertThat(page.locator("#eval-chart")).containsText("cross-doc 0");
+        assertTrue(page.locator("#eval-reports li").first().textContent().contains("rag 50%, tuned 0%, hybrid 50%"),
+                page.locator("#eval-reports li").first().textContent());
+        assertThat(page.locator("#eval-answers details")).hasCount(6);
+        var wrong = page.locator("#eval-answers details.wrong").first();
+        wrong.locator("summary").click();
+        assertThat(wrong).containsText("expected fact:");
+        var right = page.locator("#eval-answers details.right").first();
+        right.locator("summary").click();
+        assertThat(right.locator("blockquote").first()).containsText("wren-lamp: ");
+        screenshot(page, "admin-eval");
+        // an earlier report opens in the same chart
+        page.locator("#eval-reports li").nth(1).locator("button").click();
+        assertThat(page.locator("#eval-note")).containsText("questions.jsonl: 2 questions");
     }
 
     @Test

@@ -30,6 +30,7 @@ public final class TrainingLoop {
     private final double weightDecay;
     private final int accumulation;
     private int patience;
+    private double targetLoss;
     private java.nio.file.Path checkpointDir;
     private int checkpointEvery;
     private long seed;
@@ -52,6 +53,16 @@ public final class TrainingLoop {
      */
     public TrainingLoop withEarlyStopping(int evaluations) {
         this.patience = evaluations;
+        return this;
+    }
+
+    /**
+     * Stops a run once the smoothed training loss (the moving average the progress shows) is below
+     * {@code loss}, after at least a quarter of its steps; 0 never stops. A small question/answer
+     * set is learned long before a fixed number of epochs ends (docs/MODEL_CARD.md).
+     */
+    public TrainingLoop withTargetLoss(double loss) {
+        this.targetLoss = loss;
         return this;
     }
 
@@ -142,6 +153,15 @@ public final class TrainingLoop {
                 listener.onStep(new ProgressListener.StepReport(step + 1, total, stepLoss, lr, gradNorm, tps, eta));
                 if (checkpointDir != null && checkpointEvery > 0 && (step + 1) % checkpointEvery == 0 && step + 1 < total) {
                     save(new Checkpoint(step + 1, optimizer.steps(), smoothed), optimizer);
+                }
+                if (targetLoss > 0 && smoothed < targetLoss && (step + 1) * 4 >= total && step + 1 < total) {
+                    listener.onMessage("stopping at step " + (step + 1) + " of " + total + ": the training loss "
+                            + String.format(java.util.Locale.ROOT, "%.4f", smoothed) + " is below " + targetLoss);
+                    if (validation != null && !validation.isEmpty()) {
+                        validationLoss = evaluate(validation);
+                        listener.onValidation(step + 1, validationLoss);
+                    }
+                    return new Result(smoothed, validationLoss, step + 1, rate(tokens, start), false, true);
                 }
                 if (validation != null && !validation.isEmpty() && evalEvery > 0
                         && ((step + 1) % evalEvery == 0 || step + 1 == total)) {

@@ -1,0 +1,107 @@
+package ai.hybridchat.server.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.hybridchat.server.demo.DemoBundle;
+import ai.hybridchat.server.testing.Cli;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The default workflow on a domain the platform was not built for, as a user runs it: tune a
+ * LoRA adapter on the domain's question/answer file with every default ({@code tune --method lora
+ * --docs}), then {@code eval} each split on the documents, then change three documents and
+ * {@code eval} the changed facts (eval syncs the index first). The kite catalogue took part in
+ * choosing the reader and the tuning defaults; the water-board handbook did not (held out). The
+ * bars are the measured numbers of docs/EVALUATION.md, a little below them; where a number is
+ * short of the issue's goal the bar says so.
+ */
+class DomainEvaluationTest {
+    static final Path DOMAINS = Path.of("src/test/resources/domains");
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+
+    /** Bars per domain: doc-only rag/hybrid fact accuracy (goal 0.90), tuned and changed (goal 0.95). */
+    static final Map<String, double[]> BARS = Map.of(
+            "kestrel-kites", new double[] {0.90, 0.95, 0.95},
+            // held out: doc-only measured 0.72 (below the goal of 0.90), tuned 1.00, changed 1.00
+            "marlow-water-handbook", new double[] {0.68, 0.95, 0.95});
+
+    @ParameterizedTest
+    @ValueSource(strings = {"kestrel-kites", "marlow-water-handbook"})
+    void theDefaultWorkflowAnswersTheDomain(String domain) throws IOException {
+        Path source = DOMAINS.resolve(domain);
+        Path data = dir.resolve("data");
+        copy(source.resolve("docs"), data.resolve("docs"));
+        Path adapter = dir.resolve("adapter");
+        Path base = DemoBundle.extractModel(dir.resolve("demo"));
+        Cli.Result tuned = Cli.run("tune", "--method", "lora", "--base", base.toString(), "--data",
+                source.resolve("tuning.jsonl").toString(), "--docs", source.resolve("docs").toString(), "--out", adapter.toString());
+        assertEquals(0, tuned.code(), tuned.toString());
+        Path config = Files.writeString(dir.resolve("platform.yaml"), "adapterDir: " + adapter.toAbsolutePath() + "\n");
+
+        double[] bar = BARS.get(domain);
+        Map<String, JsonNode> docOnly = eval(config, data, source.resolve("doc-only.jsonl"), "doc-only");
+        Map<String, JsonNode> tunedFacts = eval(config, data, source.resolve("tuned.jsonl"), "tuned");
+        for (String mode : new String[] {"rag", "hybrid"}) {
+            assertAtLeast(bar[0], docOnly.get(mode), "fact", domain + " doc-only " + mode);
+            assertAtLeast(bar[0], docOnly.get(mode), "supported", domain + " doc-only " + mode);
+            assertEquals(0, docOnly.get(mode).path("crossDocumentErrors").asInt(), domain + " doc-only " + mode);
+            assertEquals(0, tunedFacts.get(mode).path("crossDocumentErrors").asInt(), domain + " tuned " + mode);
+        }
+        assertAtLeast(bar[1], tunedFacts.get("tuned"), "fact", domain + " tuned facts, tuned");
+        assertAtLeast(bar[1], tunedFacts.get("hybrid"), "fact", domain + " tuned facts, hybrid");
+        assertEquals(0, tunedFacts.get("tuned").path("crossDocumentErrors").asInt(), domain + " tuned facts, tuned");
+
+        // the documents change; eval syncs the index before it answers
+        try (Stream<Path> v2 = Files.list(source.resolve("docs-v2"))) {
+            for (Path f : v2.toList()) {
+                Files.copy(f, data.resolve("docs").resolve(f.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+        Map<String, JsonNode> changed = eval(config, data, source.resolve("changed.jsonl"), "changed");
+        assertAtLeast(bar[2], changed.get("rag"), "fact", domain + " changed facts, rag");
+        assertAtLeast(bar[2], changed.get("hybrid"), "fact", domain + " changed facts, hybrid");
+    }
+
+    private Map<String, JsonNode> eval(Path config, Path data, Path qa, String split) throws IOException {
+        Path report = dir.resolve("report-" + split);
+        Cli.Result r = Cli.run("eval", "--config", config.toString(), "--data-dir", data.toString(), "--qa", qa.toString(),
+                "--report", report.toString());
+        assertEquals(0, r.code(), r.toString());
+        assertTrue(r.err().contains("index synced"), "eval syncs the index first: " + r.err());
+        Map<String, JsonNode> byMode = new HashMap<>();
+        for (JsonNode s : JSON.readTree(report.resolve("report.json").toFile()).path("summary")) {
+            byMode.put(s.path("mode").asText(), s);
+        }
+        return byMode;
+    }
+
+    private static void assertAtLeast(double bar, JsonNode summary, String what, String where) {
+        String field = what.equals("fact") ? "factAccuracy" : "supportedRate";
+        double value = summary.path(field).asDouble(-1);
+        assertTrue(value >= bar, where + ": " + field + " " + value + " < " + bar + "; " + summary);
+    }
+
+    private static void copy(Path from, Path to) throws IOException {
+        Files.createDirectories(to);
+        try (Stream<Path> files = Files.list(from)) {
+            for (Path f : files.toList()) {
+                Files.copy(f, to.resolve(f.getFileName()));
+            }
+        }
+    }
+}
