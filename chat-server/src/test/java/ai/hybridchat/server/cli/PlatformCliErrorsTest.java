@@ -153,4 +153,14 @@ class PlatformCliErrorsTest {
         }
         assertEquals(0, Cli.run("generate", "--help").code());
     }
+
+    @Test
+    void newCommandsAnswerBadInputInOneLine() {
+        assertOneLineError(Cli.run("reader-train", "--set", "no-equals-sign", "--out", dir.resolve("s.json").toString()), 1,
+                "a set is DOCS=QA");
+        assertOneLineError(Cli.run("search", "lamp", "--data-dir", dir.resolve("nowhere").toString()), 1,
+                "no documents folder");
+        assertOneLineError(Cli.run("tune", "--method", "lora", "--base", dir.toString(), "--data", dir.resolve("none.jsonl").toString(),
+                "--docs", dir.toString(), "--out", dir.resolve("o").toString()), 1, "none.jsonl");
+    }
 }

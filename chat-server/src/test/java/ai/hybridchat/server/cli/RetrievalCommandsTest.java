@@ -139,4 +139,19 @@ class RetrievalCommandsTest {
         node.fieldNames().forEachRemaining(names::add);
         return names;
     }
+
+    @Test
+    void searchWithADataFolderSyncsItsIndexWithItsDocumentsFirst() throws IOException {
+        Path data = dir.resolve("data-sync");
+        DemoDocs.copyTo(data.resolve("docs"));
+        Cli.Result first = Cli.run("search", "How much does a Wren lamp cost?", "--json", "--data-dir", data.toString());
+        assertEquals(0, first.code(), first.toString());
+        assertTrue(first.err().contains("index synced: 19 added"), first.err());
+        java.nio.file.Files.writeString(data.resolve("docs/wren-lamp.md"), "# The Wren Lamp\n\nThe Wren lamp now costs 160 euros.\n");
+        java.nio.file.Files.delete(data.resolve("docs/heron-fair.md"));
+        Cli.Result second = Cli.run("search", "How much does a Wren lamp cost?", "--json", "--k", "1", "--data-dir", data.toString());
+        assertEquals(0, second.code(), second.toString());
+        assertTrue(second.err().contains("0 added, 1 updated, 17 unchanged") && second.err().contains("1 deleted"), second.err());
+        assertTrue(second.out().contains("160 euros"), "the changed fact is found: " + second.out());
+    }
 }

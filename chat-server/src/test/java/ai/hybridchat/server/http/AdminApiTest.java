@@ -152,4 +152,32 @@ class AdminApiTest {
         assertTrue(m.body().contains("# TYPE http_requests_total counter"));
         assertTrue(m.body().lines().anyMatch(l -> l.matches("index_documents \\d+")), m.body());
     }
+
+    @Test
+    void anEvaluationRunsAsAJobAndItsReportIsKept() throws Exception {
+        HttpResponse<String> up = http.upload("/api/admin/tuning-data", "file", "qa.jsonl", ("{\"question\":\"How much does a "
+                + "Wren lamp cost?\",\"answer\":\"It costs 145 euros.\",\"doc_ids\":[\"wren-lamp\"],\"fact\":\"145 euros\"}\n")
+                .getBytes(StandardCharsets.UTF_8), AUTH);
+        assertEquals(201, up.statusCode(), up.body());
+        HttpResponse<String> started = http.post("/api/admin/eval", "{\"data\":\"qa.jsonl\",\"modes\":[\"rag\"]}", AUTH);
+        assertEquals(202, started.statusCode(), started.body());
+        String events = http.request("GET", "/api/admin/jobs/" + Http.json(started).path("id").asText() + "/events", null, AUTH).body();
+        assertTrue(events.contains("event: progress") && events.contains("\"state\":\"succeeded\""), events);
+        JsonNode list = Http.json(http.request("GET", "/api/admin/evals", null, AUTH));
+        String id = list.path("reports").get(0).path("id").asText();
+        JsonNode report = Http.json(http.request("GET", "/api/admin/evals/" + id, null, AUTH));
+        assertEquals(1, report.path("answers").size(), report.toString());
+        assertEquals("rag", report.path("summary").get(0).path("mode").asText());
+        assertTrue(Files.isRegularFile(dir.resolve("evals").resolve(id).resolve("report.md")));
+
+        ChatServerTest.assertError(http.post("/api/admin/eval", "{\"data\":\"none.jsonl\"}", AUTH), 404, "not_found");
+        ChatServerTest.assertError(http.post("/api/admin/eval", "{\"data\":\"../etc/passwd\"}", AUTH), 400, "bad_request");
+        ChatServerTest.assertError(http.post("/api/admin/eval", "{\"data\":\"qa.jsonl\",\"modes\":[\"fast\"]}", AUTH), 400,
+                "bad_request");
+        ChatServerTest.assertError(http.post("/api/admin/eval", "{\"data\":\"qa.jsonl\",\"modes\":[\"tuned\"]}", AUTH), 409,
+                "conflict");
+        ChatServerTest.assertError(http.request("GET", "/api/admin/evals/eval-nope", null, AUTH), 404, "not_found");
+        ChatServerTest.assertError(http.request("GET", "/api/admin/evals/..", null, AUTH), 400, "bad_request");
+        ChatServerTest.assertError(http.post("/api/admin/eval", "{\"data\":\"qa.jsonl\"}"), 401, "unauthorized");
+    }
 }
