@@ -5,14 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.hybridchat.retrieval.ChunkIndex;
-import ai.hybridchat.retrieval.ChunkSearcher;
-import ai.hybridchat.retrieval.LuceneRetriever;
-import ai.hybridchat.retrieval.SearchMode;
-import ai.hybridchat.retrieval.SearchOptions;
 import ai.hybridchat.server.chat.ChatService;
 import ai.hybridchat.server.testing.DemoDocs;
 import ai.hybridchat.server.testing.Http;
-import ai.hybridchat.server.testing.ScriptedChatModel;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.Javalin;
 import java.net.http.HttpResponse;
@@ -40,8 +35,7 @@ class AdminApiTest {
     @BeforeAll
     static void start() {
         index = DemoDocs.lexicalIndex(dir);
-        LuceneRetriever retriever = new LuceneRetriever(new ChunkSearcher(index, SearchOptions.defaults()), SearchMode.BM25);
-        ChatService chat = ChatService.builder().retriever(retriever).baseModel(new ScriptedChatModel("base"), "demo-base").build();
+        ChatService chat = DemoDocs.scriptedChat(index);
         app = ChatServer.create(new ChatServer.Parts(chat, index, List.of(), ChatServer.DEFAULT_MAX_REQUEST_BYTES, dir, TOKEN)).start(0);
         closedApp = ChatServer.create(new ChatServer.Parts(chat, index, List.of(), ChatServer.DEFAULT_MAX_REQUEST_BYTES, dir, null)).start(0);
         http = new Http(app.port());

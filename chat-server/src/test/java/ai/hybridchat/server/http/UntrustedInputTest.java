@@ -5,15 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.hybridchat.retrieval.ChunkIndex;
-import ai.hybridchat.retrieval.ChunkSearcher;
 import ai.hybridchat.retrieval.Ingestor;
-import ai.hybridchat.retrieval.LuceneRetriever;
-import ai.hybridchat.retrieval.SearchMode;
-import ai.hybridchat.retrieval.SearchOptions;
 import ai.hybridchat.server.chat.ChatService;
 import ai.hybridchat.server.testing.DemoDocs;
 import ai.hybridchat.server.testing.Http;
-import ai.hybridchat.server.testing.ScriptedChatModel;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.Javalin;
@@ -49,8 +44,7 @@ class UntrustedInputTest {
     @BeforeAll
     static void start() {
         index = DemoDocs.lexicalIndex(dir);
-        LuceneRetriever retriever = new LuceneRetriever(new ChunkSearcher(index, SearchOptions.defaults()), SearchMode.BM25);
-        ChatService chat = ChatService.builder().retriever(retriever).baseModel(new ScriptedChatModel("base"), "demo-base").build();
+        ChatService chat = DemoDocs.scriptedChat(index);
         app = ChatServer.create(new ChatServer.Parts(chat, index, List.of(), ChatServer.DEFAULT_MAX_REQUEST_BYTES, dir, TOKEN)).start(0);
         http = new Http(app.port());
     }
@@ -121,8 +115,7 @@ class UntrustedInputTest {
         try (RandomAccessFile f = new RandomAccessFile(preferences.toFile(), "rw")) {
             f.setLength(FeedbackHandler.DEFAULT_MAX_FILE_BYTES - 10);
         }
-        LuceneRetriever retriever = new LuceneRetriever(new ChunkSearcher(index, SearchOptions.defaults()), SearchMode.BM25);
-        ChatService chat = ChatService.builder().retriever(retriever).baseModel(new ScriptedChatModel("base"), "demo-base").build();
+        ChatService chat = DemoDocs.scriptedChat(index);
         Javalin capped = ChatServer.create(new ChatServer.Parts(chat, index, List.of(), ChatServer.DEFAULT_MAX_REQUEST_BYTES,
                 dataDir, null)).start(0);
         try {

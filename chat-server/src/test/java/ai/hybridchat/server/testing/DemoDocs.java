@@ -16,6 +16,15 @@ public final class DemoDocs {
         return dir;
     }
 
+    /** A chat service over {@code index} (BM25 retrieval) whose base model is scripted, for server tests. */
+    public static ai.hybridchat.server.chat.ChatService scriptedChat(ChunkIndex index) {
+        ai.hybridchat.retrieval.LuceneRetriever retriever = new ai.hybridchat.retrieval.LuceneRetriever(
+                new ai.hybridchat.retrieval.ChunkSearcher(index, ai.hybridchat.retrieval.SearchOptions.defaults()),
+                ai.hybridchat.retrieval.SearchMode.BM25);
+        return ai.hybridchat.server.chat.ChatService.builder().retriever(retriever)
+                .baseModel(new ScriptedChatModel("base"), "demo-base").build();
+    }
+
     /** A lexical-only index of the demo documents (no embedding model to load). */
     public static ChunkIndex lexicalIndex(Path dir) {
         Path docs = copyTo(dir.resolve("docs"));

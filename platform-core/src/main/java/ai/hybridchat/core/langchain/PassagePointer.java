@@ -91,13 +91,16 @@ public final class PassagePointer {
         Map<String, float[]> known = vectorsOf(asked, texts);
         float[] q = known.get(question);
         double[] passageScores = passages.stream().mapToDouble(RetrievedPassage::score).toArray();
+        java.util.Set<String> askedTerms = terms.of(question);
+        List<java.util.Set<String>> attributeTerms = titles.stream()
+                .map(t -> ReaderFeatures.attribute(askedTerms, terms.of(t))).toList();
         List<double[]> features = new ArrayList<>();
         for (SentenceUnit u : units) {
             String title = titles.get(u.passage());
             float[] attribute = known.get(ReaderFeatures.withoutTitle(question, title));
-            features.add(ReaderFeatures.of(question, u, cosine(q, known.get(u.sentence())),
-                    cosine(q, known.get(u.inContext())), cosine(attribute, known.get(u.sentence())), passageScores,
-                    title, terms));
+            features.add(ReaderFeatures.of(question, askedTerms, attributeTerms.get(u.passage()), u,
+                    cosine(q, known.get(u.sentence())), cosine(q, known.get(u.inContext())),
+                    cosine(attribute, known.get(u.sentence())), passageScores, terms));
         }
         double[] p = scorer.distribution(features);
         List<Candidate> out = new ArrayList<>();

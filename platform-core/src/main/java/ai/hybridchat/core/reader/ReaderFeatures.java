@@ -56,11 +56,26 @@ public final class ReaderFeatures {
      */
     public static double[] of(String question, SentenceUnit unit, double cosine, double cosineInContext,
                               double attributeCosine, double[] passageScores, String title, Terms terms) {
+        Set<String> asked = terms.of(question);
+        return of(question, asked, attribute(asked, terms.of(title)), unit, cosine, cosineInContext, attributeCosine,
+                passageScores, terms);
+    }
+
+    /** What the question asks beyond the words of a title: its content words less the title's. */
+    public static Set<String> attribute(Set<String> asked, Set<String> titleTerms) {
+        Set<String> attribute = new HashSet<>(asked);
+        attribute.removeAll(titleTerms);
+        return attribute;
+    }
+
+    /**
+     * As above, with the question's content words ({@code asked}) and those beyond the passage's
+     * title ({@code attribute}) analysed once per question and passage, not once per sentence.
+     */
+    public static double[] of(String question, Set<String> asked, Set<String> attribute, SentenceUnit unit, double cosine,
+                              double cosineInContext, double attributeCosine, double[] passageScores, Terms terms) {
         double best = passageScores.length == 0 ? 0 : passageScores[0];
         double score = unit.passage() < passageScores.length ? passageScores[unit.passage()] : 0;
-        Set<String> asked = terms.of(question);
-        Set<String> attribute = new HashSet<>(asked);
-        attribute.removeAll(terms.of(title));
         Set<String> inContext = terms.of(unit.inContext());
         return new double[] {
                 cosine,
