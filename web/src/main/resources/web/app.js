@@ -344,8 +344,16 @@ async function loadSamples() {
     const response = await fetch("/api/samples");
     const body = await response.json();
     const list = document.getElementById("samples");
-    for (const sample of body.questions || []) {
+    // samples name their split, so a visitor comparing the modes knows what each one should show
+    const samples = body.samples || (body.questions || []).map((q) => ({ question: q }));
+    for (const { question: sample, split } of samples) {
       const item = document.createElement("li");
+      if (split) {
+        const label = document.createElement("span");
+        label.className = "split";
+        label.textContent = split;
+        item.appendChild(label);
+      }
       const button = document.createElement("button");
       button.type = "button";
       button.textContent = sample;

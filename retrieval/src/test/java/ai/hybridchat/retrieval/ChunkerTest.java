@@ -44,6 +44,24 @@ class ChunkerTest {
     }
 
     @Test
+    void headingsAreNeverAChunkOfTheirOwn() {
+        String first = "Tanner Lane Footbridge carries a narrow path over the River Lisk, from the old tannery yards to "
+                + "Cobbler's Green. It was designed by Josiah Pellow, the borough surveyor, and opened in 1868.";
+        String second = "Its slender profile soon earned it the nickname \"the Tin Ribbon\", and the great flood of 1894 "
+                + "tested it hard, yet the ironwork held.";
+        List<Chunk> chunks = Chunker.defaults().chunk(doc("# Tanner Lane Footbridge\n\n" + first
+                + "\n\n## Floods\n\n" + second + "\n\n## Notes"));
+
+        for (Chunk c : chunks) {
+            assertTrue(c.text().lines().anyMatch(l -> !l.isBlank() && !l.startsWith("#")) || c.ordinal() == chunks.size() - 1,
+                    "a chunk of headings only: " + c.text());
+        }
+        assertTrue(chunks.get(0).text().startsWith("# Tanner Lane Footbridge\n\nTanner Lane Footbridge carries"), chunks.get(0).text());
+        assertTrue(chunks.stream().anyMatch(c -> c.text().startsWith("## Floods\n\nIts slender profile")), chunks.toString());
+        assertTrue(chunks.stream().anyMatch(c -> c.text().contains("Josiah Pellow")));
+    }
+
+    @Test
     void sameTextSameChunks() {
         String text = "Alpha beta gamma. ".repeat(80);
         assertEquals(Chunker.defaults().chunk(doc(text)), Chunker.defaults().chunk(doc(text)));

@@ -15,6 +15,7 @@ import ai.hybridchat.tuning.data.Batches;
 import ai.hybridchat.tuning.data.ChatEncoder;
 import ai.hybridchat.tuning.data.SftDataset;
 import ai.hybridchat.tuning.data.SftExample;
+import ai.hybridchat.core.model.ChatTemplate;
 import ai.hybridchat.tuning.lora.LoraInjector;
 import ai.hybridchat.tuning.train.CrossEntropy;
 import ai.hybridchat.tuning.train.LearningRateSchedule;
@@ -86,7 +87,31 @@ public final class Tuner {
 
     /** The checked data of a run, encoded with the base's tokenizer and chat template. */
     private record Prepared(List<ChatEncoder.Encoded> train, List<TokenBatch> validation, Batches batches, int steps,
-                            int skipped) {
+                            int skipped, List<String> questions) {
+    }
+
+    /** At most this many training questions are kept in an adapter's {@code training.json}. */
+    static final int MAX_QUESTIONS = 10_000;
+
+    /**
+     * The distinct questions of chat examples (the last user message, its passages left out), which
+     * an adapter keeps so serving can tell a question it was tuned on from one it was not.
+     */
+    static List<String> questions(List<SftExample> examples) {
+        java.util.LinkedHashSet<String> out = new java.util.LinkedHashSet<>();
+        for (SftExample e : examples) {
+            if (e.prompt() == null || e.prompt().isEmpty() || out.size() >= MAX_QUESTIONS) {
+                continue;
+            }
+            ChatTemplate.Message last = e.prompt().get(e.prompt().size() - 1);
+            if (last.role().equals("user")) {
+                String q = ai.hybridchat.core.prompt.RagPrompt.parse(last.content()).question().strip();
+                if (!q.isEmpty()) {
+                    out.add(q);
+                }
+            }
+        }
+        return List.copyOf(out);
     }
 
     private Prepared prepare(TuneOptions o, TextTokenizer tokenizer) throws IOException {
@@ -104,7 +129,7 @@ public final class Tuner {
         int steps = o.steps() > 0 ? o.steps()
                 : Math.max(1, o.epochs() * batches.batchesPerEpoch() / o.gradientAccumulation());
         List<TokenBatch> val = Batches.inOrder(ChatEncoder.fitting(encode(validation, encoder), o.maxLength()), o.batchSize(), pad);
-        return new Prepared(fitting, val, batches, steps, skipped);
+        return new Prepared(fitting, val, batches, steps, skipped, questions(train));
     }
 
     /** Runs the shared loop over {@code params} with the next-token loss of {@code model}. */
@@ -171,6 +196,7 @@ public final class Tuner {
                 l.setTraining(false);
             }
             Map<String, Object> meta = metadata(o, result, data.train().size(), data.steps());
+            meta.put("questions", data.questions());
             if (held != null) {
                 meta.put("quantization", Map.of("scheme", held.scheme().name().toLowerCase(java.util.Locale.ROOT),
                         "base_bytes_held", held.heldBytes(), "base_bytes_f32", held.f32Bytes(), "fraction", held.fraction()));

@@ -39,14 +39,14 @@ public final class Platform implements AutoCloseable {
     private final ChunkIndex index;
     private final List<LocalLanguageModel> models;
     private final ChatService chat;
-    private final List<String> sampleQuestions;
+    private final List<ai.hybridchat.server.http.SampleQuestion> sampleQuestions;
 
     /** How local models generate; null for a remote model. */
     private final GenerationConfig generation;
     /** The copy pointer local models read passages with; null when off or remote. */
     private final PassagePointer pointer;
 
-    private Platform(ChunkIndex index, List<LocalLanguageModel> models, ChatService chat, List<String> sampleQuestions,
+    private Platform(ChunkIndex index, List<LocalLanguageModel> models, ChatService chat, List<ai.hybridchat.server.http.SampleQuestion> sampleQuestions,
                      GenerationConfig generation, PassagePointer pointer) {
         this.index = index;
         this.generation = generation;
@@ -73,7 +73,7 @@ public final class Platform implements AutoCloseable {
         if (adapterDir != null && !Files.isDirectory(adapterDir)) {
             throw new IllegalArgumentException("adapterDir: no such folder: " + adapterDir);
         }
-        List<String> samples = samples(config);
+        List<ai.hybridchat.server.http.SampleQuestion> samples = samples(config);
         if (config.demo()) {
             if (!DemoBundle.hasModel()) {
                 throw new IllegalArgumentException("this build has no demo model (chat-server/src/main/resources/demo/model "
@@ -101,13 +101,14 @@ public final class Platform implements AutoCloseable {
                             ai.hybridchat.core.reader.SentenceScorer.bundled(), new ai.hybridchat.retrieval.EnglishTerms());
             ChatService.Builder builder = ChatService.builder()
                     .retriever(retriever(config, index))
+                    .subjects(new ai.hybridchat.server.chat.DocumentSubjects(index))
                     .baseModel(new LocalChatModel(base, generation, pointer), base.name())
                     .passages(config.retrievalK());
             if (adapterDir != null) {
                 log.accept("loading adapter " + adapterDir);
                 LocalLanguageModel tuned = base.withAdapter(adapterDir);
                 models.add(0, tuned); // closed before the base it shares weights with
-                builder.tunedModel(new LocalChatModel(tuned, generation, pointer), tuned.adapterName());
+                builder.tunedModel(new LocalChatModel(tuned, generation, pointer), tuned.adapterName(), scope(adapterDir, log));
             }
             return new Platform(index, models, builder.build(), samples, generation, pointer);
         } catch (RuntimeException | IOException e) {
@@ -123,7 +124,7 @@ public final class Platform implements AutoCloseable {
     }
 
     /** Retrieval here, generation on a remote OpenAI-compatible server. */
-    private static Platform openRemote(ServerConfig config, Consumer<String> log, List<String> samples) {
+    private static Platform openRemote(ServerConfig config, Consumer<String> log, List<ai.hybridchat.server.http.SampleQuestion> samples) {
         RemoteModel remote = config.remote();
         Duration timeout = Duration.ofMinutes(5);
         ChunkIndex index = openIndex(config, log);
@@ -163,15 +164,15 @@ public final class Platform implements AutoCloseable {
         }
     }
 
-    private static List<String> samples(ServerConfig config) {
+    private static List<ai.hybridchat.server.http.SampleQuestion> samples(ServerConfig config) {
         if (config.samples() == null) {
-            return config.demo() ? DemoBundle.sampleQuestions() : List.of();
+            return config.demo() ? DemoBundle.samples() : List.of();
         }
-        try {
-            return new ObjectMapper().readValue(config.samples().toFile(), new TypeReference<List<String>>() { });
-        } catch (IOException e) {
+        try (java.io.InputStream in = java.nio.file.Files.newInputStream(config.samples())) {
+            return ai.hybridchat.server.http.SampleQuestion.read(in);
+        } catch (IOException | IllegalArgumentException e) {
             throw new IllegalArgumentException("samples file " + config.samples()
-                    + " is not a JSON array of strings: " + e.getMessage());
+                    + " is not a JSON array of strings or {\"question\", \"split\"} objects: " + e.getMessage());
         }
     }
 
@@ -187,8 +188,18 @@ public final class Platform implements AutoCloseable {
         LocalLanguageModel base = models.get(models.size() - 1);
         LocalLanguageModel tuned = base.withAdapter(adapterDir);
         models.add(0, tuned);
-        chat.activateAdapter(new LocalChatModel(tuned, generation, pointer), tuned.adapterName());
+        chat.activateAdapter(new LocalChatModel(tuned, generation, pointer), tuned.adapterName(), scope(adapterDir, s -> { }));
         return tuned.adapterName();
+    }
+
+    /** The questions the adapter was tuned on, which bound what the tuned mode answers (null: no bound). */
+    private static ai.hybridchat.server.chat.TunedScope scope(Path adapterDir, java.util.function.Consumer<String> log)
+            throws IOException {
+        ai.hybridchat.server.chat.TunedScope scope = ai.hybridchat.server.chat.TunedScope.of(adapterDir,
+                Embeddings.allMiniLmL6V2(), ai.hybridchat.server.chat.TunedScope.DEFAULT_MIN_SIMILARITY);
+        log.accept(scope == null ? "adapter keeps no training questions: the tuned mode answers every question"
+                : "tuned mode answers questions near its " + scope.size() + " training questions, abstains on others");
+        return scope;
     }
 
     /** The base model's folder, or null for a remote model. */
@@ -209,7 +220,7 @@ public final class Platform implements AutoCloseable {
         return index;
     }
 
-    public List<String> sampleQuestions() {
+    public List<ai.hybridchat.server.http.SampleQuestion> sampleQuestions() {
         return sampleQuestions;
     }
 

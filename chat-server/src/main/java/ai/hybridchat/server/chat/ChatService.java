@@ -50,6 +50,8 @@ public final class ChatService {
     private volatile ChatModel tunedModel;
     private final String modelName;
     private volatile String adapterName;
+    private volatile TunedScope tunedScope;
+    private final java.util.function.Supplier<java.util.Set<String>> subjects;
     private final int passages;
     private final ConversationMemories memories = new ConversationMemories(1000, 4);
 
@@ -59,6 +61,8 @@ public final class ChatService {
         this.tunedModel = b.tunedModel;
         this.modelName = Objects.requireNonNull(b.modelName, "modelName");
         this.adapterName = b.tunedModel == null ? null : Objects.requireNonNull(b.adapterName, "adapterName");
+        this.tunedScope = b.tunedScope;
+        this.subjects = b.subjects;
         if (b.passages < 1) {
             throw new IllegalArgumentException("passages must be at least 1, got " + b.passages);
         }
@@ -83,8 +87,14 @@ public final class ChatService {
      * generating finish on the model they started with; later ones use the new one.
      */
     public synchronized void activateAdapter(ChatModel model, String name) {
+        activateAdapter(model, name, null);
+    }
+
+    /** As above, with the questions the adapter was tuned on ({@code scope}; null: it answers everything). */
+    public synchronized void activateAdapter(ChatModel model, String name, TunedScope scope) {
         this.tunedModel = Objects.requireNonNull(model, "model");
         this.adapterName = Objects.requireNonNull(name, "name");
+        this.tunedScope = scope;
     }
 
     public int passages() {
@@ -229,16 +239,32 @@ public final class ChatService {
 
     private Answer generate(String question, Mode mode, Retrieval retrieval, Consumer<String> onText, long start,
                             List<ChatMessage> history) {
+        TunedScope scope = tunedScope;
+        if (mode == Mode.TUNED && scope != null) {
+            return boundedTuned(question, scope, history, onText, start);
+        }
         List<String> texts = retrieval.passages().stream().map(p -> p.chunk().text()).toList();
         List<ChatMessage> messages = new ArrayList<>(history);
         messages.add(UserMessage.from(RagPrompt.userMessage(question, texts)));
         ChatRequest request = ChatRequest.builder().messages(messages).build();
         ChatModel model = mode.usesAdapter() ? tunedModel : baseModel;
-        if (model instanceof ai.hybridchat.core.langchain.GroundedChatModel grounded && !retrieval.passages().isEmpty()) {
-            model = grounded.groundedIn(question, retrieval.passages());
-        }
         long t0 = System.nanoTime();
-        String text = call(model, request, onText);
+        String text = null;
+        if (mode == Mode.HYBRID && scope != null && model instanceof ai.hybridchat.core.langchain.GroundedChatModel
+                && !retrieval.passages().isEmpty() && scope.wasTunedOn(question)) {
+            // a question the adapter was tuned on: its own answer, if a retrieved passage states it
+            String own = call(model, request, piece -> { }).strip();
+            if (PassageSupport.supporting(own, retrieval.passages()) != null) {
+                text = own;
+                onText.accept(own);
+            }
+        }
+        if (text == null) {
+            if (model instanceof ai.hybridchat.core.langchain.GroundedChatModel grounded && !retrieval.passages().isEmpty()) {
+                model = grounded.groundedIn(question, retrieval.passages());
+            }
+            text = call(model, request, onText);
+        }
         long end = System.nanoTime();
         List<Citation> citations = new ArrayList<>();
         for (RetrievedPassage p : CitationOrder.supportFirst(text, retrieval.passages())) {
@@ -249,6 +275,33 @@ public final class ChatService {
         timings.put("generationMs", millis(end - t0));
         timings.put("totalMs", millis(end - start));
         return new Answer(text.strip(), mode, citations, modelName, mode.usesAdapter() ? adapterName : null, timings);
+    }
+
+    /**
+     * The tuned mode of an adapter that keeps its training questions: a question far from all of
+     * them, or an answer that is not about the subject the question names, gets
+     * {@link TunedScope#ABSTENTION}, not another question's memorised fact. The answer is checked
+     * whole before it is sent, so it reaches a streaming client in one piece.
+     */
+    private Answer boundedTuned(String question, TunedScope scope, List<ChatMessage> history, Consumer<String> onText,
+                                long start) {
+        long t0 = System.nanoTime();
+        String text = TunedScope.ABSTENTION;
+        if (scope.covers(question)) {
+            List<ChatMessage> messages = new ArrayList<>(history);
+            messages.add(UserMessage.from(RagPrompt.userMessage(question, List.of())));
+            String generated = call(tunedModel, ChatRequest.builder().messages(messages).build(), piece -> { }).strip();
+            if (TunedScope.addressesSubject(question, generated, subjects.get())) {
+                text = generated;
+            }
+        }
+        onText.accept(text);
+        long end = System.nanoTime();
+        Map<String, Long> timings = new LinkedHashMap<>();
+        timings.put("retrievalMs", 0L);
+        timings.put("generationMs", millis(end - t0));
+        timings.put("totalMs", millis(end - start));
+        return new Answer(text, Mode.TUNED, List.of(), modelName, adapterName, timings);
     }
 
     private static String call(ChatModel model, ChatRequest request, Consumer<String> onText) {
@@ -298,6 +351,8 @@ public final class ChatService {
         private ChatModel tunedModel;
         private String modelName;
         private String adapterName;
+        private TunedScope tunedScope;
+        private java.util.function.Supplier<java.util.Set<String>> subjects = java.util.Set::of;
         private int passages = DEFAULT_PASSAGES;
 
         private Builder() {
@@ -317,8 +372,26 @@ public final class ChatService {
 
         /** The base model with the domain adapter, for {@code tuned} and {@code hybrid}. */
         public Builder tunedModel(ChatModel model, String adapterName) {
+            return tunedModel(model, adapterName, null);
+        }
+
+        /**
+         * As above; the {@code tuned} mode abstains on questions outside {@code scope} (null: none,
+         * it answers everything).
+         */
+        public Builder tunedModel(ChatModel model, String adapterName, TunedScope scope) {
             this.tunedModel = model;
             this.adapterName = adapterName;
+            this.tunedScope = scope;
+            return this;
+        }
+
+        /**
+         * The content words of the documents' titles (default: none), by which a bounded tuned
+         * mode checks that an answer is about what the question names.
+         */
+        public Builder subjects(java.util.function.Supplier<java.util.Set<String>> subjects) {
+            this.subjects = java.util.Objects.requireNonNull(subjects, "subjects");
             return this;
         }
 

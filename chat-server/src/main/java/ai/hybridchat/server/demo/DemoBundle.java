@@ -56,11 +56,16 @@ public final class DemoBundle {
     }
 
     public static List<String> sampleQuestions() {
+        return samples().stream().map(ai.hybridchat.server.http.SampleQuestion::question).toList();
+    }
+
+    /** The demo's sample questions, each labelled with its split: tuned, documents only, reworded. */
+    public static List<ai.hybridchat.server.http.SampleQuestion> samples() {
         try (InputStream in = DemoBundle.class.getClassLoader().getResourceAsStream(SAMPLES)) {
             if (in == null) {
                 return List.of();
             }
-            return new ObjectMapper().readValue(in, new TypeReference<List<String>>() { });
+            return ai.hybridchat.server.http.SampleQuestion.read(in);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + SAMPLES + ": " + e.getMessage(), e);
         }

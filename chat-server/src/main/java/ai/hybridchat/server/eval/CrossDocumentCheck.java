@@ -8,9 +8,11 @@ import java.util.Set;
 
 /**
  * The error RAG exists to prevent: an answer that states a fact of another document. A key term
- * of the answer ({@link KeyFact#keyTerms}: a name or a number) that the question does not give,
- * that no document the item names contains, and that some other document of the collection
- * does, is a cross-document error. An invented term found in no document is not one (that is a
+ * of the answer ({@link KeyFact#keyTerms}: a name or a number) that neither the question nor the
+ * item's reference answer gives, that no document the item names contains, and that some other
+ * document of the collection does, is a cross-document error. (A term of the reference answer is
+ * the item's own truth: "Under the Quillon Sound Ferries bicycle policy, ..." restates it, though
+ * the operator's name is only on other pages.) An invented term found in no document is not one (that is a
  * plain wrong answer, which fact accuracy counts).
  */
 public final class CrossDocumentCheck {
@@ -39,6 +41,7 @@ public final class CrossDocumentCheck {
             return List.of();
         }
         Set<String> given = new HashSet<>(AnswerMetrics.words(item.question()));
+        given.addAll(AnswerMetrics.words(item.answer() == null ? "" : item.answer()));
         List<String> foreign = new ArrayList<>();
         for (String term : KeyFact.keyTerms(answer)) {
             if (given.contains(term)) {

@@ -28,13 +28,13 @@ public final class ChatServer {
      * are optional: without a data folder there is no admin API or feedback store, without a token
      * the admin API answers 403.
      */
-    public record Parts(ChatService chat, ChunkIndex index, List<String> sampleQuestions, long maxRequestBytes,
+    public record Parts(ChatService chat, ChunkIndex index, List<SampleQuestion> sampleQuestions, long maxRequestBytes,
                         java.nio.file.Path dataDir, String adminToken, ai.hybridchat.server.admin.AdapterHost adapters) {
-        public Parts(ChatService chat, ChunkIndex index, List<String> sampleQuestions, long maxRequestBytes) {
+        public Parts(ChatService chat, ChunkIndex index, List<SampleQuestion> sampleQuestions, long maxRequestBytes) {
             this(chat, index, sampleQuestions, maxRequestBytes, null, null, null);
         }
 
-        public Parts(ChatService chat, ChunkIndex index, List<String> sampleQuestions, long maxRequestBytes,
+        public Parts(ChatService chat, ChunkIndex index, List<SampleQuestion> sampleQuestions, long maxRequestBytes,
                      java.nio.file.Path dataDir, String adminToken) {
             this(chat, index, sampleQuestions, maxRequestBytes, dataDir, adminToken, null);
         }

@@ -4,18 +4,21 @@ import io.javalin.http.Context;
 
 import java.util.List;
 
-/** {@code GET /api/samples}: example questions the UI offers as one-click prompts. */
+/**
+ * {@code GET /api/samples}: example questions the UI offers as one-click prompts:
+ * {@code questions} (the texts) and {@code samples} (each with the split it comes from).
+ */
 public final class SamplesHandler {
-    private final List<String> questions;
+    private final List<SampleQuestion> samples;
 
-    public record Samples(List<String> questions) {
+    public record Samples(List<String> questions, List<SampleQuestion> samples) {
     }
 
-    public SamplesHandler(List<String> questions) {
-        this.questions = List.copyOf(questions);
+    public SamplesHandler(List<SampleQuestion> samples) {
+        this.samples = List.copyOf(samples);
     }
 
     public void samples(Context ctx) {
-        ctx.json(new Samples(questions));
+        ctx.json(new Samples(samples.stream().map(SampleQuestion::question).toList(), samples));
     }
 }

@@ -50,7 +50,7 @@ class ChatServerTest {
                 SearchOptions.defaults().withSnippets(SearchOptions.DEFAULT_SNIPPET_CHARS, SnippetStyle.PLAIN)), SearchMode.BM25);
         ChatService chat = ChatService.builder().retriever(retriever)
                 .baseModel(base, "demo-base").tunedModel(tuned, "demo-lora").build();
-        app = ChatServer.create(new ChatServer.Parts(chat, index, List.of("How much does a Wren lamp cost?"),
+        app = ChatServer.create(new ChatServer.Parts(chat, index, List.of(new SampleQuestion("How much does a Wren lamp cost?", "tuned")),
                 ChatServer.DEFAULT_MAX_REQUEST_BYTES)).start(0);
         http = new Http(app.port());
 
@@ -96,6 +96,7 @@ class ChatServerTest {
     void samplesAreServed() {
         JsonNode body = Http.json(http.get("/api/samples"));
         assertEquals("How much does a Wren lamp cost?", body.path("questions").get(0).asText());
+        assertEquals("tuned", body.path("samples").get(0).path("split").asText());
     }
 
     @Test

@@ -1,6 +1,7 @@
 package ai.hybridchat.server.web;
 
 import ai.hybridchat.retrieval.ChunkIndex;
+import ai.hybridchat.server.http.SampleQuestion;
 import ai.hybridchat.retrieval.ChunkSearcher;
 import ai.hybridchat.retrieval.LuceneRetriever;
 import ai.hybridchat.retrieval.SearchMode;
@@ -85,7 +86,8 @@ class WebUiBrowserTest {
             }
         };
         app = ChatServer.create(new ChatServer.Parts(chat, index,
-                List.of("How much does a Wren lamp cost?", "Who is the chair of the board?"), ChatServer.DEFAULT_MAX_REQUEST_BYTES,
+                List.of(new SampleQuestion("How much does a Wren lamp cost?", "tuned"),
+                        new SampleQuestion("Who is the chair of the board?", "documents only")), ChatServer.DEFAULT_MAX_REQUEST_BYTES,
                 dir, ADMIN_TOKEN, host)).start(0);
         ChatService ragOnly = ChatService.builder().retriever(retriever).baseModel(new ScriptedChatModel("base"), "demo-base").build();
         ragOnlyApp = ChatServer.create(new ChatServer.Parts(ragOnly, index, List.of(), ChatServer.DEFAULT_MAX_REQUEST_BYTES)).start(0);
@@ -122,6 +124,8 @@ class WebUiBrowserTest {
         assertThat(page.locator("#status")).hasText("demo-base + demo-lora · 19 documents");
         assertThat(page.locator("#samples button")).hasCount(2);
         assertThat(page.locator("#samples button").first()).hasText("How much does a Wren lamp cost?");
+        assertThat(page.locator("#samples .split")).hasText(new String[] {"tuned", "documents only"});
+        screenshot(page, "samples");
     }
 
     static void screenshot(Page page, String name) {

@@ -23,8 +23,24 @@ public final class Generator {
 
     public enum FinishReason { EOS, STOP_STRING, LENGTH, CANCELLED }
 
+    /**
+     * @param logprobs each new token's log-probability in the distribution it was drawn from (the
+     *                 model's, mixed with the copy pointer's when there is one), before sampling's
+     *                 temperature and filters
+     */
     public record Result(long[] tokenIds, String text, FinishReason finishReason, int promptTokens,
-                         long prefillNanos, long decodeNanos) {
+                         long prefillNanos, long decodeNanos, float[] logprobs) {
+        /**
+         * The mean log-probability of the new tokens, the length-normalised sequence likelihood
+         * (0 for an empty answer): how sure the model was of what it said.
+         */
+        public double meanLogprob() {
+            double sum = 0;
+            for (float lp : logprobs) {
+                sum += lp;
+            }
+            return logprobs.length == 0 ? 0 : sum / logprobs.length;
+        }
     }
 
     private final LlamaModel model;
@@ -63,6 +79,7 @@ public final class Generator {
             seen.add((int) id);
         }
         List<Long> generated = new ArrayList<>();
+        List<Float> logprobs = new ArrayList<>();
         IncrementalDetokenizer detokenizer = tokenizer == null ? null : new IncrementalDetokenizer(tokenizer);
         StringBuilder text = new StringBuilder();
         int emitted = 0;
@@ -84,12 +101,17 @@ public final class Generator {
                 if (pointer != null) {
                     logits = pointer.mix(logits, generated);
                 }
+                // the sampler may penalise repeats in place: read the chosen token's log-probability first
+                float[] drawnFrom = config.repetitionPenalty() != 1.0 ? logits.clone() : logits;
+                double normaliser = logSumExp(logits);
                 int next = sampler.next(logits, seen);
+                float logprob = (float) (drawnFrom[next] - normaliser);
                 if (eosIds.contains((long) next)) {
                     reason = FinishReason.EOS;
                     break;
                 }
                 generated.add((long) next);
+                logprobs.add(logprob);
                 seen.add(next);
                 if (detokenizer != null) {
                     String piece = detokenizer.add(next);
@@ -121,7 +143,11 @@ public final class Generator {
             emit(listener, text, emitted, text.length());
         }
         long total = System.nanoTime() - t0;
-        return new Result(toArray(generated), text.toString(), reason, prompt.length, prefill, total - prefill);
+        float[] lp = new float[logprobs.size()];
+        for (int i = 0; i < lp.length; i++) {
+            lp[i] = logprobs.get(i);
+        }
+        return new Result(toArray(generated), text.toString(), reason, prompt.length, prefill, total - prefill, lp);
     }
 
     /** Sends {@code text[emitted, upTo)} if not empty; returns the new emitted length. */
@@ -169,6 +195,18 @@ public final class Generator {
             }
         }
         return end;
+    }
+
+    private static double logSumExp(float[] logits) {
+        float max = Float.NEGATIVE_INFINITY;
+        for (float x : logits) {
+            max = Math.max(max, x);
+        }
+        double sum = 0;
+        for (float x : logits) {
+            sum += Math.exp(x - max);
+        }
+        return max + Math.log(sum);
     }
 
     static long[] toArray(List<Long> ids) {

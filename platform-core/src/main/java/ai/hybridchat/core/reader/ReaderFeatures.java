@@ -20,14 +20,29 @@ import java.util.Set;
  *   <li>{@code attributeOverlap}: the share of what the question asks beyond its subject (its
  *       content words that are not in the passage's title) that the sentence and its section have;</li>
  *   <li>{@code attributeCosine}: the cosine of the question without the title's words and the
- *       sentence: "What is the price of X?" against "It costs 85 euros.".</li>
+ *       sentence: "What is the price of X?" against "It costs 85 euros.";</li>
+ *   <li>{@code attributeOverlapWithPrevious}: {@code attributeOverlap} counting the sentence before
+ *       in the paragraph too, which "It", "This" or "The work" refers back to;</li>
+ *   <li>{@code attributeCosineWithPrevious}: {@code attributeCosine} against the sentence with the
+ *       one before it;</li>
+ *   <li>{@code answerType}: 1 when the question asks for a kind of answer ({@link AnswerType}: a
+ *       person, a place, a span of time, a date, a quantity) and the sentence holds one.</li>
  * </ol>
  * Content words come from a {@link Terms} analysis (the retrieval's English analyser, with
  * stemming, in the platform; a plain lower-casing one by default).
  */
 public final class ReaderFeatures {
     public static final List<String> NAMES = List.of("cosine", "cosineInContext", "passageScore", "topPassage", "overlap",
-            "overlapInContext", "numberAsked", "attributeOverlap", "attributeCosine");
+            "overlapInContext", "numberAsked", "attributeOverlap", "attributeCosine", "attributeOverlapWithPrevious",
+            "attributeCosineWithPrevious", "answerType");
+
+    /**
+     * The MiniLM cosines of one sentence: the question's with the sentence, with the sentence in
+     * context, the question-without-title's with the sentence, and with the sentence after its
+     * previous one.
+     */
+    public record Cosines(double sentence, double inContext, double attribute, double attributeWithPrevious) {
+    }
 
     /** A text's content words: stopwords out, stemmed where the analysis stems. */
     @FunctionalInterface
@@ -49,18 +64,6 @@ public final class ReaderFeatures {
     private ReaderFeatures() {
     }
 
-    /**
-     * @param cosine          the question's cosine with the sentence
-     * @param cosineInContext the question's cosine with the sentence in context
-     * @param passageScores   the retrieval score of each passage, best first
-     */
-    public static double[] of(String question, SentenceUnit unit, double cosine, double cosineInContext,
-                              double attributeCosine, double[] passageScores, String title, Terms terms) {
-        Set<String> asked = terms.of(question);
-        return of(question, asked, attribute(asked, terms.of(title)), unit, cosine, cosineInContext, attributeCosine,
-                passageScores, terms);
-    }
-
     /** What the question asks beyond the words of a title: its content words less the title's. */
     public static Set<String> attribute(Set<String> asked, Set<String> titleTerms) {
         Set<String> attribute = new HashSet<>(asked);
@@ -69,17 +72,22 @@ public final class ReaderFeatures {
     }
 
     /**
-     * As above, with the question's content words ({@code asked}) and those beyond the passage's
-     * title ({@code attribute}) analysed once per question and passage, not once per sentence.
+     * The features of {@code unit}, with the question's content words ({@code asked}) and those
+     * beyond the passage's title ({@code attribute}) analysed once per question and passage, not
+     * once per sentence, and {@code type} what the question asks for (null: no type).
+     *
+     * @param passageScores the retrieval score of each passage, best first
      */
-    public static double[] of(String question, Set<String> asked, Set<String> attribute, SentenceUnit unit, double cosine,
-                              double cosineInContext, double attributeCosine, double[] passageScores, Terms terms) {
+    public static double[] of(String question, Set<String> asked, Set<String> attribute, AnswerType type, SentenceUnit unit,
+                              Cosines cosines, double[] passageScores, Terms terms) {
         double best = passageScores.length == 0 ? 0 : passageScores[0];
         double score = unit.passage() < passageScores.length ? passageScores[unit.passage()] : 0;
         Set<String> inContext = terms.of(unit.inContext());
+        Set<String> withPrevious = new HashSet<>(inContext);
+        withPrevious.addAll(terms.of(unit.previous()));
         return new double[] {
-                cosine,
-                cosineInContext,
+                cosines.sentence(),
+                cosines.inContext(),
                 best > 0 ? Math.max(0, Math.min(1, score / best)) : 0,
                 unit.passage() == 0 ? 1 : 0,
                 overlap(asked, terms.of(unit.sentence())),
@@ -87,7 +95,10 @@ public final class ReaderFeatures {
                 NUMBER_QUESTION.matcher(question.toLowerCase(Locale.ROOT)).find()
                         && unit.sentence().chars().anyMatch(Character::isDigit) ? 1 : 0,
                 overlap(attribute, inContext),
-                attributeCosine,
+                cosines.attribute(),
+                overlap(attribute, withPrevious),
+                cosines.attributeWithPrevious(),
+                type != null && type.foundIn(unit.sentence()) ? 1 : 0,
         };
     }
 

@@ -11,7 +11,9 @@ import java.util.regex.Pattern;
  * Splits passages into {@link SentenceUnit}s. A Markdown heading line ({@code # Title},
  * {@code ## Section}) is never a sentence: it becomes the section of the sentences under it. The
  * sentences of a line are found by the JDK's English sentence rules; a line is never joined to the
- * next, so a heading or a list item cannot glue itself to the following sentence.
+ * next, so a heading or a list item cannot glue itself to the following sentence. Emphasis marks
+ * are dropped, a table row reads as its cells, and a question is context for the sentence after
+ * it, never a sentence to answer with.
  */
 public final class SentenceUnits {
     private static final Pattern HEADING = Pattern.compile("^\\s{0,3}#{1,6}\\s+(.*?)\\s*#*\\s*$");
@@ -33,13 +35,31 @@ public final class SentenceUnits {
                     section = h.equalsIgnoreCase(title) ? "" : h;
                     continue;
                 }
-                String body = LIST_MARK.matcher(line).replaceFirst("");
+                String body = plain(LIST_MARK.matcher(line).replaceFirst(""));
+                String previous = "";
                 for (String sentence : sentences(body)) {
-                    units.add(new SentenceUnit(p, sentence, context(title, section)));
+                    // a question ("Is there an exam?" in a FAQ) is what the next sentence answers,
+                    // never an answer itself: it is that sentence's context
+                    if (!sentence.endsWith("?")) {
+                        units.add(new SentenceUnit(p, sentence, context(title, section), previous));
+                    }
+                    previous = sentence;
                 }
             }
         }
         return units;
+    }
+
+    private static final Pattern EMPHASIS = Pattern.compile("\\*\\*|__|`");
+    private static final Pattern TABLE_EDGE = Pattern.compile("^\\s*\\||\\|\\s*$");
+
+    /** A line without Markdown emphasis and code marks, a table row's cells joined by commas. */
+    static String plain(String line) {
+        String out = EMPHASIS.matcher(line).replaceAll("");
+        if (out.strip().startsWith("|")) {
+            out = TABLE_EDGE.matcher(out.strip()).replaceAll("").replaceAll("\\s*\\|\\s*", ", ");
+        }
+        return out;
     }
 
     private static String context(String title, String section) {

@@ -86,7 +86,8 @@ class PassagePointerTest {
                 PassagePointer.passage("b", "b", "The lamp costs 145 euros.", 1));
         EMBEDDED.clear();
         pointer.forPassages("What does the lamp cost?", passages, tokenizer, 0);
-        assertEquals(List.of("What does the lamp cost?", "The lamp costs 145 euros.", "The chair is Tobias."), EMBEDDED);
+        assertEquals(List.of("What does the lamp cost?", "The lamp costs 145 euros.", "The chair is Tobias.",
+                "The lamp costs 145 euros. The chair is Tobias."), EMBEDDED, "each text once: sentences, and a sentence after the one before it");
         EMBEDDED.clear();
         pointer.forPassages("Who is the chair?", passages, tokenizer, 0);
         assertEquals(List.of("Who is the chair?"), EMBEDDED, "the second question reuses the sentences' vectors");
@@ -125,5 +126,26 @@ class PassagePointerTest {
             }
         }
         return best;
+    }
+
+    @Test
+    void aSentenceWithoutTheAskedKindOfAnswerIsFollowedByTheNextThatHasIt() {
+        ai.hybridchat.core.reader.SentenceUnit topic = new ai.hybridchat.core.reader.SentenceUnit(0,
+                "A full restoration followed in 1996.", "Wharf Street Bridge", "");
+        ai.hybridchat.core.reader.SentenceUnit next = new ai.hybridchat.core.reader.SentenceUnit(0,
+                "It was funded by the Stavely Canal Society.", "Wharf Street Bridge", topic.sentence());
+        List<PassagePointer.Candidate> both = List.of(new PassagePointer.Candidate(topic, new double[0], 0.7), new PassagePointer.Candidate(next, new double[0], 0.3));
+
+        assertEquals("A full restoration followed in 1996. It was funded by the Stavely Canal Society.",
+                PassagePointer.withContinuation("Which group funded the restoration?", topic, both));
+        assertEquals("A full restoration followed in 1996.",
+                PassagePointer.withContinuation("In what year was it restored?", topic, both), "the sentence has a year");
+        assertEquals("It was funded by the Stavely Canal Society.",
+                PassagePointer.withContinuation("Which group funded the restoration?", next, both));
+        ai.hybridchat.core.reader.SentenceUnit elsewhere = new ai.hybridchat.core.reader.SentenceUnit(1,
+                "It was funded by the Lisk Trust.", "Other", "");
+        assertEquals("A full restoration followed in 1996.", PassagePointer.withContinuation("Who funded it?", topic,
+                List.of(new PassagePointer.Candidate(topic, new double[0], 0.7), new PassagePointer.Candidate(elsewhere, new double[0], 0.3))),
+                "never a sentence of another paragraph");
     }
 }

@@ -55,6 +55,22 @@ class ReferenceImplementationTest {
             Generator.Result result = new Generator(model, null, Set.of())
                     .generate(ids(ref.get("prompt")), GenerationConfig.greedy(expected.length), null, null);
             assertArrayEquals(expected, result.tokenIds(), name);
+            // the first new token's log-probability, against the log-softmax of PyTorch's last prompt logits
+            JsonNode last = ref.get("logits").get(ref.get("logits").size() - 1);
+            double max = Double.NEGATIVE_INFINITY;
+            for (JsonNode v : last) {
+                max = Math.max(max, v.asDouble());
+            }
+            double z = 0;
+            for (JsonNode v : last) {
+                z += Math.exp(v.asDouble() - max);
+            }
+            double expectedLogprob = last.get((int) expected[0]).asDouble() - max - Math.log(z);
+            assertEquals(expected.length, result.logprobs().length);
+            assertEquals(expectedLogprob, result.logprobs()[0], 1e-3, name);
+            for (float lp : result.logprobs()) {
+                assertTrue(lp <= 0, name + ": a log-probability above 0: " + lp);
+            }
         }
     }
 

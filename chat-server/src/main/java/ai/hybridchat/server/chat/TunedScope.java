@@ -1,0 +1,135 @@
+package ai.hybridchat.server.chat;
+
+import ai.hybridchat.core.model.Json;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.langchain4j.data.embedding.Embedding;
+import dev.langchain4j.data.segment.TextSegment;
+import dev.langchain4j.model.embedding.EmbeddingModel;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What a tuned adapter can answer without passages: the questions it was tuned on (kept in its
+ * {@code training.json}), and a question is in scope when its MiniLM embedding is close to one of
+ * them (nearest-neighbour out-of-distribution detection, as in Sun et al., "Out-of-distribution
+ * detection with deep nearest neighbors", 2022).
+ *
+ * <p>Why not the model's own confidence: a small adapter that memorised its answers states another
+ * subject's memorised fact just as surely (measured on the kite catalogue: the mean and the least
+ * token log-probability of wrong tuned answers to untuned questions overlap those of right answers
+ * to tuned ones), so its likelihood cannot tell what it does not know. The tuned mode answers a
+ * question out of scope, or with an answer that is not about the subject the question names
+ * ({@link #addressesSubject}), with {@link #ABSTENTION} instead of a confident fact of another
+ * document.
+ */
+public final class TunedScope {
+    /** Nearest-question cosine below which the tuned mode abstains; chosen in docs/EVALUATION.md. */
+    public static final double DEFAULT_MIN_SIMILARITY = 0.80;
+
+    /**
+     * Nearest-question cosine from which the hybrid mode tries the adapter's own answer first. Higher
+     * than the tuned mode's bound: between 0.80 and 0.90 sit other questions about a tuned subject
+     * ("At what rate is overtime on Sundays paid?" next to "At what rate is weekday overtime paid?",
+     * measured on the handbook), whose memorised answer a passage may well hold.
+     */
+    public static final double OWN_ANSWER_MIN_SIMILARITY = 0.90;
+
+    public static final String ABSTENTION = "I was not tuned on that question, so I will not guess. The rag and hybrid "
+            + "modes read the documents and can answer it.";
+
+    private final EmbeddingModel embeddings;
+    private final List<String> questions;
+    private final List<float[]> vectors;
+    private final double minSimilarity;
+
+    public TunedScope(EmbeddingModel embeddings, List<String> questions, double minSimilarity) {
+        if (questions.isEmpty()) {
+            throw new IllegalArgumentException("a tuned scope needs at least one training question");
+        }
+        this.embeddings = embeddings;
+        this.questions = List.copyOf(questions);
+        this.minSimilarity = minSimilarity;
+        List<TextSegment> segments = this.questions.stream().map(TextSegment::from).toList();
+        List<float[]> out = new ArrayList<>();
+        for (int from = 0; from < segments.size(); from += 256) {
+            for (Embedding e : embeddings.embedAll(segments.subList(from, Math.min(segments.size(), from + 256))).content()) {
+                out.add(e.vector());
+            }
+        }
+        this.vectors = List.copyOf(out);
+    }
+
+    /**
+     * The scope of the adapter in {@code adapterDir}, or null when its {@code training.json} keeps
+     * no questions (an adapter from elsewhere, or from before they were kept): then the tuned mode
+     * answers everything, as before.
+     */
+    public static TunedScope of(Path adapterDir, EmbeddingModel embeddings, double minSimilarity) throws IOException {
+        Path meta = adapterDir.resolve("training.json");
+        if (minSimilarity <= 0 || !Files.isRegularFile(meta)) {
+            return null;
+        }
+        JsonNode qs = Json.MAPPER.readTree(meta.toFile()).path("questions");
+        List<String> questions = new ArrayList<>();
+        qs.forEach(q -> {
+            if (q.isTextual() && !q.asText().isBlank()) {
+                questions.add(q.asText());
+            }
+        });
+        return questions.isEmpty() ? null : new TunedScope(embeddings, questions, minSimilarity);
+    }
+
+    /** The cosine of {@code question} with the nearest training question. */
+    public double nearest(String question) {
+        float[] q = embeddings.embed(question).content().vector();
+        double best = -1;
+        for (float[] v : vectors) {
+            best = Math.max(best, cosine(q, v));
+        }
+        return best;
+    }
+
+    public boolean covers(String question) {
+        return nearest(question) >= minSimilarity;
+    }
+
+    /** Whether {@code question} is (nearly) one the adapter was tuned on: the hybrid tries its own answer first. */
+    public boolean wasTunedOn(String question) {
+        return nearest(question) >= Math.max(minSimilarity, OWN_ANSWER_MIN_SIMILARITY);
+    }
+
+    /**
+     * Whether {@code answer} is about what {@code question} names: every word of a document title
+     * that the question uses ({@code subjects}, the titles' content words) is in the answer too.
+     * Embeddings place "the effective date of the overtime chapter" next to "the effective date of
+     * the travel expenses chapter"; an answer about travel expenses to the first is another
+     * subject's fact (measured on the water-board handbook: all four cross-document answers of the
+     * tuned mode that passed {@link #covers} named another chapter or none).
+     */
+    public static boolean addressesSubject(String question, String answer, java.util.Set<String> subjects) {
+        java.util.Set<String> named = new java.util.HashSet<>(TERMS.of(question));
+        named.retainAll(subjects);
+        return TERMS.of(answer).containsAll(named);
+    }
+
+    private static final ai.hybridchat.retrieval.EnglishTerms TERMS = new ai.hybridchat.retrieval.EnglishTerms();
+
+    public int size() {
+        return questions.size();
+    }
+
+    private static double cosine(float[] a, float[] b) {
+        double dot = 0;
+        double na = 0;
+        double nb = 0;
+        for (int i = 0; i < a.length; i++) {
+            dot += a[i] * b[i];
+            na += a[i] * a[i];
+            nb += b[i] * b[i];
+        }
+        return na == 0 || nb == 0 ? 0 : dot / Math.sqrt(na * nb);
+    }
+}

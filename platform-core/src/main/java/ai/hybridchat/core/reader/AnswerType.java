@@ -1,0 +1,77 @@
+package ai.hybridchat.core.reader;
+
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/**
+ * What kind of answer a question asks for, from its wh-phrase, and whether a sentence holds one:
+ * the expected-answer-type test of classic factoid question answering (Harabagiu et al.'s and
+ * Moldovan et al.'s TREC QA systems, Li and Roth's question classes, reduced to five coarse types
+ * that surface patterns recognise). It lets the reader tell "A grant of 450 euros is paid." from
+ * "It is paid within 21 days." when asked "How soon is the grant paid?". Hand-written: the types
+ * are a handful of English patterns, and no library in the project recognises them.
+ */
+public enum AnswerType {
+    /** "Who designed ...?": a name (two capitalised words past the sentence's first). */
+    PERSON(Pattern.compile("\\b(who|whom|whose)\\b|\\bby whom\\b|\\b(which|what) (person|people|engineer|officer|designer|architect|builder|tutor|teacher|firm|company|group|society|organisation|organization|body|charity|club|trust|council|fund)\\b"),
+            Pattern.compile("(?<!^)(?<![.!?] )\\b\\p{Lu}\\p{Ll}+(?:[ -]\\p{Lu}\\p{Ll}+)+")),
+    /** "Where ...?", "In which town ...?": a preposition before a capitalised word. */
+    PLACE(Pattern.compile("\\bwhere\\b|\\b(in|at|from) (which|what) (town|city|village|place|street|workshop|site|depot|county|country)\\b"
+                    + "|\\bwhat (town|city|village|place|street|site|county|country)\\b"),
+            Pattern.compile("\\b(at|in|near|on|from|to|by|beside|outside)\\s+(the\\s+)?\\p{Lu}\\p{L}+")),
+    /** "How soon / often ...?", "Within what time ...?": a span of time ("how long" may be a length: a quantity). */
+    DURATION(Pattern.compile("\\bhow (soon|often|frequently)\\b|\\bwithin (what|which|how)\\b|\\bhow many (seconds|minutes|hours|days|weeks|months|years)\\b"
+                    + "|\\bwhat (period|time limit|deadline|notice period|interval)\\b|\\bfor how long\\b"),
+            Pattern.compile("(?i)\\d[\\d,.]*\\s*(-|to)?\\s*\\d*\\s*(second|minute|hour|day|week|month|year|fortnight)s?\\b"
+                    + "|\\b(every|each|per|within|a|the (first|second|next|following))\\s+(\\w+\\s+)?(day|week|month|year|quarter|fortnight)s?\\b"
+                    + "|\\b(daily|weekly|monthly|yearly|annually|twice|once)\\b")),
+    /** "When ...?", "In what year ...?", "What time ...?": a year, a month, a day or a time of day. */
+    DATE(Pattern.compile("\\bwhen\\b|\\b(what|which|in what|in which) (year|date|day|month|decade|century)\\b|\\bsince when\\b"
+                    + "|\\b(what|which|at what) time\\b"),
+            Pattern.compile("\\b(1[0-9]|20)\\d\\d\\b|\\b(January|February|March|April|May|June|July|August|September|October|November|December"
+                    + "|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\\b|\\b\\d+(st|nd|rd|th)\\b"
+                    + "|(?i)\\b(first|last|next|following) (full )?(day|week|month|year)\\b"
+                    + "|\\b\\d{1,2}[.:]\\d{2}\\s*(am|pm)?\\b|\\b\\d{1,2}\\s*(am|pm)\\b|\\b(noon|midnight)\\b")),
+    /** "How much / many ...?", "What is the price / rate / limit ...?": a number. */
+    QUANTITY(Pattern.compile("\\bhow (much|many|tall|big|heavy|wide|old|far|high|deep|large|long)\\b|\\bup to what\\b"
+                    + "|\\b(what|which) ((is|was|are|were) )?(the )?(\\w+ )?(price|rate|percentage|percent|amount|limit|cost|length|weight|height|width|size|number|fee|sum|share|speed|capacity|allowance|budget|value)\\b"
+                    + "|\\bat what (rate|price|speed)\\b"),
+            Pattern.compile("\\d|(?i)\\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|hundred|thousand|million|half|double)\\b"));
+
+    private final Pattern asked;
+    private final Pattern found;
+
+    AnswerType(Pattern asked, Pattern found) {
+        this.asked = asked;
+        this.found = found;
+    }
+
+    /** The type {@code question} asks for, or null when its wh-phrase names none of them. */
+    public static AnswerType askedBy(String question) {
+        String q = question.toLowerCase(Locale.ROOT);
+        for (AnswerType type : values()) {
+            if (type.asked.matcher(q).find()) {
+                return type;
+            }
+        }
+        return null;
+    }
+
+    private static final Pattern WH_PHRASE = Pattern.compile(
+            "(?i)\\bhow (long|soon|often|frequently|far|tall|old|big|heavy|wide|high|deep|large|much|many)\\b"
+                    + "|\\b(in |at )?(what|which) (year|date|day|month|time)\\b");
+
+    /**
+     * The question without its wh-phrase ("how long", "in what year"): those words ask for the
+     * answer's type and are not its topic, so "How long is X?" must not match "have long called".
+     */
+    public static String withoutWhPhrase(String question) {
+        String out = WH_PHRASE.matcher(question).replaceAll(" ").strip();
+        return out.isEmpty() ? question : out;
+    }
+
+    /** Whether {@code sentence} holds an answer of this type. */
+    public boolean foundIn(String sentence) {
+        return found.matcher(sentence).find();
+    }
+}

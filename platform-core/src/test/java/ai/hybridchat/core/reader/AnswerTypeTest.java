@@ -1,0 +1,75 @@
+package ai.hybridchat.core.reader;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class AnswerTypeTest {
+    @Test
+    void questionsAskForTheirKindOfAnswer() {
+        assertEquals(AnswerType.PERSON, AnswerType.askedBy("Who paid for the new keystone?"));
+        assertEquals(AnswerType.PERSON, AnswerType.askedBy("Which group funded the 1996 restoration?"));
+        assertEquals(AnswerType.PLACE, AnswerType.askedBy("Where are vans with a tail lift inspected?"));
+        assertEquals(AnswerType.DURATION, AnswerType.askedBy("How soon is the birth grant paid?"));
+        assertEquals(AnswerType.DURATION, AnswerType.askedBy("Within what time must time off in lieu be taken?"));
+        assertEquals(AnswerType.DATE, AnswerType.askedBy("When is the equipment grant paid?"));
+        assertEquals(AnswerType.DATE, AnswerType.askedBy("In what year did the bridge open?"));
+        assertEquals(AnswerType.QUANTITY, AnswerType.askedBy("How long is Kingsmead Bridge?"));
+        assertEquals(AnswerType.QUANTITY, AnswerType.askedBy("What is the monthly limit of the fuel card?"));
+        assertNull(AnswerType.askedBy("Describe the bridge."));
+    }
+
+    @Test
+    void sentencesHoldAnAnswerOfAType() {
+        assertTrue(AnswerType.PERSON.foundIn("The Ashcombe Heritage Society paid for that repair."));
+        assertTrue(AnswerType.PERSON.foundIn("It was designed by Josiah Pellow, the borough surveyor."));
+        assertFalse(AnswerType.PERSON.foundIn("Its cracked keystone was replaced in 1964."));
+        assertTrue(AnswerType.PLACE.foundIn("The inspection is carried out at the Hollin Road depot."));
+        assertTrue(AnswerType.DURATION.foundIn("It is paid within 21 days of the birth certificate being received."));
+        assertFalse(AnswerType.DURATION.foundIn("A one-time birth grant of 450 euros is paid to each new parent."));
+        assertTrue(AnswerType.DATE.foundIn("It is paid with the salary of the first full month."));
+        assertTrue(AnswerType.DATE.foundIn("It opened in 1868."));
+        assertTrue(AnswerType.QUANTITY.foundIn("Its limit is 260 euros per month."));
+        assertFalse(AnswerType.QUANTITY.foundIn("Every Board vehicle carries its own fuel card."));
+    }
+
+    @Test
+    void theWhPhraseIsNotTheTopic() {
+        assertEquals("is Kingsmead Bridge?", AnswerType.withoutWhPhrase("How long is Kingsmead Bridge?"));
+        assertEquals("did the bridge open?", AnswerType.withoutWhPhrase("In what year did the bridge open?"));
+        assertEquals("Describe it.", AnswerType.withoutWhPhrase("Describe it."));
+        assertFalse(ReaderFeatures.contentWords(AnswerType.withoutWhPhrase("How long is it?")).contains("long"));
+    }
+
+    @Test
+    void aSentenceKnowsTheOneBeforeItInItsParagraph() {
+        List<SentenceUnit> units = SentenceUnits.of(List.of(new ai.hybridchat.core.Chunk("a#0", "a", "A", "", 0,
+                "# A\n\nA full restoration followed in 1996. It was funded by the Stavely Canal Society.\nNew line.", "")));
+        assertEquals(3, units.size());
+        assertEquals("", units.get(0).previous());
+        assertEquals("A full restoration followed in 1996.", units.get(1).previous());
+        assertEquals("A full restoration followed in 1996. It was funded by the Stavely Canal Society.", units.get(1).withPrevious());
+        assertEquals("", units.get(2).previous(), "a new line is a new paragraph");
+    }
+
+    @Test
+    void aFaqQuestionIsContextForItsAnswerAndATableRowReadsAsItsCells() {
+        List<SentenceUnit> units = SentenceUnits.of(List.of(new ai.hybridchat.core.Chunk("c#0", "c", "Bookkeeping", "", 0,
+                "**Is there an exam?** Yes, the exam costs 45 pounds extra.\n| Departure | Arrival |\n|---|---|\n| 07:10 | 07:55 |", "")));
+        assertEquals(List.of("Yes, the exam costs 45 pounds extra.", "Departure, Arrival", "07:10, 07:55"),
+                units.stream().map(SentenceUnit::sentence).toList());
+        assertEquals("Is there an exam?", units.get(0).previous());
+    }
+
+    @Test
+    void timesOfDayAnswerWhatTime() {
+        assertEquals(AnswerType.DATE, AnswerType.askedBy("What time does the pottery class start?"));
+        assertTrue(AnswerType.DATE.foundIn("Sessions start at 7.10pm in Room 4."));
+        assertTrue(AnswerType.DATE.foundIn("The first sailing leaves at 06:45."));
+        assertTrue(AnswerType.PERSON.foundIn("Tutor: Hamish Trevarrow"), "a name after a label's colon");
+    }
+}
