@@ -20,6 +20,7 @@ import java.io.PrintWriter;
                 SearchCommand.class,
                 RetrievalEvalCommand.class,
                 GenerateCommand.class,
+                ChatTemplateCommand.class,
                 ScoreCommand.class,
                 PretrainCommand.class,
                 TuneCommand.class,

@@ -69,10 +69,15 @@ public final class ChatTemplate {
     }
 
     public static ChatTemplate from(TextTokenizer tokenizer) {
-        JsonNode config = tokenizer.tokenizerConfig();
+        return fromConfig(tokenizer.tokenizerConfig());
+    }
+
+    /** The template of a {@code tokenizer_config.json}, with its special tokens: no tokenizer needed. */
+    public static ChatTemplate fromConfig(JsonNode config) {
         Map<String, Object> specials = new HashMap<>();
         for (String name : SPECIAL_TOKENS) {
-            String value = tokenizer.specialToken(name);
+            JsonNode node = config.path(name);
+            String value = node.isTextual() ? node.asText() : node.isObject() ? node.path("content").asText(null) : null;
             if (value != null) {
                 specials.put(name, value);
             }
