@@ -87,6 +87,10 @@ final class GenerateCommand implements Callable<Integer> {
         settings(GenerationConfig.greedy(1)); // validates the flags before the slow load
         try (ModelOptions.Loaded loaded = modelOptions.load()) {
             LocalLanguageModel model = loaded.model();
+            if (!model.hasTokenizer() && (input.tokenIds == null || output == Output.TEXT)) {
+                throw new IllegalArgumentException(modelOptions.model + " has no tokenizer.json: give --token-ids and "
+                        + "--output ids or json");
+            }
             GenerationConfig config = settings(model.defaults());
             long[] prompt = input.tokenIds != null ? input.tokenIds
                     : raw ? model.tokenizer().encode(input.prompt)
@@ -120,7 +124,7 @@ final class GenerateCommand implements Callable<Integer> {
 
     private static Map<String, Object> json(LocalLanguageModel model, Generator.Result r) {
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("text", r.text());
+        body.put("text", model.hasTokenizer() ? r.text() : null);
         body.put("tokenIds", r.tokenIds());
         body.put("promptTokens", r.promptTokens());
         body.put("newTokens", r.tokenIds().length);

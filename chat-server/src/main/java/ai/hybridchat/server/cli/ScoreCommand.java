@@ -53,6 +53,9 @@ final class ScoreCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         try (ModelOptions.Loaded loaded = modelOptions.load()) {
             LocalLanguageModel model = loaded.model();
+            if (input.tokenIds == null && !model.hasTokenizer()) {
+                throw new IllegalArgumentException(modelOptions.model + " has no tokenizer.json: give --token-ids");
+            }
             long[] ids = input.tokenIds != null ? input.tokenIds : model.tokenizer().encode(input.text);
             float[] logprobs = logprobs(model.model(), ids);
             List<Map<String, Object>> tokens = new ArrayList<>();
@@ -60,7 +63,7 @@ final class ScoreCommand implements Callable<Integer> {
             for (int i = 0; i < ids.length; i++) {
                 Map<String, Object> t = new LinkedHashMap<>();
                 t.put("id", ids[i]);
-                t.put("text", model.tokenizer().decodeRaw(new long[] {ids[i]}));
+                t.put("text", model.hasTokenizer() ? model.tokenizer().decodeRaw(new long[] {ids[i]}) : null);
                 t.put("logprob", i == 0 ? null : (double) logprobs[i - 1]);
                 if (i > 0) {
                     sum += logprobs[i - 1];

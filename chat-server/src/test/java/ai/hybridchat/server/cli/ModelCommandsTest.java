@@ -212,4 +212,24 @@ class ModelCommandsTest {
         assertNotEquals(base, adapted, 1e-3, "the adapter changes the model");
         assertEquals(adapted, mergedScore, 1e-3, "merging keeps what the adapter does");
     }
+
+    @Test
+    void tokenIdsInAndOutNeedNoTokenizer(@org.junit.jupiter.api.io.TempDir Path dir) throws IOException {
+        Path bare = Files.createDirectories(dir.resolve("bare"));
+        try (var files = Files.list(TinyModel.model())) {
+            for (Path f : files.toList()) {
+                if (!f.getFileName().toString().startsWith("tokenizer")) {
+                    Files.copy(f, bare.resolve(f.getFileName()));
+                }
+            }
+        }
+        String withTokenizer = ok("generate", "--model", TinyModel.model().toString(), "--token-ids", "40,41,42",
+                "--max-new-tokens", "5", "--output", "ids").out();
+        assertEquals(withTokenizer, ok("generate", "--model", bare.toString(), "--token-ids", "40,41,42",
+                "--max-new-tokens", "5", "--output", "ids").out(), "the same ids without tokenizer.json");
+        assertTrue(json(ok("score", "--model", bare.toString(), "--token-ids", "40,41,42")).path("tokens").get(1)
+                .path("logprob").isNumber());
+        Cli.Result text = Cli.run("generate", "--model", bare.toString(), "--prompt", "glass");
+        assertTrue(text.code() != 0 && text.err().contains("no tokenizer.json"), text.toString());
+    }
 }

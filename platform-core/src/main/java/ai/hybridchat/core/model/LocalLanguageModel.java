@@ -47,8 +47,10 @@ public final class LocalLanguageModel implements AutoCloseable {
         NDManager root = NDManager.newBaseManager();
         try {
             LlamaModel model = LlamaModel.load(modelDir, root);
-            TextTokenizer tokenizer = TextTokenizer.load(modelDir);
-            PromptEncoder prompts = tokenizer.tokenizerConfig().hasNonNull("chat_template") ? PromptEncoder.of(tokenizer) : null;
+            // token ids in and out need no tokenizer: a folder without tokenizer.json still generates
+            TextTokenizer tokenizer = Files.isRegularFile(modelDir.resolve("tokenizer.json")) ? TextTokenizer.load(modelDir) : null;
+            PromptEncoder prompts = tokenizer != null && tokenizer.tokenizerConfig().hasNonNull("chat_template")
+                    ? PromptEncoder.of(tokenizer) : null;
             JsonNode gen = readGenerationConfig(modelDir);
             Set<Long> eos = new LinkedHashSet<>();
             model.config().eosTokenIds().forEach(id -> eos.add(id.longValue()));
@@ -58,7 +60,7 @@ public final class LocalLanguageModel implements AutoCloseable {
             } else if (genEos.isNumber()) {
                 eos.add(genEos.asLong());
             }
-            String eosToken = tokenizer.specialToken("eos_token");
+            String eosToken = tokenizer == null ? null : tokenizer.specialToken("eos_token");
             if (eosToken != null && tokenizer.tokenId(eosToken) >= 0) {
                 eos.add(tokenizer.tokenId(eosToken));
             }
@@ -153,8 +155,16 @@ public final class LocalLanguageModel implements AutoCloseable {
         return model;
     }
 
+    /** @throws IllegalStateException when the folder has no {@code tokenizer.json} */
     public TextTokenizer tokenizer() {
+        if (tokenizer == null) {
+            throw new IllegalStateException(name + " has no tokenizer.json: give the prompt as token ids and read ids");
+        }
         return tokenizer;
+    }
+
+    public boolean hasTokenizer() {
+        return tokenizer != null;
     }
 
     public Path modelDir() {
@@ -168,7 +178,9 @@ public final class LocalLanguageModel implements AutoCloseable {
     @Override
     public void close() {
         if (ownedRoot != null) {
-            tokenizer.close();
+            if (tokenizer != null) {
+                tokenizer.close();
+            }
             ownedRoot.close();
         } else {
             model.close();
