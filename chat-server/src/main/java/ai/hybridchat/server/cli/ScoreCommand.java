@@ -95,8 +95,8 @@ final class ScoreCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("token id " + id + " is outside the vocabulary of " + vocab);
             }
         }
-        if (n > model.config().maxPositionEmbeddings) {
-            throw new IllegalArgumentException(n + " tokens exceed the model's context of " + model.config().maxPositionEmbeddings);
+        if (n > model.config().contextLength()) {
+            throw new IllegalArgumentException(n + " tokens exceed the model's context of " + model.config().contextLength());
         }
         try (NDManager m = model.manager().newSubManager()) {
             NDArray logits = model.forward(m.create(ids, new Shape(1, n)), null, false).toType(DataType.FLOAT32, false);

@@ -64,9 +64,9 @@ public final class Generator {
             throw new IllegalArgumentException("the prompt is empty: give at least one token");
         }
         int capacity = model.virtualTokens() + prompt.length + config.maxNewTokens();
-        if (capacity > model.config().maxPositionEmbeddings) {
+        if (capacity > model.config().contextLength()) {
             throw new IllegalArgumentException("prompt of " + prompt.length + " tokens plus " + config.maxNewTokens()
-                    + " new tokens exceeds the model's context of " + model.config().maxPositionEmbeddings);
+                    + " new tokens exceeds the model's context of " + model.config().contextLength());
         }
         for (long id : prompt) {
             if (id < 0 || id >= model.config().vocabSize) {

@@ -37,6 +37,22 @@ public final class LlamaConfig {
     @JsonProperty("eos_token_id") public JsonNode eosTokenId;
     @JsonProperty("torch_dtype") public String torchDtype = "float32";
     @JsonProperty("hidden_act") public String hiddenAct = "silu";
+    @JsonProperty("mlp_bias") public Boolean mlpBias;
+    @JsonProperty("sliding_window") public Integer slidingWindow;
+    @JsonProperty("use_sliding_window") public Boolean useSlidingWindow;
+    /** transformers v5 keeps rope_theta and the scaling here. */
+    @JsonProperty("rope_parameters") public JsonNode ropeParameters;
+
+    /**
+     * How many tokens the model may attend over. With a sliding window shorter than the positions
+     * (Mistral v0.1: 4096 of 32768), a sequence no longer than the window attends exactly as the
+     * full attention this runtime computes, so the context is bounded by the window instead.
+     */
+    @com.fasterxml.jackson.annotation.JsonIgnore
+    public int contextLength() {
+        boolean windowed = slidingWindow != null && slidingWindow > 0 && !Boolean.FALSE.equals(useSlidingWindow);
+        return windowed ? Math.min(maxPositionEmbeddings, slidingWindow) : maxPositionEmbeddings;
+    }
 
     public int kvHeads() {
         return numKeyValueHeads == null ? numAttentionHeads : numKeyValueHeads;
@@ -66,10 +82,21 @@ public final class LlamaConfig {
             throw new ModelFormatException("missing " + file + " (a Hugging Face model folder needs config.json)");
         }
         LlamaConfig config;
+        JsonNode raw;
         try {
-            config = Json.MAPPER.readValue(file.toFile(), LlamaConfig.class);
+            raw = Json.MAPPER.readTree(file.toFile());
+            config = Json.MAPPER.treeToValue(raw, LlamaConfig.class);
         } catch (IOException e) {
             throw new ModelFormatException("cannot parse " + file + ": " + e.getMessage());
+        }
+        if (config.ropeParameters != null && config.ropeParameters.isObject()) {
+            if (!raw.has("rope_theta") && config.ropeParameters.path("rope_theta").isNumber()) {
+                config.ropeTheta = config.ropeParameters.path("rope_theta").asDouble();
+            }
+            String type = config.ropeParameters.path("rope_type").asText("default");
+            if (config.ropeScaling == null && !type.equals("default")) {
+                config.ropeScaling = config.ropeParameters;
+            }
         }
         if (sequenceClassifier && "LlamaForSequenceClassification".equals(config.architecture())) {
             config.architectures = List.of("LlamaForCausalLM"); // the same decoder; the caller applies the score head
@@ -86,6 +113,18 @@ public final class LlamaConfig {
         if (hiddenSize <= 0 || numHiddenLayers <= 0 || numAttentionHeads <= 0 || vocabSize <= 0 || intermediateSize <= 0) {
             throw new ModelFormatException(file + ": hidden_size, intermediate_size, num_hidden_layers, "
                     + "num_attention_heads and vocab_size must be positive");
+        }
+        if (hiddenAct != null && !hiddenAct.equals("silu") && !hiddenAct.equals("swish")) {
+            throw new ModelFormatException(file + ": hidden_act '" + hiddenAct + "' is not supported (only silu)");
+        }
+        if (Boolean.TRUE.equals(mlpBias)) {
+            throw new ModelFormatException(file + ": mlp_bias true is not supported (the MLP here has no biases)");
+        }
+        if (ropeScaling != null && ropeScaling.isObject()) {
+            String type = ropeScaling.path("rope_type").asText(ropeScaling.path("type").asText("default"));
+            if (!Set.of("default", "llama3", "linear").contains(type)) {
+                throw new ModelFormatException(file + ": rope_scaling type '" + type + "' is not supported (default, llama3, linear)");
+            }
         }
         if (numAttentionHeads % kvHeads() != 0) {
             throw new ModelFormatException(file + ": num_attention_heads " + numAttentionHeads

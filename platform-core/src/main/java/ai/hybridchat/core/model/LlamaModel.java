@@ -304,7 +304,7 @@ public final class LlamaModel implements AutoCloseable {
     }
 
     public KvCache newCache(int batch, int capacity) {
-        return new KvCache(config, batch, Math.min(capacity, config.maxPositionEmbeddings), manager);
+        return new KvCache(config, batch, Math.min(capacity, config.contextLength()), manager);
     }
 
     public LlamaConfig config() {

@@ -26,7 +26,7 @@ public final class RotaryEmbedding {
         int dim = config.headDim();
         this.half = dim / 2;
         double[] invFreq = inverseFrequencies(dim, config.ropeTheta, config.ropeScaling);
-        int positions = config.maxPositionEmbeddings;
+        int positions = config.contextLength();
         float[] cosTable = new float[positions * dim];
         float[] sinTable = new float[positions * dim];
         for (int p = 0; p < positions; p++) {
@@ -84,7 +84,7 @@ public final class RotaryEmbedding {
     public NDArray apply(NDArray x, int start) {
         long t = x.getShape().get(2);
         if (start + t > cos.getShape().get(0)) {
-            throw new IllegalArgumentException("sequence of " + (start + t) + " tokens exceeds max_position_embeddings "
+            throw new IllegalArgumentException("sequence of " + (start + t) + " tokens exceeds the model's context "
                     + cos.getShape().get(0));
         }
         NDIndex window = new NDIndex("{}:{}", start, start + t);
