@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.langchain4j.data.embedding.Embedding;
 import dev.langchain4j.data.segment.TextSegment;
 import dev.langchain4j.model.embedding.EmbeddingModel;
+import dev.langchain4j.store.embedding.CosineSimilarity;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,7 +43,7 @@ public final class TunedScope {
 
     private final EmbeddingModel embeddings;
     private final List<String> questions;
-    private final List<float[]> vectors;
+    private final List<Embedding> vectors;
     private final double minSimilarity;
 
     public TunedScope(EmbeddingModel embeddings, List<String> questions, double minSimilarity) {
@@ -53,11 +54,9 @@ public final class TunedScope {
         this.questions = List.copyOf(questions);
         this.minSimilarity = minSimilarity;
         List<TextSegment> segments = this.questions.stream().map(TextSegment::from).toList();
-        List<float[]> out = new ArrayList<>();
+        List<Embedding> out = new ArrayList<>();
         for (int from = 0; from < segments.size(); from += 256) {
-            for (Embedding e : embeddings.embedAll(segments.subList(from, Math.min(segments.size(), from + 256))).content()) {
-                out.add(e.vector());
-            }
+            out.addAll(embeddings.embedAll(segments.subList(from, Math.min(segments.size(), from + 256))).content());
         }
         this.vectors = List.copyOf(out);
     }
@@ -84,10 +83,10 @@ public final class TunedScope {
 
     /** The cosine of {@code question} with the nearest training question. */
     public double nearest(String question) {
-        float[] q = embeddings.embed(question).content().vector();
+        Embedding q = embeddings.embed(question).content();
         double best = -1;
-        for (float[] v : vectors) {
-            best = Math.max(best, cosine(q, v));
+        for (Embedding v : vectors) {
+            best = Math.max(best, CosineSimilarity.between(q, v));
         }
         return best;
     }
@@ -119,17 +118,5 @@ public final class TunedScope {
 
     public int size() {
         return questions.size();
-    }
-
-    private static double cosine(float[] a, float[] b) {
-        double dot = 0;
-        double na = 0;
-        double nb = 0;
-        for (int i = 0; i < a.length; i++) {
-            dot += a[i] * b[i];
-            na += a[i] * a[i];
-            nb += b[i] * b[i];
-        }
-        return na == 0 || nb == 0 ? 0 : dot / Math.sqrt(na * nb);
     }
 }

@@ -3,7 +3,6 @@ package ai.hybridchat.core.template;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /** Evaluates {@link Node.Expr}s with Python's semantics ({@link Py}); filters, tests and methods as jinja2 and Python define them. */

@@ -161,7 +161,6 @@ final class Filters {
                 yield best;
             }
             case "wordcount" -> (long) Methods.split(Py.str(v), null, -1).size();
-            case "center" -> Py.str(v);
             default -> throw new TemplateException("no filter named '" + name + "'");
         };
     }

@@ -14,10 +14,6 @@ final class JinjaLexer {
     enum Kind { TEXT, PRINT_START, BLOCK_START, END, NAME, STRING, INTEGER, FLOAT, OPERATOR, EOF }
 
     record Token(Kind kind, String text, int line) {
-        boolean is(Kind k, String t) {
-            return kind == k && text.equals(t);
-        }
-
         boolean isName(String t) {
             return kind == Kind.NAME && text.equals(t);
         }

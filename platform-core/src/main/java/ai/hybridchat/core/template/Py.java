@@ -1,7 +1,6 @@
 package ai.hybridchat.core.template;
 
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -402,9 +401,5 @@ final class Py {
 
     private static boolean stripped(int c, String chars) {
         return chars == null ? isPyWhitespace(c) : chars.codePoints().anyMatch(x -> x == c);
-    }
-
-    static Iterator<Object> none() {
-        return java.util.Collections.emptyIterator();
     }
 }
