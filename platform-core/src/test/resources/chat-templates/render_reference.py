@@ -24,7 +24,9 @@ and tokenization_utils_base.py apply_chat_template):
     it also contains additional_special_tokens etc., which no template here reads).
   * tools: the conversation's "tools" list as-is (list of JSON-schema dicts, what
     transformers passes through unchanged), else None.
-  * The rendered string is written as-is (UTF-8, nothing appended, nothing stripped).
+  * The rendered string is written as-is (UTF-8, nothing appended, nothing stripped),
+    except for conversations marked "continue_final_message": those are cut after the
+    final message as apply_chat_template(continue_final_message=True) cuts them (prefill).
 
 If rendering raises, expected/<template>__<conversation>.error gets str(exception)
 (no trailing newline) and index.json records the exception class.
@@ -69,9 +71,29 @@ def make_env(now):
     return env
 
 
+def continue_final_message(rendered, final_message):
+    """transformers' apply_chat_template(continue_final_message=True): cut the rendered chat
+    right after the final message's text (searched stripped, from the end), keeping its
+    trailing whitespace only if the template kept it."""
+    if final_message.strip() not in rendered:
+        raise ValueError("continue_final_message is set but the final message does not appear in the chat "
+                         "after applying the chat template!")
+    loc = rendered.rindex(final_message.strip())
+    if rendered[loc: loc + len(final_message.lstrip())] == final_message:
+        return rendered[: loc + len(final_message.lstrip())]
+    return rendered[: loc + len(final_message.strip())]
+
+
 def render_one(env, template_text, tokens, conv):
     compiled = env.from_string(template_text)
     special = {k: v for k, v in tokens.items() if k in TOKEN_KEYS and v}
+    rendered = render_plain(compiled, special, conv)
+    if conv.get("continue_final_message"):
+        return continue_final_message(rendered, conv["messages"][-1]["content"])
+    return rendered
+
+
+def render_plain(compiled, special, conv):
     return compiled.render(
         messages=copy.deepcopy(conv["messages"]),
         tools=copy.deepcopy(conv.get("tools")),

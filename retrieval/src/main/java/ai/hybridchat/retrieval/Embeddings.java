@@ -16,7 +16,12 @@ public final class Embeddings {
     }
 
     private static final class Holder {
-        static final EmbeddingModel MODEL = new AllMiniLmL6V2EmbeddingModel();
+        static final EmbeddingModel MODEL = load();
+
+        private static EmbeddingModel load() {
+            StaleNativeCopies.removeInSystemTemp(); // what earlier runs left in the temp folder
+            return new AllMiniLmL6V2EmbeddingModel();
+        }
     }
 
     public static EmbeddingModel allMiniLmL6V2() {

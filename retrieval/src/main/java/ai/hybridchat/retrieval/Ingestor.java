@@ -32,7 +32,17 @@ public final class Ingestor {
      * {@link ChunkIndex#replaceAll}). When none loads, nothing is replaced.
      */
     public IngestReport rebuild(Collection<Path> paths, IndexProgress progress) {
+        return rebuild(paths, progress, () -> { });
+    }
+
+    /**
+     * As above, running {@code afterLoad} between reading the files and swapping them in: the
+     * window in which a change to the folder would be lost unless the caller serialises changes
+     * with rebuilds (tests widen it to show that it does).
+     */
+    public IngestReport rebuild(Collection<Path> paths, IndexProgress progress, Runnable afterLoad) {
         LoadedDocuments loaded = loader.load(paths);
+        afterLoad.run();
         List<IndexUpdate> updates = loaded.documents().isEmpty() ? List.of() : index.replaceAll(loaded.documents(), progress);
         return new IngestReport(updates, loaded.skipped());
     }

@@ -11,7 +11,8 @@ public record TuneOptions(String method, Path base, Path data, Path validation, 
                           int epochs, int steps, int batchSize, int maxLength, double learningRate,
                           double weightDecay, int warmupSteps, int evalEvery, long seed,
                           int rank, double alpha, double dropout, List<String> targetModules, int earlyStopping,
-                          int checkpointEvery, boolean resume, int gradientAccumulation, MethodOptions methodOptions) {
+                          int checkpointEvery, boolean resume, int gradientAccumulation, MethodOptions methodOptions,
+                          boolean forceResume) {
     /**
      * Settings only some methods read: QLoRA's {@code quantization} (nf4 or int8), prompt tuning's
      * {@code virtualTokens} and {@code promptInit} text, last-layer's {@code topLayers} to train.
@@ -51,13 +52,14 @@ public record TuneOptions(String method, Path base, Path data, Path validation, 
                        int maxLength, double learningRate, double weightDecay, int warmupSteps, int evalEvery, long seed,
                        int rank, double alpha, double dropout, List<String> targetModules) {
         this(method, base, data, validation, out, epochs, steps, batchSize, maxLength, learningRate, weightDecay, warmupSteps,
-                evalEvery, seed, rank, alpha, dropout, targetModules, 0, 0, false, 1, MethodOptions.DEFAULTS);
+                evalEvery, seed, rank, alpha, dropout, targetModules, 0, 0, false, 1, MethodOptions.DEFAULTS, false);
     }
 
     /** The same settings, stopping after {@code patience} validations without improvement (0: never). */
     public TuneOptions withEarlyStopping(int patience) {
         return new TuneOptions(method, base, data, validation, out, epochs, steps, batchSize, maxLength, learningRate,
-                weightDecay, warmupSteps, evalEvery, seed, rank, alpha, dropout, targetModules, patience, checkpointEvery, resume, gradientAccumulation, methodOptions);
+                weightDecay, warmupSteps, evalEvery, seed, rank, alpha, dropout, targetModules, patience, checkpointEvery, resume, gradientAccumulation, methodOptions,
+                forceResume);
     }
 
     /**
@@ -66,21 +68,32 @@ public record TuneOptions(String method, Path base, Path data, Path validation, 
      */
     public TuneOptions withCheckpoints(int every, boolean resumeRun) {
         return new TuneOptions(method, base, data, validation, out, epochs, steps, batchSize, maxLength, learningRate,
-                weightDecay, warmupSteps, evalEvery, seed, rank, alpha, dropout, targetModules, earlyStopping, every, resumeRun, gradientAccumulation, methodOptions);
+                weightDecay, warmupSteps, evalEvery, seed, rank, alpha, dropout, targetModules, earlyStopping, every, resumeRun, gradientAccumulation, methodOptions,
+                forceResume);
     }
 
     /** The same settings, each step summing the gradients of {@code microBatches} batches. */
     public TuneOptions withGradientAccumulation(int microBatches) {
         return new TuneOptions(method, base, data, validation, out, epochs, steps, batchSize, maxLength, learningRate,
                 weightDecay, warmupSteps, evalEvery, seed, rank, alpha, dropout, targetModules, earlyStopping, checkpointEvery,
-                resume, microBatches, methodOptions);
+                resume, microBatches, methodOptions, forceResume);
     }
 
     /** The same settings with the options of QLoRA, prompt tuning and last-layer tuning. */
     public TuneOptions withMethodOptions(MethodOptions options) {
         return new TuneOptions(method, base, data, validation, out, epochs, steps, batchSize, maxLength, learningRate,
                 weightDecay, warmupSteps, evalEvery, seed, rank, alpha, dropout, targetModules, earlyStopping, checkpointEvery,
-                resume, gradientAccumulation, options);
+                resume, gradientAccumulation, options, forceResume);
+    }
+
+    /**
+     * The same settings, resuming from the checkpoint even when it records other run settings
+     * (a different data file, method or hyper-parameters): for a user who changed them on purpose.
+     */
+    public TuneOptions withForcedResume() {
+        return new TuneOptions(method, base, data, validation, out, epochs, steps, batchSize, maxLength, learningRate,
+                weightDecay, warmupSteps, evalEvery, seed, rank, alpha, dropout, targetModules, earlyStopping, checkpointEvery,
+                true, gradientAccumulation, methodOptions, true);
     }
 
     /** Where checkpoints of this run live: {@code OUT.checkpoint} next to the output folder. */

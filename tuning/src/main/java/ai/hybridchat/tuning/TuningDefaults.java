@@ -12,8 +12,10 @@ import java.util.List;
  * attention projections alone (q, v) or a learning rate of 1e-2 all left facts unlearned
  * (5-65% exact); these learned 100%. Chosen on the demo and the kite catalogue; the water-board
  * handbook was not used to choose them. A run stops once its smoothed training loss is below
- * 0.02: a kite run stopped at 0.048 learned 92.5% of its facts, one that went on to 0.009 all of
- * them (0.16 gave 99% on the demo set, 0.28 gave 62%).
+ * 0.02 and every training answer is learned (each completion token above probability 0.5, so
+ * greedy decoding reproduces it): a kite run stopped at 0.048 learned 92.5% of its facts, one that
+ * went on to 0.009 all of them (0.16 gave 99% on the demo set, 0.28 gave 62%), and one stopped at
+ * 0.02 on another machine 90%.
  *
  * <p>The other methods keep the settings they were measured with: 3 epochs at 2e-3 for full and
  * last-layer tuning and prompt tuning, and rank 8 on q and v at 2e-3 for DPO (style preference

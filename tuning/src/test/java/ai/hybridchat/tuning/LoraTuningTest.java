@@ -85,6 +85,64 @@ class LoraTuningTest {
     }
 
     @Test
+    void aCheckpointOfOtherSettingsIsRefusedUnlessForced() throws Exception {
+        List<String> targets = List.of("q_proj", "v_proj");
+        TuneOptions first = new TuneOptions("lora", base, data, null, dir.resolve("a"), 1, 12, 2, 128, 5e-3, 0, 3, 0, 7,
+                4, 8, 0.0, targets).withCheckpoints(4, false);
+        java.util.concurrent.atomic.AtomicInteger steps = new java.util.concurrent.atomic.AtomicInteger();
+        assertThrows(java.util.concurrent.CancellationException.class,
+                () -> new Tuner(r -> steps.set(r.step())).run(first, () -> steps.get() >= 5));
+        // the same output folder, another learning rate: not this run's checkpoint
+        TuneOptions other = new TuneOptions("lora", base, data, null, dir.resolve("a"), 1, 12, 2, 128, 1e-2, 0, 3, 0, 7,
+                4, 8, 0.0, targets).withCheckpoints(4, true);
+        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+                () -> new Tuner(ProgressListener.silent()).run(other, null));
+        assertTrue(refused.getMessage().contains("learning_rate was 0.005, now 0.01"), refused.getMessage());
+        assertTrue(refused.getMessage().contains("--force-resume"), refused.getMessage());
+        Path otherData = TinyBase.qaData(dir.resolve("other.jsonl"), PAIRS.subList(0, 2));
+        TuneOptions otherFile = new TuneOptions("lora", base, otherData, null, dir.resolve("a"), 1, 12, 2, 128, 5e-3, 0, 3, 0, 7,
+                4, 8, 0.0, targets).withCheckpoints(4, true);
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> new Tuner(ProgressListener.silent()).run(otherFile, null))
+                .getMessage().contains("data_sha256"));
+        // forced: it goes on from the checkpoint and finishes
+        new Tuner(ProgressListener.silent()).run(other.withForcedResume(), null);
+        assertTrue(Files.isRegularFile(dir.resolve("a").resolve("adapter_model.safetensors")));
+    }
+
+    @Test
+    void aRunStopsAtItsTargetLossOnlyOnceEveryTrainingAnswerIsLearned() throws Exception {
+        List<String> messages = new java.util.ArrayList<>();
+        ProgressListener listen = new ProgressListener() {
+            @Override
+            public void onStep(StepReport report) {
+            }
+
+            @Override
+            public void onMessage(String message) {
+                messages.add(message);
+            }
+        };
+        Path out = dir.resolve("checked");
+        new Tuner(listen).run(options(out, 400), null);
+        List<String> checks = messages.stream().filter(m -> m.startsWith("least probability of a question-only training answer token")).toList();
+        String stop = messages.stream().filter(m -> m.startsWith("stopping at step")).findFirst().orElse(null);
+        if (stop != null) {
+            assertTrue(stop.contains("every question-only training answer is learned"), stop);
+            String last = checks.get(checks.size() - 1);
+            assertFalse(last.contains("not all learned"), "the check that let it stop passed: " + messages);
+            double least = Double.parseDouble(last.replaceAll(".*: ([0-9.]+).*", "$1"));
+            assertTrue(least > 0.5, last);
+        }
+        // greedy decoding then reproduces every answer, as the check promises
+        try (LocalLanguageModel tuned = LocalLanguageModel.load(base).withAdapter(out)) {
+            for (String[] p : PAIRS) {
+                assertEquals(p[1], tuned.chat(List.of(new ChatTemplate.Message("user", p[0])), GenerationConfig.greedy(40), null, null)
+                        .text(), "after " + messages);
+            }
+        }
+    }
+
+    @Test
     void loraLearnsTheAnswersAndWritesAPeftAdapterWithoutTouchingTheBase() throws Exception {
         byte[] baseBefore = Files.readAllBytes(base.resolve("model.safetensors"));
         Path out = dir.resolve("adapter");

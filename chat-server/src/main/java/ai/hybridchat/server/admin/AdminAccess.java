@@ -12,9 +12,16 @@ import java.security.MessageDigest;
  */
 public final class AdminAccess {
     private final byte[] token;
+    private final String what;
 
     public AdminAccess(String token) {
+        this(token, "admin");
+    }
+
+    /** A gate named {@code what} in its messages (the admin API, metrics). */
+    public AdminAccess(String token, String what) {
         this.token = token == null || token.isBlank() ? null : token.getBytes(StandardCharsets.UTF_8);
+        this.what = what;
     }
 
     public boolean open() {
@@ -30,9 +37,9 @@ public final class AdminAccess {
         byte[] given = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)
                 ? header.substring(7).strip().getBytes(StandardCharsets.UTF_8) : new byte[0];
         if (!MessageDigest.isEqual(token, given)) {
-            ctx.header("WWW-Authenticate", "Bearer realm=\"admin\"");
+            ctx.header("WWW-Authenticate", "Bearer realm=\"" + what + "\"");
             throw new ApiException(401, "unauthorized", header == null
-                    ? "the admin API needs an Authorization: Bearer header" : "wrong admin token");
+                    ? "the " + what + " endpoint needs an Authorization: Bearer header" : "wrong " + what + " token");
         }
     }
 }

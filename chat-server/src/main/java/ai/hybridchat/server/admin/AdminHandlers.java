@@ -30,14 +30,54 @@ public final class AdminHandlers {
     /** The largest upload accepted: the loader's own file limit. */
     public static final long MAX_UPLOAD_BYTES = FileDocumentLoader.DEFAULT_MAX_BYTES;
 
+    /** How long an upload or a delete waits for a running reindex before it is told to come back. */
+    static final long WAIT_FOR_REINDEX_SECONDS = 60;
+
     private final ChunkIndex index;
     private final Path docsDir;
     private final JobRunner jobs;
+    /**
+     * Serialises every change of the documents (upload, delete) with full reindexes: a reindex
+     * reads the folder and then swaps what it read in, so a change between the two would be lost
+     * (an upload dropped from the index, a delete undone). Also makes an upload's check for
+     * another file of the same id and its move into place one step.
+     */
+    private final java.util.concurrent.locks.ReentrantLock changes = new java.util.concurrent.locks.ReentrantLock(true);
+    private final Runnable reindexAfterLoad;
 
     public AdminHandlers(ChunkIndex index, Path docsDir, JobRunner jobs) {
+        this(index, docsDir, jobs, () -> { });
+    }
+
+    /** {@code reindexAfterLoad}: run by a reindex between reading the folder and the swap (a test's window). */
+    AdminHandlers(ChunkIndex index, Path docsDir, JobRunner jobs, Runnable reindexAfterLoad) {
         this.index = index;
         this.docsDir = docsDir;
         this.jobs = jobs;
+        this.reindexAfterLoad = reindexAfterLoad;
+    }
+
+    /** Runs a change of the documents once no reindex or other change is running; 503 after a minute's wait. */
+    private void changing(IoAction action) throws IOException {
+        boolean locked;
+        try {
+            locked = changes.tryLock(WAIT_FOR_REINDEX_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ApiException(503, "unavailable", "interrupted while waiting for a reindex to finish");
+        }
+        if (!locked) {
+            throw new ApiException(503, "unavailable", "a reindex is running: try again when it is done");
+        }
+        try {
+            action.run();
+        } finally {
+            changes.unlock();
+        }
+    }
+
+    private interface IoAction {
+        void run() throws IOException;
     }
 
     public void documents(Context ctx) {
@@ -61,6 +101,10 @@ public final class AdminHandlers {
      * the index as they were.
      */
     public void upload(Context ctx) throws IOException {
+        changing(() -> uploadNow(ctx));
+    }
+
+    private void uploadNow(Context ctx) throws IOException {
         UploadedFile file = uploaded(ctx, "file");
         if (file == null) {
             throw ApiException.badRequest("send the document as multipart/form-data in a field named 'file'");
@@ -135,9 +179,13 @@ public final class AdminHandlers {
         if (!Files.isDirectory(docsDir)) {
             return List.of();
         }
-        try (Stream<Path> files = Files.list(docsDir)) {
+        // the folder as the loader reads it: subfolders too, hidden ones (uploads being staged) not,
+        // and only files of a type it reads (a stray x.bak is not document x)
+        try (Stream<Path> files = Files.walk(docsDir)) {
             return files.filter(Files::isRegularFile)
-                    .filter(f -> !f.getFileName().toString().startsWith("."))
+                    .filter(f -> java.util.stream.StreamSupport.stream(docsDir.relativize(f).spliterator(), false)
+                            .noneMatch(part -> part.toString().startsWith(".")))
+                    .filter(f -> ai.hybridchat.retrieval.FileFormat.of(f).isPresent())
                     .filter(f -> ai.hybridchat.retrieval.FileFormat.documentId(f).equals(docId))
                     .sorted()
                     .toList();
@@ -156,7 +204,13 @@ public final class AdminHandlers {
      */
     static UploadedFile uploaded(Context ctx, String field) {
         try {
+            int files = ctx.uploadedFiles().size();
+            if (files > 1) {
+                throw ApiException.badRequest("one file per upload, got " + files + ": send each in its own request");
+            }
             return ctx.uploadedFile(field);
+        } catch (ApiException e) {
+            throw e;
         } catch (Exception e) {
             for (Throwable t = e; t != null; t = t.getCause()) {
                 String m = String.valueOf(t.getMessage()).toLowerCase(java.util.Locale.ROOT);
@@ -186,6 +240,10 @@ public final class AdminHandlers {
      * (one a reindex skipped) is removed too; 404 only when neither has it.
      */
     public void delete(Context ctx) throws IOException {
+        changing(() -> deleteNow(ctx));
+    }
+
+    private void deleteNow(Context ctx) throws IOException {
         String docId = ctx.pathParam("docId");
         boolean indexed = index.delete(docId);
         int removed = 0;
@@ -202,8 +260,14 @@ public final class AdminHandlers {
     /** Starts a full reindex of the documents folder (built beside the live index, swapped in one commit). */
     public void reindex(Context ctx) {
         Job job = jobs.submit("reindex", j -> {
-            IngestReport report = new Ingestor(index).rebuild(List.of(docsDir), (done, total) ->
-                    j.emit("progress", Map.of("done", done, "total", total)));
+            IngestReport report;
+            changes.lockInterruptibly();
+            try {
+                report = new Ingestor(index).rebuild(List.of(docsDir), (done, total) ->
+                        j.emit("progress", Map.of("done", done, "total", total)), reindexAfterLoad);
+            } finally {
+                changes.unlock();
+            }
             Map<String, Object> result = new LinkedHashMap<>();
             result.put("summary", report.summary());
             result.put("documents", index.documentCount());

@@ -15,6 +15,12 @@ import java.util.function.Consumer;
 public final class Job {
     public enum State { QUEUED, RUNNING, SUCCEEDED, FAILED, CANCELLED }
 
+    /**
+     * Events kept for replay; beyond it the oldest after the first are dropped (a long run emits a
+     * progress event every few steps, and a job's memory must not grow with its length).
+     */
+    static final int MAX_KEPT_EVENTS = 2000;
+
     private final String id;
     private final String kind;
     private final Instant created = Instant.now();
@@ -57,6 +63,9 @@ public final class Job {
         e.putAll(data);
         List<Consumer<Map<String, Object>>> targets;
         synchronized (this) {
+            if (events.size() >= MAX_KEPT_EVENTS) {
+                events.remove(1);
+            }
             events.add(e);
             targets = List.copyOf(subscribers);
         }

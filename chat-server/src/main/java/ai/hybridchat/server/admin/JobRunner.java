@@ -26,12 +26,18 @@ public final class JobRunner implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
+    /** Finished jobs kept for the jobs API; older ones are forgotten (running and queued ones never). */
+    public static final int KEPT_FINISHED = 50;
+
     private final Map<String, Job> jobs = Collections.synchronizedMap(new LinkedHashMap<>());
     private final AtomicInteger next = new AtomicInteger(1);
 
     public Job submit(String kind, Work work) {
         Job job = new Job("job-" + next.getAndIncrement(), kind);
-        jobs.put(job.id(), job);
+        synchronized (jobs) {
+            jobs.put(job.id(), job);
+            forgetOldFinished();
+        }
         executor.submit(() -> {
             if (job.cancelRequested()) {
                 job.finished(Job.State.CANCELLED, null, null);
@@ -49,6 +55,17 @@ public final class JobRunner implements AutoCloseable {
             }
         });
         return job;
+    }
+
+    /** Drops the oldest finished jobs beyond {@link #KEPT_FINISHED}; the map is in submission order. */
+    private void forgetOldFinished() {
+        long finished = jobs.values().stream().filter(Job::finished).count();
+        for (var it = jobs.values().iterator(); it.hasNext() && finished > KEPT_FINISHED; ) {
+            if (it.next().finished()) {
+                it.remove();
+                finished--;
+            }
+        }
     }
 
     public Optional<Job> get(String id) {

@@ -85,11 +85,26 @@ public final class TuningAdmin {
      */
     public void tune(Context ctx) {
         JsonNode body = ai.hybridchat.server.http.ChatRequestBody.parseObject(ctx);
-        String method = body.path("method").asText("lora").toLowerCase(Locale.ROOT);
+        for (java.util.Iterator<String> it = body.fieldNames(); it.hasNext(); ) {
+            String field = it.next();
+            if (!TUNE_FIELDS.contains(field)) {
+                throw ApiException.badRequest("unknown field '" + field + "'; a tuning job takes " + TUNE_FIELDS);
+            }
+        }
+        String method = text(body, "method", "lora").toLowerCase(Locale.ROOT);
         if (!METHODS.contains(method)) {
             throw ApiException.badRequest("method must be one of " + METHODS + ", got '" + method + "'");
         }
-        String dataName = plainName(body.path("data").asText(null), "data");
+        // every field is checked before anything is looked up, so a client's mistake is a 400 first
+        TuningDefaults.Recipe recipe = TuningDefaults.of(method);
+        int steps = whole(body, "steps", 0, 0, 100_000);
+        int epochs = whole(body, "epochs", recipe.epochs(), 1, 1000);
+        int rank = whole(body, "rank", recipe.rank(), 1, 256);
+        int batch = whole(body, "batch", 8, 1, 64);
+        double lr = number(body, "lr", recipe.learningRate(), 0, 1);
+        double alpha = number(body, "alpha", 2.0 * rank, 0, 4096);
+        double beta = number(body, "beta", 0.1, 0, 10);
+        String dataName = plainName(text(body, "data", null), "data");
         Path data = method.equals("dpo") && dataName.equals(FEEDBACK) ? dataDir.resolve("preferences.jsonl")
                 : tuningDir().resolve(dataName);
         if (!Files.isRegularFile(data)) {
@@ -108,7 +123,7 @@ public final class TuningAdmin {
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
-        String name = plainName(body.path("name").asText(null), "name");
+        String name = plainName(text(body, "name", null), "name");
         Path out = adaptersDir().resolve(name);
         if (Files.exists(out)) {
             throw new ApiException(409, "conflict", "an adapter named '" + name + "' exists already");
@@ -116,15 +131,7 @@ public final class TuningAdmin {
         if (host == null || host.baseModelDir() == null) {
             throw new ApiException(503, "unavailable", "this server has no local base model to tune");
         }
-        TuningDefaults.Recipe recipe = TuningDefaults.of(method);
-        int steps = positive(body, "steps", 0, true);
-        int epochs = positive(body, "epochs", recipe.epochs(), false);
-        int rank = positive(body, "rank", recipe.rank(), false);
-        int batch = positive(body, "batch", 8, false);
-        double lr = body.path("lr").asDouble(recipe.learningRate());
-        if (!(lr > 0 && lr < 1)) {
-            throw ApiException.badRequest("lr must be in (0, 1), got " + body.path("lr"));
-        }
+        requireMemory(method, rank, batch);
         // the feedback store is written by strangers: train on a snapshot of its good lines and say
         // how many were skipped, instead of failing on the first bad one
         String screening = "";
@@ -148,8 +155,8 @@ public final class TuningAdmin {
         TuneOptions options;
         try {
             options = new TuneOptions(method, host.baseModelDir(), data, null, out, epochs, steps, batch, 512, lr, 0.0, 10, 0, 42,
-                    rank, body.path("alpha").asDouble(2.0 * rank), 0.05, recipe.targetModules())
-                    .withMethodOptions(new TuneOptions.MethodOptions("nf4", 20, null, 1, body.path("beta").asDouble(0.1)));
+                    rank, alpha, 0.05, recipe.targetModules())
+                    .withMethodOptions(new TuneOptions.MethodOptions("nf4", 20, null, 1, beta));
         } catch (IllegalArgumentException e) {
             throw ApiException.badRequest(e.getMessage());
         }
@@ -252,25 +259,78 @@ public final class TuningAdmin {
         ctx.json(Map.of("active", host.activate(dir)));
     }
 
-    private static int positive(JsonNode body, String field, int fallback, boolean zeroAllowed) {
-        JsonNode n = body.path(field);
-        if (n.isMissingNode() || n.isNull()) {
+    /** The fields a tuning job takes; any other is a 400, not silently ignored. */
+    static final java.util.Set<String> TUNE_FIELDS = new java.util.TreeSet<>(List.of("method", "data", "name", "steps",
+            "epochs", "rank", "batch", "lr", "alpha", "beta"));
+
+    /** A whole number in [min, max], the fallback when absent, else a 400 naming the field. */
+    private static int whole(JsonNode body, String field, int fallback, int min, int max) {
+        JsonNode n = body.get(field);
+        if (n == null || n.isNull()) {
             return fallback;
         }
-        if (!n.canConvertToInt() || n.asInt() < (zeroAllowed ? 0 : 1) || n.asInt() > 1_000_000) {
-            throw ApiException.badRequest(field + " must be a whole number >= " + (zeroAllowed ? 0 : 1) + ", got " + n);
+        if (!n.isIntegralNumber() || !n.canConvertToInt() || n.asInt() < min || n.asInt() > max) {
+            throw ApiException.badRequest("'" + field + "' must be a whole number from " + min + " to " + max + ", got " + n);
         }
         return n.asInt();
     }
 
-    /** A plain name (no folders, no parent references, not hidden), or a 400 naming the field. */
+    /** A number in (min, max], the fallback when absent, else a 400 naming the field. */
+    private static double number(JsonNode body, String field, double fallback, double min, double max) {
+        JsonNode n = body.get(field);
+        if (n == null || n.isNull()) {
+            return fallback;
+        }
+        if (!n.isNumber() || !(n.asDouble() > min && n.asDouble() <= max)) {
+            throw ApiException.badRequest("'" + field + "' must be a number above " + min + " and at most " + max + ", got " + n);
+        }
+        return n.asDouble();
+    }
+
+    private static String text(JsonNode body, String field, String fallback) {
+        JsonNode n = body.get(field);
+        if (n == null || n.isNull()) {
+            return fallback;
+        }
+        if (!n.isTextual()) {
+            throw ApiException.badRequest("'" + field + "' must be a string, got " + n);
+        }
+        return n.asText();
+    }
+
+    /** Refuses a job whose estimated memory is more than three quarters of what the machine has. */
+    private void requireMemory(String method, int rank, int batch) {
+        if (host == null || host.baseModelDir() == null) {
+            return;
+        }
+        try {
+            ai.hybridchat.core.model.LlamaConfig config = ai.hybridchat.core.model.LlamaConfig.read(host.baseModelDir());
+            long need = TuningMemory.estimateBytes(config, method, rank, batch, 512);
+            long have = TuningMemory.machineBytes();
+            if (need > have / 4 * 3) {
+                throw ApiException.badRequest(String.format(Locale.ROOT, "this job would need about %.1f GB and the machine has "
+                        + "%.1f GB: lower rank or batch", need / 1e9, have / 1e9));
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * The longest name in UTF-8 bytes: file systems allow 255 bytes (not characters: 120 CJK
+     * characters are 360 bytes), and the platform adds prefixes and suffixes of its own.
+     */
+    static final int MAX_NAME_BYTES = 200;
+
+    /** A plain name (no folders, no parent references, not hidden, at most {@value #MAX_NAME_BYTES} UTF-8 bytes), or a 400 naming the field. */
     static String plainName(String raw, String field) {
         if (raw == null || raw.isBlank()) {
             throw ApiException.badRequest("'" + field + "' is required");
         }
         String name = raw.strip();
         if (name.contains("/") || name.contains("\\") || name.contains("..") || name.startsWith(".")
-                || name.chars().anyMatch(c -> c < 0x20) || name.length() > 120) {
+                || name.chars().anyMatch(c -> c < 0x20) || name.length() > 120
+                || name.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_NAME_BYTES) {
             throw ApiException.badRequest("'" + field + "' must be a plain name without folders, got '"
                     + raw.replaceAll("\\p{Cntrl}", "?") + "'");
         }

@@ -37,7 +37,8 @@ import java.util.function.Consumer;
  */
 public final class Platform implements AutoCloseable {
     private final ChunkIndex index;
-    private final List<LocalLanguageModel> models;
+    /** The local base model (the adapters share its weights); null for a remote model. */
+    private final LocalLanguageModel base;
     private final ChatService chat;
     private final List<ai.hybridchat.server.http.SampleQuestion> sampleQuestions;
 
@@ -46,12 +47,12 @@ public final class Platform implements AutoCloseable {
     /** The copy pointer local models read passages with; null when off or remote. */
     private final PassagePointer pointer;
 
-    private Platform(ChunkIndex index, List<LocalLanguageModel> models, ChatService chat, List<ai.hybridchat.server.http.SampleQuestion> sampleQuestions,
+    private Platform(ChunkIndex index, LocalLanguageModel base, ChatService chat, List<ai.hybridchat.server.http.SampleQuestion> sampleQuestions,
                      GenerationConfig generation, PassagePointer pointer) {
         this.index = index;
         this.generation = generation;
         this.pointer = pointer;
-        this.models = new java.util.concurrent.CopyOnWriteArrayList<>(models);
+        this.base = base;
         this.chat = chat;
         this.sampleQuestions = sampleQuestions;
     }
@@ -88,13 +89,13 @@ public final class Platform implements AutoCloseable {
                 adapterDir = DemoBundle.extractAdapter(config.demoDir());
             }
         }
-        List<LocalLanguageModel> models = new ArrayList<>();
+        LocalLanguageModel base = null;
+        LocalLanguageModel tuned = null;
         ChunkIndex index = null;
         try {
             index = openIndex(config, log);
             log.accept("loading model " + modelDir);
-            LocalLanguageModel base = LocalLanguageModel.load(modelDir);
-            models.add(base);
+            base = LocalLanguageModel.load(modelDir);
             GenerationConfig generation = GenerationConfig.greedy(config.maxNewTokens());
             PassagePointer pointer = config.copyWeight() == 0 ? null
                     : new PassagePointer(ai.hybridchat.retrieval.Embeddings.allMiniLmL6V2(), config.copyWeight(),
@@ -106,13 +107,19 @@ public final class Platform implements AutoCloseable {
                     .passages(config.retrievalK());
             if (adapterDir != null) {
                 log.accept("loading adapter " + adapterDir);
-                LocalLanguageModel tuned = base.withAdapter(adapterDir);
-                models.add(0, tuned); // closed before the base it shares weights with
-                builder.tunedModel(new LocalChatModel(tuned, generation, pointer), tuned.adapterName(), scope(adapterDir, log));
+                tuned = base.withAdapter(adapterDir);
+                // the chat service closes it once it is replaced and no request uses it
+                builder.tunedModel(new LocalChatModel(tuned, generation, pointer), tuned.adapterName(), scope(adapterDir, log),
+                        tuned);
             }
-            return new Platform(index, models, builder.build(), samples, generation, pointer);
+            return new Platform(index, base, builder.build(), samples, generation, pointer);
         } catch (RuntimeException | IOException e) {
-            models.forEach(LocalLanguageModel::close);
+            if (tuned != null) {
+                tuned.close(); // before the base it shares weights with
+            }
+            if (base != null) {
+                base.close();
+            }
             if (index != null) {
                 index.close();
             }
@@ -139,7 +146,7 @@ public final class Platform implements AutoCloseable {
             builder.tunedModel(new RemoteChatModel(remote.baseUrl(), remote.effectiveApiKey(), remote.tunedModel(),
                     config.maxNewTokens(), timeout), remote.tunedModel());
         }
-        return new Platform(index, List.of(), builder.build(), samples, null, null);
+        return new Platform(index, null, builder.build(), samples, null, null);
     }
 
     private static LuceneRetriever retriever(ServerConfig config, ChunkIndex index) {
@@ -178,17 +185,21 @@ public final class Platform implements AutoCloseable {
 
     /**
      * Loads the adapter in {@code adapterDir} on the base model and makes it the one tuned and
-     * hybrid answer with. The adapter it replaces stays loaded (an adapter is small, and a request
-     * may still be generating with it) until the platform closes. Returns the adapter's name.
+     * hybrid answer with. The adapter it replaces is closed (its native memory released) once the
+     * requests still generating with it are done. Returns the adapter's name.
      */
     public synchronized String activateAdapter(Path adapterDir) throws IOException {
-        if (models.isEmpty()) {
+        if (base == null) {
             throw new IllegalStateException("this server generates remotely: adapters are activated on the model server");
         }
-        LocalLanguageModel base = models.get(models.size() - 1);
         LocalLanguageModel tuned = base.withAdapter(adapterDir);
-        models.add(0, tuned);
-        chat.activateAdapter(new LocalChatModel(tuned, generation, pointer), tuned.adapterName(), scope(adapterDir, s -> { }));
+        try {
+            chat.activateAdapter(new LocalChatModel(tuned, generation, pointer), tuned.adapterName(), scope(adapterDir, s -> { }),
+                    tuned);
+        } catch (IOException | RuntimeException e) {
+            tuned.close();
+            throw e;
+        }
         return tuned.adapterName();
     }
 
@@ -204,7 +215,7 @@ public final class Platform implements AutoCloseable {
 
     /** The base model's folder, or null for a remote model. */
     public Path baseModelDir() {
-        return models.isEmpty() ? null : models.get(models.size() - 1).modelDir();
+        return base == null ? null : base.modelDir();
     }
 
     public ChatService chat() {
@@ -226,7 +237,10 @@ public final class Platform implements AutoCloseable {
 
     @Override
     public void close() {
-        models.forEach(LocalLanguageModel::close);
+        chat.close(); // the adapter, before the base it shares weights with (requests still running keep it)
+        if (base != null) {
+            base.close();
+        }
         index.close();
     }
 }

@@ -19,7 +19,8 @@ public final class PlatformServer implements AutoCloseable {
     }
 
     /**
-     * Opens the platform and starts the server on {@code config.port()} (0: a free port).
+     * Opens the platform and starts the server on {@code config.exposure().host()} (loopback by
+     * default) and {@code config.port()} (0: a free port).
      * {@code log} receives a line per slow step.
      */
     public static PlatformServer start(ServerConfig config, Consumer<String> log) {
@@ -43,8 +44,8 @@ public final class PlatformServer implements AutoCloseable {
                         public String activeAdapter() {
                             return platform.chat().adapterName();
                         }
-                    }));
-            app.start(config.port());
+                    }, config.exposure().metricsToken()));
+            app.start(config.exposure().host(), config.port());
             return new PlatformServer(platform, app);
         } catch (RuntimeException e) {
             platform.close();

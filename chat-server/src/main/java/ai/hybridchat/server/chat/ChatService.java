@@ -4,6 +4,7 @@ import ai.hybridchat.core.Answer;
 import ai.hybridchat.core.Citation;
 import ai.hybridchat.core.Mode;
 import ai.hybridchat.core.RetrievedPassage;
+import ai.hybridchat.core.Usage;
 import ai.hybridchat.core.Retriever;
 import ai.hybridchat.core.prompt.RagPrompt;
 import dev.langchain4j.data.message.ChatMessage;
@@ -13,6 +14,7 @@ import dev.langchain4j.memory.chat.MessageWindowChatMemory;
 import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.chat.StreamingChatModel;
 import dev.langchain4j.model.chat.request.ChatRequest;
+import dev.langchain4j.model.chat.request.ChatRequestParameters;
 import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
 
@@ -47,10 +49,8 @@ public final class ChatService {
 
     private final Retriever retriever;
     private final ChatModel baseModel;
-    private volatile ChatModel tunedModel;
     private final String modelName;
-    private volatile String adapterName;
-    private volatile TunedScope tunedScope;
+    private final AdapterSlot adapter;
     private final java.util.function.Supplier<java.util.Set<String>> subjects;
     private final int passages;
     private final ConversationMemories memories = new ConversationMemories(1000, 4);
@@ -58,10 +58,10 @@ public final class ChatService {
     private ChatService(Builder b) {
         this.retriever = Objects.requireNonNull(b.retriever, "retriever");
         this.baseModel = Objects.requireNonNull(b.baseModel, "baseModel");
-        this.tunedModel = b.tunedModel;
         this.modelName = Objects.requireNonNull(b.modelName, "modelName");
-        this.adapterName = b.tunedModel == null ? null : Objects.requireNonNull(b.adapterName, "adapterName");
-        this.tunedScope = b.tunedScope;
+        this.adapter = new AdapterSlot(b.tunedModel == null ? null
+                : new AdapterSlot.Adapter(b.tunedModel, Objects.requireNonNull(b.adapterName, "adapterName"), b.tunedScope,
+                        b.tunedResources));
         this.subjects = b.subjects;
         if (b.passages < 1) {
             throw new IllegalArgumentException("passages must be at least 1, got " + b.passages);
@@ -79,7 +79,8 @@ public final class ChatService {
 
     /** The adapter's name, or null when no adapter is loaded (then only {@code rag} is available). */
     public String adapterName() {
-        return adapterName;
+        AdapterSlot.Adapter a = adapter.peek();
+        return a == null ? null : a.name();
     }
 
     /**
@@ -91,10 +92,21 @@ public final class ChatService {
     }
 
     /** As above, with the questions the adapter was tuned on ({@code scope}; null: it answers everything). */
-    public synchronized void activateAdapter(ChatModel model, String name, TunedScope scope) {
-        this.tunedModel = Objects.requireNonNull(model, "model");
-        this.adapterName = Objects.requireNonNull(name, "name");
-        this.tunedScope = scope;
+    public void activateAdapter(ChatModel model, String name, TunedScope scope) {
+        activateAdapter(model, name, scope, null);
+    }
+
+    /**
+     * As above; {@code resources} (nullable) are closed once the adapter is replaced and no request
+     * still generates with it, so swapping adapters does not keep their native memory.
+     */
+    public void activateAdapter(ChatModel model, String name, TunedScope scope, AutoCloseable resources) {
+        adapter.swap(new AdapterSlot.Adapter(model, name, scope, resources));
+    }
+
+    /** Lets go of the adapter (closed once the requests using it are done). */
+    public void close() {
+        adapter.close();
     }
 
     public int passages() {
@@ -102,7 +114,7 @@ public final class ChatService {
     }
 
     public boolean isAvailable(Mode mode) {
-        return !mode.usesAdapter() || tunedModel != null;
+        return !mode.usesAdapter() || adapter.peek() != null;
     }
 
     public List<Mode> availableModes() {
@@ -139,16 +151,88 @@ public final class ChatService {
      * then remembered. Retrieval uses this question alone.
      */
     public Answer stream(String question, Mode mode, String conversationId, Consumer<String> onText) {
-        long start = System.nanoTime();
-        requireAnswerable(question, mode);
-        Retrieval retrieval = mode.usesRetrieval() ? retrieve(question) : Retrieval.NONE;
         ChatMemory memory = conversationId == null ? null : memories.get(conversationId + "/" + mode.wireName());
-        Answer answer = generate(question, mode, retrieval, onText, start, memory == null ? List.of() : memory.messages());
+        Answer answer = stream(memory == null ? List.of() : memory.messages(), question, mode, null, onText);
         if (memory != null) {
             memory.add(UserMessage.from(question));
             memory.add(dev.langchain4j.data.message.AiMessage.from(answer.answer().isEmpty() ? "(no answer)" : answer.answer()));
         }
         return answer;
+    }
+
+    /**
+     * Answers {@code question} after the turns of {@code history} (system messages included, as
+     * an OpenAI client sends a conversation), with the request's decoding {@code parameters} (null:
+     * the model's defaults). Retrieval uses the question alone; the model reads the last
+     * {@link #HISTORY_MESSAGES} messages of the history and every system message in it.
+     */
+    public Answer stream(List<ChatMessage> history, String question, Mode mode, ChatRequestParameters parameters,
+                         Consumer<String> onText) {
+        long start = System.nanoTime();
+        requireAnswerable(question, mode);
+        Retrieval retrieval = mode.usesRetrieval() ? retrieve(question) : Retrieval.NONE;
+        List<ChatMessage> read = window(history);
+        int dropped = history.size() - read.size();
+        try (AdapterSlot.Lease lease = mode.usesAdapter() ? leaseFor(mode) : null) {
+            return fitting(question, mode, retrieval, onText, start, read, dropped, parameters,
+                    lease == null ? null : lease.adapter());
+        }
+    }
+
+    private AdapterSlot.Lease leaseFor(Mode mode) {
+        AdapterSlot.Lease lease = adapter.acquire();
+        if (lease == null) {
+            requireAvailable(mode); // swapped out since the check: the same error as before it
+        }
+        return lease;
+    }
+
+    /** Generates, leaving out the oldest turns of {@code read} until the prompt fits the context. */
+    private Answer fitting(String question, Mode mode, Retrieval retrieval, Consumer<String> onText, long start,
+                           List<ChatMessage> read, int dropped, ChatRequestParameters parameters, AdapterSlot.Adapter tuned) {
+        while (true) {
+            try {
+                Answer answer = generate(question, mode, retrieval, onText, start, read, parameters, tuned);
+                return dropped == 0 ? answer : answer.withHistoryDropped(dropped);
+            } catch (ai.hybridchat.core.model.ContextLengthExceededException e) {
+                // the oldest turn goes, as chat servers trim a conversation to the context; the
+                // length is checked before any token is generated, so nothing was sent yet
+                int oldest = firstTurn(read);
+                if (oldest < 0) {
+                    throw e;
+                }
+                // a turn is a user message and the replies after it: a reply never starts what is read
+                read = new ArrayList<>(read);
+                do {
+                    read.remove(oldest);
+                    dropped++;
+                } while (oldest < read.size() && !(read.get(oldest) instanceof UserMessage));
+            }
+        }
+    }
+
+    /** The index of the first message that is not a system message, or -1. */
+    private static int firstTurn(List<ChatMessage> messages) {
+        for (int i = 0; i < messages.size(); i++) {
+            if (!(messages.get(i) instanceof dev.langchain4j.data.message.SystemMessage)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** How many earlier messages (besides system messages) an answer reads: the window /api/chat keeps too. */
+    public static final int HISTORY_MESSAGES = 4;
+
+    private static List<ChatMessage> window(List<ChatMessage> history) {
+        List<ChatMessage> system = new ArrayList<>();
+        List<ChatMessage> turns = new ArrayList<>();
+        for (ChatMessage m : history) {
+            (m instanceof dev.langchain4j.data.message.SystemMessage ? system : turns).add(m);
+        }
+        List<ChatMessage> out = new ArrayList<>(system);
+        out.addAll(turns.subList(Math.max(0, turns.size() - HISTORY_MESSAGES), turns.size()));
+        return out;
     }
 
     /**
@@ -160,13 +244,19 @@ public final class ChatService {
             requireAnswerable(question, mode);
         }
         Retrieval retrieval = retrieve(question);
+        try (AdapterSlot.Lease lease = leaseFor(Mode.HYBRID)) {
+            return compareWith(question, retrieval, lease.adapter());
+        }
+    }
+
+    private Map<Mode, Answer> compareWith(String question, Retrieval retrieval, AdapterSlot.Adapter tuned) {
         Map<Mode, CompletableFuture<Answer>> running = new EnumMap<>(Mode.class);
         for (Mode mode : Mode.values()) {
             Retrieval used = mode.usesRetrieval() ? retrieval : Retrieval.NONE;
             // each answer's total counts the shared retrieval it read, as if it had run alone
             long start = System.nanoTime() - used.nanos();
-            running.put(mode, CompletableFuture.supplyAsync(() -> generate(question, mode, used, piece -> { }, start, List.of()),
-                    COMPARE_POOL));
+            running.put(mode, CompletableFuture.supplyAsync(() -> generate(question, mode, used, piece -> { }, start, List.of(), null,
+                    tuned), COMPARE_POOL));
         }
         Map<Mode, Answer> answers = new EnumMap<>(Mode.class);
         for (Map.Entry<Mode, CompletableFuture<Answer>> e : running.entrySet()) {
@@ -195,20 +285,41 @@ public final class ChatService {
      * retrieval and no prompt layout: what a model server such as vLLM offers.
      */
     public List<String> modelIds() {
-        return tunedModel == null ? List.of(modelName) : List.of(modelName, modelName + "+" + adapterName);
+        AdapterSlot.Adapter a = adapter.peek();
+        return a == null ? List.of(modelName) : List.of(modelName, modelName + "+" + a.name());
+    }
+
+    /** What a bare model said, and what it cost. */
+    public record Completion(String text, Usage usage) {
     }
 
     /**
-     * Lets a bare model (an id of {@link #modelIds()}) continue the conversation {@code messages}.
+     * Lets a bare model (an id of {@link #modelIds()}) continue the conversation {@code messages}
+     * with the request's decoding {@code parameters} (null: the model's defaults).
      *
      * @throws IllegalArgumentException for an unknown id or messages the model cannot take
      */
-    public String complete(String modelId, List<ChatMessage> messages, Consumer<String> onText) {
-        int i = modelIds().indexOf(modelId);
-        if (i < 0) {
-            throw new IllegalArgumentException("no model '" + modelId + "'; models: " + modelIds());
+    public Completion complete(String modelId, List<ChatMessage> messages, ChatRequestParameters parameters,
+                               Consumer<String> onText) {
+        if (modelId.equals(modelName)) {
+            Generated g = call(baseModel, request(messages, parameters), onText);
+            return new Completion(g.text(), g.usage());
         }
-        return call(i == 0 ? baseModel : tunedModel, ChatRequest.builder().messages(messages).build(), onText).strip();
+        try (AdapterSlot.Lease lease = adapter.acquire()) {
+            if (lease == null || !modelId.equals(modelName + "+" + lease.adapter().name())) {
+                throw new IllegalArgumentException("no model '" + modelId + "'; models: " + modelIds());
+            }
+            Generated g = call(lease.adapter().model(), request(messages, parameters), onText);
+            return new Completion(g.text(), g.usage());
+        }
+    }
+
+    private static ChatRequest request(List<ChatMessage> messages, ChatRequestParameters parameters) {
+        ChatRequest.Builder b = ChatRequest.builder().messages(messages);
+        if (parameters != null) {
+            b.parameters(parameters);
+        }
+        return b.build();
     }
 
     /** @throws ModeUnavailableException when the mode needs the adapter and none is loaded */
@@ -237,34 +348,39 @@ public final class ChatService {
         return new Retrieval(found, System.nanoTime() - t0);
     }
 
+    /** One answer; {@code tuned} is the adapter the request holds (null for rag). */
     private Answer generate(String question, Mode mode, Retrieval retrieval, Consumer<String> onText, long start,
-                            List<ChatMessage> history) {
-        TunedScope scope = tunedScope;
+                            List<ChatMessage> history, ChatRequestParameters parameters, AdapterSlot.Adapter tuned) {
+        TunedScope scope = tuned == null ? null : tuned.scope();
         if (mode == Mode.TUNED && scope != null) {
-            return boundedTuned(question, scope, history, onText, start);
+            return boundedTuned(question, tuned, history, parameters, onText, start);
         }
         List<String> texts = retrieval.passages().stream().map(p -> p.chunk().text()).toList();
         List<ChatMessage> messages = new ArrayList<>(history);
         messages.add(UserMessage.from(RagPrompt.userMessage(question, texts)));
-        ChatRequest request = ChatRequest.builder().messages(messages).build();
-        ChatModel model = mode.usesAdapter() ? tunedModel : baseModel;
+        ChatRequest request = request(messages, parameters);
+        ChatModel model = mode.usesAdapter() ? tuned.model() : baseModel;
         long t0 = System.nanoTime();
-        String text = null;
+        Generated generated = null;
+        Usage usage = Usage.NONE;
         if (mode == Mode.HYBRID && scope != null && model instanceof ai.hybridchat.core.langchain.GroundedChatModel
                 && !retrieval.passages().isEmpty() && scope.wasTunedOn(question)) {
             // a question the adapter was tuned on: its own answer, if a retrieved passage states it
-            String own = call(model, request, piece -> { }).strip();
-            if (PassageSupport.supporting(own, retrieval.passages()) != null) {
-                text = own;
-                onText.accept(own);
+            Generated own = call(model, request, piece -> { });
+            usage = own.usage();
+            if (PassageSupport.supporting(own.text(), retrieval.passages()) != null) {
+                generated = own;
+                onText.accept(own.text());
             }
         }
-        if (text == null) {
+        if (generated == null) {
             if (model instanceof ai.hybridchat.core.langchain.GroundedChatModel grounded && !retrieval.passages().isEmpty()) {
                 model = grounded.groundedIn(question, retrieval.passages());
             }
-            text = call(model, request, onText);
+            generated = call(model, request, onText);
+            usage = usage.plus(generated.usage());
         }
+        String text = generated.text();
         long end = System.nanoTime();
         List<Citation> citations = new ArrayList<>();
         for (RetrievedPassage p : CitationOrder.supportFirst(text, retrieval.passages())) {
@@ -274,7 +390,7 @@ public final class ChatService {
         timings.put("retrievalMs", millis(retrieval.nanos()));
         timings.put("generationMs", millis(end - t0));
         timings.put("totalMs", millis(end - start));
-        return new Answer(text.strip(), mode, citations, modelName, mode.usesAdapter() ? adapterName : null, timings);
+        return new Answer(text.strip(), mode, citations, modelName, mode.usesAdapter() ? tuned.name() : null, timings, usage, 0);
     }
 
     /**
@@ -283,16 +399,19 @@ public final class ChatService {
      * {@link TunedScope#ABSTENTION}, not another question's memorised fact. The answer is checked
      * whole before it is sent, so it reaches a streaming client in one piece.
      */
-    private Answer boundedTuned(String question, TunedScope scope, List<ChatMessage> history, Consumer<String> onText,
-                                long start) {
+    private Answer boundedTuned(String question, AdapterSlot.Adapter tuned, List<ChatMessage> history,
+                                ChatRequestParameters parameters, Consumer<String> onText, long start) {
+        TunedScope scope = tuned.scope();
         long t0 = System.nanoTime();
         String text = TunedScope.ABSTENTION;
+        Usage usage = Usage.NONE;
         if (scope.covers(question)) {
             List<ChatMessage> messages = new ArrayList<>(history);
             messages.add(UserMessage.from(RagPrompt.userMessage(question, List.of())));
-            String generated = call(tunedModel, ChatRequest.builder().messages(messages).build(), piece -> { }).strip();
-            if (TunedScope.addressesSubject(question, generated, subjects.get())) {
-                text = generated;
+            Generated generated = call(tuned.model(), request(messages, parameters), piece -> { });
+            usage = generated.usage();
+            if (TunedScope.addressesSubject(question, generated.text(), subjects.get())) {
+                text = generated.text().strip();
             }
         }
         onText.accept(text);
@@ -301,15 +420,26 @@ public final class ChatService {
         timings.put("retrievalMs", 0L);
         timings.put("generationMs", millis(end - t0));
         timings.put("totalMs", millis(end - start));
-        return new Answer(text, Mode.TUNED, List.of(), modelName, adapterName, timings);
+        return new Answer(text, Mode.TUNED, List.of(), modelName, tuned.name(), timings, usage, 0);
     }
 
-    private static String call(ChatModel model, ChatRequest request, Consumer<String> onText) {
+    /** One generation's text and cost. */
+    private record Generated(String text, Usage usage) {
+        static Generated of(ChatResponse response) {
+            String text = response.aiMessage() == null || response.aiMessage().text() == null ? "" : response.aiMessage().text();
+            dev.langchain4j.model.output.TokenUsage tokens = response.tokenUsage();
+            Usage usage = new Usage(tokens == null || tokens.inputTokenCount() == null ? 0 : tokens.inputTokenCount(),
+                    tokens == null || tokens.outputTokenCount() == null ? 0 : tokens.outputTokenCount(),
+                    response.finishReason() == dev.langchain4j.model.output.FinishReason.LENGTH);
+            return new Generated(text, usage);
+        }
+    }
+
+    private static Generated call(ChatModel model, ChatRequest request, Consumer<String> onText) {
         if (!(model instanceof StreamingChatModel streaming)) {
-            String text = model.chat(request).aiMessage().text();
-            text = text == null ? "" : text;
-            onText.accept(text);
-            return text;
+            Generated g = Generated.of(model.chat(request));
+            onText.accept(g.text());
+            return g;
         }
         CompletableFuture<ChatResponse> done = new CompletableFuture<>();
         streaming.chat(request, new StreamingChatResponseHandler() {
@@ -329,8 +459,7 @@ public final class ChatService {
             }
         });
         try {
-            String text = done.join().aiMessage().text();
-            return text == null ? "" : text;
+            return Generated.of(done.join());
         } catch (CompletionException e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
             if (cause instanceof RuntimeException re) {
@@ -352,6 +481,7 @@ public final class ChatService {
         private String modelName;
         private String adapterName;
         private TunedScope tunedScope;
+        private AutoCloseable tunedResources;
         private java.util.function.Supplier<java.util.Set<String>> subjects = java.util.Set::of;
         private int passages = DEFAULT_PASSAGES;
 
@@ -380,9 +510,15 @@ public final class ChatService {
          * it answers everything).
          */
         public Builder tunedModel(ChatModel model, String adapterName, TunedScope scope) {
+            return tunedModel(model, adapterName, scope, null);
+        }
+
+        /** As above; {@code resources} (nullable) are closed when this adapter is replaced and no longer used. */
+        public Builder tunedModel(ChatModel model, String adapterName, TunedScope scope, AutoCloseable resources) {
             this.tunedModel = model;
             this.adapterName = adapterName;
             this.tunedScope = scope;
+            this.tunedResources = resources;
             return this;
         }
 

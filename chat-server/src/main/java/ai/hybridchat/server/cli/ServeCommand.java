@@ -27,6 +27,10 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--port", paramLabel = "PORT", description = "HTTP port (default: 7070, or the config's).")
     Integer port;
 
+    @Option(names = "--host", paramLabel = "ADDRESS", description = "Address to listen on (default: 127.0.0.1, or the "
+            + "config's host; 0.0.0.0 opens the server to the network: put TLS in front, see docs/SECURITY.md).")
+    String host;
+
     @Option(names = "--config", paramLabel = "FILE", description = "YAML or JSON configuration (see docs).")
     Path config;
 
@@ -42,6 +46,9 @@ final class ServeCommand implements Callable<Integer> {
         if (dataDir != null) {
             settings = settings.withDataDir(dataDir);
         }
+        if (host != null) {
+            settings = settings.withHost(host);
+        }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         PlatformServer server = PlatformServer.start(settings, line -> {
@@ -55,9 +62,17 @@ final class ServeCommand implements Callable<Integer> {
         }, "platform-shutdown"));
         out.println("serving " + server.chat().modelName()
                 + (server.chat().adapterName() == null ? "" : " + " + server.chat().adapterName())
-                + " at http://localhost:" + server.port() + "/");
+                + " at http://" + hostForUrl(settings.exposure().host()) + ":" + server.port() + "/");
         out.flush();
         stopped.await();
         return 0;
+    }
+
+    /** An address as a browser takes it: loopback and "all interfaces" as localhost, IPv6 in brackets. */
+    static String hostForUrl(String host) {
+        if (host.equals("0.0.0.0") || host.equals("::") || host.equals("127.0.0.1") || host.equals("::1")) {
+            return "localhost";
+        }
+        return host.contains(":") ? "[" + host + "]" : host;
     }
 }

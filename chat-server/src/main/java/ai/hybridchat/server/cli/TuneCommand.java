@@ -105,8 +105,12 @@ final class TuneCommand implements Callable<Integer> {
     int checkpointEvery;
 
     @Option(names = "--resume", description = "Continue the run from its checkpoint in OUT.checkpoint; the result "
-            + "equals an uninterrupted run with the same settings.")
+            + "equals an uninterrupted run with the same settings; a checkpoint of other settings is refused.")
     boolean resume;
+
+    @Option(names = "--force-resume", description = "As --resume, also when the checkpoint records other settings "
+            + "(data, method, hyper-parameters) than this run's.")
+    boolean forceResume;
 
     @Option(names = "--quantization", defaultValue = "nf4", paramLabel = "nf4|int8",
             description = "qlora: how the frozen base is held, 4-bit NormalFloat with a scale per 64 values or int8 per channel (default: ${DEFAULT-VALUE}).")
@@ -192,10 +196,13 @@ final class TuneCommand implements Callable<Integer> {
                 learningRate != null ? learningRate : recipe.learningRate(), weightDecay, warmup, evalEvery, seed, loraRank,
                 alpha != null ? alpha : 2.0 * loraRank, dropout, targetModules != null ? targetModules : recipe.targetModules())
                 .withEarlyStopping(earlyStopping)
-                .withCheckpoints(checkpointEvery, resume)
+                .withCheckpoints(checkpointEvery, resume || forceResume)
                 .withGradientAccumulation(gradAccum)
                 .withMethodOptions(new TuneOptions.MethodOptions(quantization, virtualTokens, promptInit, topLayers, beta,
                         rewardModel, klCoef, responseTokens));
+        if (forceResume) {
+            options = options.withForcedResume();
+        }
         boolean json = progress.equals("json");
         ProgressListener listener = json ? ProgressListener.json(spec.commandLine().getOut()) : ProgressListener.terminal(Math.max(1, logEvery), !java.util.Set.of("dpo", "reward-model", "ppo").contains(method.toLowerCase(Locale.ROOT)));
         Tuner.Result r = new Tuner(listener).run(options, () -> false);

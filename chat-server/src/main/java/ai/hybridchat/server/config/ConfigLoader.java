@@ -20,6 +20,8 @@ import java.util.Locale;
  *
  * <pre>
  * port: 7070
+ * host: 127.0.0.1                   # the address to listen on; 0.0.0.0 opens it (behind TLS, docs/SECURITY.md)
+ * metricsToken: ...                 # bearer token for /metrics (default: none, /metrics open)
  * dataDir: ./data
  * modelDir: /models/my-llama        # default: the bundled demo model
  * adapterDir: /adapters/my-lora     # default: the demo adapter with the demo model, else none
@@ -60,7 +62,9 @@ public final class ConfigLoader {
                       @JsonProperty("samples") String samples,
                       @JsonProperty("remote") RemoteFile remote,
                       @JsonProperty("fusion") FusionFile fusion,
-                      @JsonProperty("copyWeight") Double copyWeight) {
+                      @JsonProperty("copyWeight") Double copyWeight,
+                      @JsonProperty("host") String host,
+                      @JsonProperty("metricsToken") String metricsToken) {
     }
 
     record FusionFile(@JsonProperty("method") String method, @JsonProperty("bm25Weight") Double bm25Weight,
@@ -87,8 +91,8 @@ public final class ConfigLoader {
             }
             raw = mapper.readValue(file.toFile(), ConfigFile.class);
         } catch (UnrecognizedPropertyException e) {
-            throw new IllegalArgumentException(file + ": unknown key '" + e.getPropertyName() + "' (known: port, dataDir, "
-                    + "modelDir, adapterDir, adminToken, retrievalK, retrievalMode, maxNewTokens, maxRequestBytes, samples, remote, fusion, copyWeight; remote: baseUrl, apiKey, model, tunedModel; fusion: method, bm25Weight, denseWeight, rrfK)");
+            throw new IllegalArgumentException(file + ": unknown key '" + e.getPropertyName() + "' (known: port, host, dataDir, "
+                    + "modelDir, adapterDir, adminToken, retrievalK, retrievalMode, maxNewTokens, maxRequestBytes, samples, remote, fusion, copyWeight, metricsToken; remote: baseUrl, apiKey, model, tunedModel; fusion: method, bm25Weight, denseWeight, rrfK)");
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException(file + ": " + e.getOriginalMessage());
         } catch (IOException e) {
@@ -115,7 +119,8 @@ public final class ConfigLoader {
                             raw.remote().model(), raw.remote().tunedModel()),
                     search(raw.fusion()),
                     raw.copyWeight() != null ? raw.copyWeight()
-                            : raw.modelDir() == null ? d.copyWeight() : ServerConfig.USER_MODEL_COPY_WEIGHT);
+                            : raw.modelDir() == null ? d.copyWeight() : ServerConfig.USER_MODEL_COPY_WEIGHT,
+                    new ServerConfig.Exposure(raw.host() != null ? raw.host() : d.exposure().host(), raw.metricsToken()));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(file + ": " + e.getMessage());
         }

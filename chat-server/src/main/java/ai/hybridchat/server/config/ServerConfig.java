@@ -29,10 +29,39 @@ import java.util.Objects;
  * @param copyWeight      the gate of the copy pointer over the retrieved passages' sentences in
  *                        rag and hybrid answers of local models, in [0, 1); 0 turns it off
  *                        ({@link ai.hybridchat.core.model.CopyPointer})
+ * @param exposure        who can reach the server: the address it listens on and the token of
+ *                        {@code /metrics}
  */
 public record ServerConfig(int port, Path dataDir, Path modelDir, Path adapterDir, String adminToken, int retrievalK,
                            SearchMode retrievalMode, int maxNewTokens, long maxRequestBytes, Path samples, RemoteModel remote,
-                           ai.hybridchat.retrieval.SearchOptions search, double copyWeight) {
+                           ai.hybridchat.retrieval.SearchOptions search, double copyWeight, Exposure exposure) {
+    /**
+     * Who can reach the server. {@code host}: the address it listens on, loopback unless a
+     * deployment opens it (then behind TLS, docs/SECURITY.md); {@code metricsToken}: the bearer
+     * token {@code /metrics} asks for, null to leave it open (fine on loopback).
+     */
+    public record Exposure(String host, String metricsToken) {
+        public static final String LOOPBACK = "127.0.0.1";
+        public static final Exposure DEFAULT = new Exposure(LOOPBACK, null);
+
+        public Exposure {
+            if (host == null || host.isBlank()) {
+                throw new IllegalArgumentException("host must be an address or a name, e.g. 127.0.0.1 or 0.0.0.0");
+            }
+            if (metricsToken != null && metricsToken.length() < 16) {
+                throw new IllegalArgumentException("metricsToken must be at least 16 characters");
+            }
+        }
+    }
+
+    /** Listening on loopback, /metrics open. */
+    public ServerConfig(int port, Path dataDir, Path modelDir, Path adapterDir, String adminToken, int retrievalK,
+                        SearchMode retrievalMode, int maxNewTokens, long maxRequestBytes, Path samples, RemoteModel remote,
+                        ai.hybridchat.retrieval.SearchOptions search, double copyWeight) {
+        this(port, dataDir, modelDir, adapterDir, adminToken, retrievalK, retrievalMode, maxNewTokens, maxRequestBytes, samples,
+                remote, search, copyWeight, Exposure.DEFAULT);
+    }
+
     /** With the default copy weight. */
     public ServerConfig(int port, Path dataDir, Path modelDir, Path adapterDir, String adminToken, int retrievalK,
                         SearchMode retrievalMode, int maxNewTokens, long maxRequestBytes, Path samples, RemoteModel remote,
@@ -63,6 +92,7 @@ public record ServerConfig(int port, Path dataDir, Path modelDir, Path adapterDi
         Objects.requireNonNull(dataDir, "dataDir");
         Objects.requireNonNull(retrievalMode, "retrievalMode");
         Objects.requireNonNull(search, "search");
+        Objects.requireNonNull(exposure, "exposure");
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be between 0 and 65535, got " + port);
         }
@@ -109,21 +139,30 @@ public record ServerConfig(int port, Path dataDir, Path modelDir, Path adapterDi
 
     public ServerConfig withPort(int p) {
         return new ServerConfig(p, dataDir, modelDir, adapterDir, adminToken, retrievalK, retrievalMode, maxNewTokens,
-                maxRequestBytes, samples, remote, search, copyWeight);
+                maxRequestBytes, samples, remote, search, copyWeight, exposure);
     }
 
     public ServerConfig withRemote(RemoteModel r) {
         return new ServerConfig(port, dataDir, modelDir, adapterDir, adminToken, retrievalK, retrievalMode, maxNewTokens,
-                maxRequestBytes, samples, r, search, copyWeight);
+                maxRequestBytes, samples, r, search, copyWeight, exposure);
     }
 
     public ServerConfig withAdminToken(String token) {
         return new ServerConfig(port, dataDir, modelDir, adapterDir, token, retrievalK, retrievalMode, maxNewTokens,
-                maxRequestBytes, samples, remote, search, copyWeight);
+                maxRequestBytes, samples, remote, search, copyWeight, exposure);
+    }
+
+    public ServerConfig withExposure(Exposure e) {
+        return new ServerConfig(port, dataDir, modelDir, adapterDir, adminToken, retrievalK, retrievalMode, maxNewTokens,
+                maxRequestBytes, samples, remote, search, copyWeight, e);
+    }
+
+    public ServerConfig withHost(String host) {
+        return withExposure(new Exposure(host, exposure.metricsToken()));
     }
 
     public ServerConfig withDataDir(Path dir) {
         return new ServerConfig(port, dir, modelDir, adapterDir, adminToken, retrievalK, retrievalMode, maxNewTokens,
-                maxRequestBytes, samples, remote, search, copyWeight);
+                maxRequestBytes, samples, remote, search, copyWeight, exposure);
     }
 }

@@ -59,18 +59,24 @@ public final class ChatHandlers {
         // refuse before the 200 of the event stream, so the client gets a plain JSON error
         chat.requireAvailable(request.mode());
         String conversationId = conversationId(request);
-        SseStream events = SseStream.open(ctx);
+        // the stream opens with the first token: a question the model refuses before generating is a plain 400
+        SseStream.Lazy events = new SseStream.Lazy(ctx, s -> { });
         try {
             Answer answer = chat.stream(request.message(), request.mode(), conversationId,
-                    piece -> events.send("token", Map.of("text", piece)));
-            events.send("done", ChatReply.of(answer, conversationId));
+                    piece -> events.stream().send("token", Map.of("text", piece)));
+            events.stream().send("done", ChatReply.of(answer, conversationId));
         } catch (SseStream.ClientGone e) {
             LOG.debug("client left during generation: {}", e.getMessage());
-        } catch (IllegalArgumentException e) {
-            trySend(events, new ApiError("bad_request", e.getMessage()));
         } catch (RuntimeException e) {
-            LOG.error("streaming answer failed", e);
-            trySend(events, new ApiError("internal_error", "generation failed: " + e.getClass().getSimpleName()));
+            if (!events.opened()) {
+                throw e; // nothing sent yet: the error handlers answer with a status and a JSON body
+            }
+            if (e instanceof IllegalArgumentException) {
+                trySend(events.stream(), new ApiError("bad_request", e.getMessage()));
+            } else {
+                LOG.error("streaming answer failed", e);
+                trySend(events.stream(), new ApiError("internal_error", "generation failed: " + e.getClass().getSimpleName()));
+            }
         }
     }
 

@@ -10,7 +10,7 @@ import java.util.TreeMap;
 
 /** The JSON of one answer, as {@code POST /api/chat} returns it and the last SSE event carries it. */
 public record ChatReply(String answer, String mode, List<CitationView> citations, String model, String adapter,
-                        Map<String, Long> timings, String conversationId) {
+                        Map<String, Long> timings, String conversationId, int historyDropped) {
 
     /** A citation as the client sees it: plain-text snippet, no server paths. */
     public record CitationView(String docId, String title, String snippet, double score, String chunkId, String source) {
@@ -27,6 +27,6 @@ public record ChatReply(String answer, String mode, List<CitationView> citations
         TIMING_ORDER.stream().filter(a.timingsMs()::containsKey).forEach(k -> timings.put(k, a.timingsMs().get(k)));
         new TreeMap<>(a.timingsMs()).forEach(timings::putIfAbsent);
         return new ChatReply(a.answer(), a.mode().wireName(), a.citations().stream().map(CitationView::of).toList(),
-                a.model(), a.adapter(), timings, conversationId);
+                a.model(), a.adapter(), timings, conversationId, a.historyDropped());
     }
 }

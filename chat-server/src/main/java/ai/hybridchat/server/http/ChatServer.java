@@ -29,7 +29,13 @@ public final class ChatServer {
      * the admin API answers 403.
      */
     public record Parts(ChatService chat, ChunkIndex index, List<SampleQuestion> sampleQuestions, long maxRequestBytes,
-                        java.nio.file.Path dataDir, String adminToken, ai.hybridchat.server.admin.AdapterHost adapters) {
+                        java.nio.file.Path dataDir, String adminToken, ai.hybridchat.server.admin.AdapterHost adapters,
+                        String metricsToken) {
+        public Parts(ChatService chat, ChunkIndex index, List<SampleQuestion> sampleQuestions, long maxRequestBytes,
+                     java.nio.file.Path dataDir, String adminToken, ai.hybridchat.server.admin.AdapterHost adapters) {
+            this(chat, index, sampleQuestions, maxRequestBytes, dataDir, adminToken, adapters, null);
+        }
+
         public Parts(ChatService chat, ChunkIndex index, List<SampleQuestion> sampleQuestions, long maxRequestBytes) {
             this(chat, index, sampleQuestions, maxRequestBytes, null, null, null);
         }
@@ -62,6 +68,7 @@ public final class ChatServer {
         return Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.http.maxRequestSize = parts.maxRequestBytes();
+            config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
             config.jetty.multipartConfig.maxFileSize(ai.hybridchat.server.admin.AdminHandlers.MAX_UPLOAD_BYTES,
                     io.javalin.config.SizeUnit.BYTES);
             config.jetty.multipartConfig.maxTotalRequestSize(ai.hybridchat.server.admin.AdminHandlers.MAX_UPLOAD_BYTES + 64 * 1024,
@@ -83,9 +90,17 @@ public final class ChatServer {
             config.routes.post("/api/chat/stream", chat::chatStream);
             config.routes.post("/api/compare", chat::compare);
             config.routes.get("/v1/models", openAi::models);
+            config.routes.get("/v1/models/{id}", openAi::model);
             config.routes.post("/v1/chat/completions", openAi::completions);
+            if (parts.metricsToken() != null) {
+                config.routes.before("/metrics", new ai.hybridchat.server.admin.AdminAccess(parts.metricsToken(), "metrics")::check);
+            }
             config.routes.get("/metrics", metrics::metrics);
+            config.routes.before(SecurityHeaders::add);
+            // feedback is written by anyone who reaches the page: 20 at once, then one a second per client
+            ClientRateLimit feedbackLimit = new ClientRateLimit(20, 1);
             config.routes.post("/api/feedback", ctx -> {
+                feedbackLimit.check(ctx);
                 if (feedback == null) {
                     throw new ApiException(503, "unavailable", "this server has no data folder to store feedback in");
                 }

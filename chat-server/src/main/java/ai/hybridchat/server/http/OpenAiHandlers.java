@@ -3,11 +3,8 @@ package ai.hybridchat.server.http;
 import ai.hybridchat.core.Answer;
 import ai.hybridchat.core.Mode;
 import ai.hybridchat.server.chat.ChatService;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.langchain4j.data.message.AiMessage;
+import ai.hybridchat.core.Usage;
 import dev.langchain4j.data.message.ChatMessage;
-import dev.langchain4j.data.message.SystemMessage;
 import dev.langchain4j.data.message.UserMessage;
 import io.javalin.http.Context;
 import org.slf4j.Logger;
@@ -32,7 +29,9 @@ import java.util.function.Consumer;
  *       platform (or any OpenAI client) can use this one as its remote model.</li>
  * </ul>
  * {@code POST /v1/chat/completions} answers in one piece, or with {@code "stream": true} as
- * {@code chat.completion.chunk} events ending in {@code data: [DONE]}.
+ * {@code chat.completion.chunk} events ending in {@code data: [DONE]}; its parameters are checked
+ * by {@link OpenAiChatRequest}, its {@code usage} counts the model's real tokens, and its errors
+ * are OpenAI's error object ({@link OpenAiError}), mid-stream ones as a {@code data:} event.
  */
 public final class OpenAiHandlers {
     private static final Logger LOG = LoggerFactory.getLogger(OpenAiHandlers.class);
@@ -59,66 +58,23 @@ public final class OpenAiHandlers {
         return ids;
     }
 
-    /** A parsed completion request. */
-    record CompletionRequest(String model, List<ChatMessage> messages, boolean stream) {
-        static CompletionRequest parse(String body) {
-            JsonNode json;
-            try {
-                json = body == null || body.isBlank() ? null : ServerJson.MAPPER.readTree(body);
-            } catch (JsonProcessingException e) {
-                throw ApiException.badRequest("malformed JSON: " + e.getOriginalMessage());
-            }
-            if (json == null || !json.isObject()) {
-                throw ApiException.badRequest("the request body must be a JSON object with 'model' and 'messages'");
-            }
-            JsonNode model = json.get("model");
-            String id = model == null || model.isNull() ? ChatRequestBody.DEFAULT_MODE.wireName() : model.asText();
-            JsonNode messages = json.get("messages");
-            if (messages == null || !messages.isArray() || messages.isEmpty()) {
-                throw ApiException.badRequest("'messages' must be a non-empty array");
-            }
-            List<ChatMessage> out = new ArrayList<>();
-            for (JsonNode m : messages) {
-                String content = text(m.get("content"));
-                TextFields.requireWellFormed(content, "a message's 'content'");
-                out.add(switch (m.path("role").asText()) {
-                    case "system", "developer" -> SystemMessage.from(content);
-                    case "user" -> UserMessage.from(content);
-                    case "assistant" -> AiMessage.from(content);
-                    default -> throw ApiException.badRequest("a message's 'role' must be system, user or assistant, got '"
-                            + m.path("role").asText() + "'");
-                });
-            }
-            if (!(out.get(out.size() - 1) instanceof UserMessage)) {
-                throw ApiException.badRequest("the last message must be the user's");
-            }
-            return new CompletionRequest(id, out, json.path("stream").asBoolean(false));
+    /** {@code GET /v1/models/{id}}: one model, or OpenAI's 404. */
+    public void model(Context ctx) {
+        String id = ctx.pathParam("id");
+        if (!ids().contains(id)) {
+            throw notFound(id);
         }
-
-        /** A message's content: a string, or OpenAI's array of parts of which the text ones count. */
-        private static String text(JsonNode content) {
-            if (content != null && content.isTextual() && !content.asText().isBlank()) {
-                return content.asText();
-            }
-            if (content != null && content.isArray()) {
-                StringBuilder sb = new StringBuilder();
-                for (JsonNode part : content) {
-                    if ("text".equals(part.path("type").asText())) {
-                        sb.append(sb.length() == 0 ? "" : "\n").append(part.path("text").asText());
-                    }
-                }
-                if (!sb.toString().isBlank()) {
-                    return sb.toString();
-                }
-            }
-            throw ApiException.badRequest("every message needs a 'content': a non-empty string or an array of text parts");
-        }
+        ctx.json(Map.of("id", id, "object", "model", "created", created, "owned_by", OWNER));
     }
 
-    /** One answer, however it was produced: its text and, for the answer modes, its citations. */
-    private record Reply(String text, List<ChatReply.CitationView> citations) {
+    private ApiException notFound(String id) {
+        return new ApiException(404, "model_not_found", "The model '" + id + "' does not exist; models: " + ids(), "model");
+    }
+
+    /** One answer, however it was produced: its text, its cost and, for the answer modes, its citations. */
+    private record Reply(String text, Usage usage, List<ChatReply.CitationView> citations, int historyDropped) {
         static Reply of(Answer a) {
-            return new Reply(a.answer(), ChatReply.of(a, null).citations());
+            return new Reply(a.answer(), a.usage(), ChatReply.of(a, null).citations(), a.historyDropped());
         }
     }
 
@@ -127,77 +83,142 @@ public final class OpenAiHandlers {
     }
 
     public void completions(Context ctx) {
-        CompletionRequest request = CompletionRequest.parse(ctx.body());
+        OpenAiChatRequest request = OpenAiChatRequest.parse(ctx.body());
         Answering answering = resolve(request);
         String id = "chatcmpl-" + UUID.randomUUID();
         long now = System.currentTimeMillis() / 1000;
         if (!request.stream()) {
             Reply result = answering.answer(piece -> { });
+            Map<String, Object> message = new LinkedHashMap<>();
+            message.put("role", "assistant");
+            message.put("content", result.text());
+            message.put("refusal", null);
+            Map<String, Object> choice = new LinkedHashMap<>();
+            choice.put("index", 0);
+            choice.put("message", message);
+            choice.put("logprobs", null);
+            choice.put("finish_reason", finishReason(result));
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("id", id);
             body.put("object", "chat.completion");
             body.put("created", now);
             body.put("model", request.model());
-            body.put("choices", List.of(Map.of("index", 0, "finish_reason", "stop",
-                    "message", Map.of("role", "assistant", "content", result.text()))));
+            body.put("choices", List.of(choice));
+            body.put("usage", usage(result.usage()));
             putCitations(body, result);
             ctx.json(body);
             return;
         }
-        SseStream events = SseStream.open(ctx);
+        // the stream opens with the first piece of text: input the model refuses (a prompt over the
+        // context, a template that raises) is found before that and answered as a plain 400
+        Map<String, Object> opening = chunk(id, now, request, Map.of("role", "assistant", "content", ""), null);
+        SseStream.Lazy lazy = new SseStream.Lazy(ctx, s -> s.sendData(opening));
+        Consumer<Object> send = data -> lazy.stream().sendData(data);
         try {
-            events.sendData(chunk(id, now, request.model(), Map.of("role", "assistant", "content", ""), null));
-            Reply result = answering.answer(piece -> events.sendData(chunk(id, now, request.model(), Map.of("content", piece), null)));
-            Map<String, Object> last = chunk(id, now, request.model(), Map.of(), "stop");
+            Reply result = answering.answer(piece -> send.accept(chunk(id, now, request, Map.of("content", piece), null)));
+            Map<String, Object> last = chunk(id, now, request, Map.of(), finishReason(result));
             putCitations(last, result);
-            events.sendData(last);
-            events.sendDone();
+            send.accept(last);
+            if (request.includeUsage()) {
+                // OpenAI's usage chunk: no choices, the whole request's usage
+                Map<String, Object> usage = chunk(id, now, request, null, null);
+                usage.put("choices", List.of());
+                usage.put("usage", usage(result.usage()));
+                lazy.stream().sendData(usage);
+            }
+            lazy.stream().sendDone();
         } catch (SseStream.ClientGone e) {
             LOG.debug("client left during generation: {}", e.getMessage());
         } catch (RuntimeException e) {
-            LOG.error("streaming completion failed", e);
+            if (!lazy.opened()) {
+                throw e; // nothing sent yet: the error handlers answer with a status and OpenAI's error object
+            }
+            boolean clientsFault = e instanceof IllegalArgumentException;
+            if (!clientsFault) {
+                LOG.error("streaming completion failed", e);
+            }
             try {
-                events.sendData(Map.of("error", new ApiError("internal_error", "generation failed: " + e.getClass().getSimpleName())));
-                events.sendDone();
+                lazy.stream().sendData(clientsFault
+                        ? OpenAiError.body(400, e instanceof ai.hybridchat.core.model.ContextLengthExceededException
+                                ? "context_length_exceeded" : "invalid_request", e.getMessage(), null)
+                        : OpenAiError.body(500, "internal_error", "generation failed: " + e.getClass().getSimpleName(), null));
+                lazy.stream().sendDone();
             } catch (SseStream.ClientGone ignored) {
                 // nobody left to tell
             }
         }
     }
 
-    /** Checks the model before any byte of a stream is sent, so errors are plain JSON with a status. */
-    private Answering resolve(CompletionRequest request) {
+    private static String finishReason(Reply result) {
+        return result.usage().truncated() ? "length" : "stop";
+    }
+
+    private static Map<String, Object> usage(Usage u) {
+        Map<String, Object> usage = new LinkedHashMap<>();
+        usage.put("prompt_tokens", u.promptTokens());
+        usage.put("completion_tokens", u.completionTokens());
+        usage.put("total_tokens", u.totalTokens());
+        return usage;
+    }
+
+    /**
+     * Checks the model and the conversation before any byte of a stream is sent, so errors are
+     * plain JSON with a status. A bare model continues the conversation as it is (a final
+     * assistant message is continued: prefill); an answer mode answers the last message, which must
+     * be the user's, reading the earlier turns and the system message as {@code /api/chat} does.
+     */
+    private Answering resolve(OpenAiChatRequest request) {
         if (chat.modelIds().contains(request.model())) {
-            return onText -> new Reply(chat.complete(request.model(), request.messages(), onText), null);
+            return onText -> {
+                ChatService.Completion c = chat.complete(request.model(), request.messages(), request.parameters(), onText);
+                return new Reply(c.text().strip(), c.usage(), null, 0);
+            };
         }
         Mode mode;
         try {
             mode = Mode.parse(request.model());
         } catch (IllegalArgumentException e) {
-            throw new ApiException(404, "model_not_found", "no model '" + request.model() + "'; models: " + ids());
+            throw notFound(request.model());
         }
         chat.requireAvailable(mode);
-        String question = ((UserMessage) request.messages().get(request.messages().size() - 1)).singleText();
-        return onText -> Reply.of(chat.stream(question, mode, onText));
+        if (!(request.last() instanceof UserMessage user)) {
+            throw ApiException.badParameter("messages", "the answer modes (rag, tuned, hybrid) answer the last message, which "
+                    + "must be the user's; a bare model (" + String.join(", ", chat.modelIds()) + ") continues any conversation");
+        }
+        if (user.singleText().isBlank()) {
+            throw ApiException.badParameter("messages", "the last user message is empty: there is no question to answer");
+        }
+        List<ChatMessage> history = request.messages().subList(0, request.messages().size() - 1);
+        return onText -> Reply.of(chat.stream(history, user.singleText(), mode, request.parameters(), onText));
     }
 
+    /** The answer modes' extras, in fields OpenAI clients ignore: citations, and earlier messages not read. */
     private static void putCitations(Map<String, Object> body, Reply result) {
         if (result.citations() != null) {
             body.put("citations", result.citations());
         }
+        if (result.historyDropped() > 0) {
+            body.put("history_dropped", result.historyDropped());
+        }
     }
 
-    private static Map<String, Object> chunk(String id, long created, String model, Map<String, Object> delta, String finish) {
+    private static Map<String, Object> chunk(String id, long created, OpenAiChatRequest request, Map<String, Object> delta,
+                                             String finish) {
         Map<String, Object> choice = new LinkedHashMap<>();
         choice.put("index", 0);
         choice.put("delta", delta);
+        choice.put("logprobs", null);
         choice.put("finish_reason", finish);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("id", id);
         body.put("object", "chat.completion.chunk");
         body.put("created", created);
-        body.put("model", model);
+        body.put("model", request.model());
         body.put("choices", List.of(choice));
+        if (request.includeUsage()) {
+            // with include_usage every chunk carries "usage": null but the last
+            body.put("usage", null);
+        }
         return body;
     }
 }

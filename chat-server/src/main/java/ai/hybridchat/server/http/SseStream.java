@@ -27,6 +27,35 @@ final class SseStream {
         this.out = out;
     }
 
+    /**
+     * An event stream that sends its 200 headers with its first event. Until then nothing is
+     * committed, so input the model refuses before it generates (a prompt over the context) is
+     * still answered as a plain JSON error with its status.
+     */
+    static final class Lazy {
+        private final Context ctx;
+        private final java.util.function.Consumer<SseStream> onOpen;
+        private SseStream open;
+
+        /** {@code onOpen}: what to send first once the stream opens. */
+        Lazy(Context ctx, java.util.function.Consumer<SseStream> onOpen) {
+            this.ctx = ctx;
+            this.onOpen = onOpen;
+        }
+
+        synchronized SseStream stream() {
+            if (open == null) {
+                open = SseStream.open(ctx);
+                onOpen.accept(open);
+            }
+            return open;
+        }
+
+        synchronized boolean opened() {
+            return open != null;
+        }
+    }
+
     static boolean requested(Context ctx) {
         String accept = ctx.header("Accept");
         return accept != null && accept.contains("text/event-stream");

@@ -68,4 +68,27 @@ class JobRunnerTest {
             assertFalse(runner.cancel("job-404"));
         }
     }
+
+    @Test
+    void onlyTheLastFinishedJobsAreKeptAndAJobKeepsABoundedNumberOfEvents() throws Exception {
+        try (JobRunner runner = new JobRunner()) {
+            Job first = runner.submit("noisy", j -> {
+                for (int k = 0; k < Job.MAX_KEPT_EVENTS * 2; k++) {
+                    j.emit("progress", Map.of("done", k));
+                }
+                return Map.of();
+            });
+            awaitDone(first);
+            assertEquals(Job.MAX_KEPT_EVENTS, ((Number) first.view().get("events")).intValue(), "events are bounded");
+            Job last = null;
+            for (int k = 0; k < JobRunner.KEPT_FINISHED + 10; k++) {
+                last = runner.submit("quick", j -> Map.of());
+                awaitDone(last);
+            }
+            runner.submit("one more", j -> Map.of());
+            assertTrue(runner.all().size() <= JobRunner.KEPT_FINISHED + 1, "finished jobs are forgotten: " + runner.all().size());
+            assertFalse(runner.get(first.id()).isPresent(), "the oldest went first");
+            assertTrue(runner.get(last.id()).isPresent(), "the newest stay");
+        }
+    }
 }

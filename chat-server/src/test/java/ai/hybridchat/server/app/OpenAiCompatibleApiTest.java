@@ -119,11 +119,64 @@ class OpenAiCompatibleApiTest {
         HttpResponse<String> unknown = http.post("/v1/chat/completions",
                 "{\"model\": \"gpt-4\", \"messages\": [{\"role\": \"user\", \"content\": \"hi\"}]}");
         assertEquals(404, unknown.statusCode());
-        assertTrue(Http.json(unknown).path("detail").asText().contains("gpt-4"), unknown.body());
+        JsonNode error = Http.json(unknown).path("error");
+        assertTrue(error.path("message").asText().contains("gpt-4"), unknown.body());
+        assertEquals("model_not_found", error.path("code").asText(), unknown.body());
+        assertEquals("invalid_request_error", error.path("type").asText(), unknown.body());
+        assertEquals(404, http.get("/v1/nothing").statusCode());
+        assertEquals("not_found", Http.json(http.get("/v1/nothing")).path("error").path("code").asText());
         assertEquals(400, http.post("/v1/chat/completions", "{\"model\": \"rag\", \"messages\": []}").statusCode());
         assertEquals(400, http.post("/v1/chat/completions", "{\"model\": \"rag\", \"messages\": [{\"role\": \"robot\", "
                 + "\"content\": \"hi\"}]}").statusCode());
         assertEquals(400, http.post("/v1/chat/completions", "{not json").statusCode());
+    }
+
+    static JsonNode complete(String body) {
+        HttpResponse<String> r = http.post("/v1/chat/completions", body);
+        assertEquals(200, r.statusCode(), r.body());
+        return Http.json(r);
+    }
+
+    static String content(JsonNode completion) {
+        return completion.path("choices").get(0).path("message").path("content").asText();
+    }
+
+    @Test
+    void stopSequencesAndLogitBiasChangeWhatTheModelSays() throws Exception {
+        String ask = "\"model\": \"demo-model\", \"messages\": [{\"role\": \"user\", \"content\": \"" + QUESTION + "\"}]";
+        JsonNode free = complete("{" + ask + ", \"max_tokens\": 24}");
+        String text = content(free);
+        String[] words = text.split(" ");
+        assertTrue(words.length >= 3, text);
+        // a stop sequence: the answer ends right before it
+        JsonNode stopped = complete("{" + ask + ", \"max_tokens\": 24, \"stop\": [\" " + words[2] + "\"]}");
+        assertEquals(text.substring(0, text.indexOf(" " + words[2])).strip(), content(stopped));
+        assertEquals("stop", stopped.path("choices").get(0).path("finish_reason").asText());
+        // logit_bias -100 on the first token of the greedy answer: another first token
+        var tokenizer = ai.hybridchat.core.model.TextTokenizer.load(Path.of("src/main/resources/demo/model"));
+        long first = tokenizer.encode(text)[0];
+        JsonNode banned = complete("{" + ask + ", \"max_tokens\": 24, \"logit_bias\": {\"" + first + "\": -100}}");
+        assertTrue(tokenizer.encode(content(banned)).length > 0);
+        assertTrue(tokenizer.encode(content(banned))[0] != first, content(banned) + " vs " + text);
+        // a bias outside the vocabulary is the client's mistake
+        HttpResponse<String> outside = http.post("/v1/chat/completions", "{" + ask + ", \"logit_bias\": {\"99999999\": 1}}");
+        assertEquals(400, outside.statusCode(), outside.body());
+        assertEquals("invalid_request_error", Http.json(outside).path("error").path("type").asText());
+    }
+
+    @Test
+    void langChain4jsClientReadsUsageAndALengthCut() {
+        OpenAiChatModel client = OpenAiChatModel.builder().baseUrl(baseUrl()).apiKey("unused").modelName("demo-model")
+                .maxTokens(3).maxRetries(0).build();
+        ChatResponse r = client.chat(dev.langchain4j.model.chat.request.ChatRequest.builder()
+                .messages(dev.langchain4j.data.message.UserMessage.from(QUESTION)).build());
+        assertEquals(dev.langchain4j.model.output.FinishReason.LENGTH, r.finishReason());
+        assertEquals(3, r.tokenUsage().outputTokenCount());
+        assertTrue(r.tokenUsage().inputTokenCount() > 5, r.tokenUsage().toString());
+        OpenAiChatModel wrong = OpenAiChatModel.builder().baseUrl(baseUrl()).apiKey("unused").modelName("demo-model")
+                .temperature(7.0).maxRetries(0).build();
+        RuntimeException e = org.junit.jupiter.api.Assertions.assertThrows(RuntimeException.class, () -> wrong.chat(QUESTION));
+        assertTrue(e.getMessage().contains("temperature"), e.getMessage());
     }
 
     @Test

@@ -70,6 +70,38 @@ class PlatformServerTest {
         }
     }
 
+    /** A non-loopback IPv4 address of this machine, or null. */
+    static java.net.InetAddress externalAddress() throws java.net.SocketException {
+        for (java.net.NetworkInterface nic : java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces())) {
+            for (java.net.InetAddress a : java.util.Collections.list(nic.getInetAddresses())) {
+                if (a instanceof java.net.Inet4Address && !a.isLoopbackAddress() && !a.isLinkLocalAddress()) {
+                    return a;
+                }
+            }
+        }
+        return null;
+    }
+
+    @Test
+    void listensOnLoopbackUnlessOpened() throws Exception {
+        java.net.InetAddress external = externalAddress();
+        org.junit.jupiter.api.Assumptions.assumeTrue(external != null, "no non-loopback address on this machine");
+        assertEquals("127.0.0.1", ServerConfig.defaults().exposure().host());
+        try (PlatformServer server = PlatformServer.start(config(), line -> { })) {
+            assertEquals(200, new Http(server.port()).get("/api/health").statusCode(), "reachable on loopback");
+            try (java.net.Socket s = new java.net.Socket()) {
+                org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+                        () -> s.connect(new java.net.InetSocketAddress(external, server.port()), 2000),
+                        "not reachable on " + external.getHostAddress());
+            }
+        }
+        try (PlatformServer open = PlatformServer.start(config().withHost("0.0.0.0"), line -> { });
+             java.net.Socket s = new java.net.Socket()) {
+            s.connect(new java.net.InetSocketAddress(external, open.port()), 2000); // --host 0.0.0.0 opens it
+            assertTrue(s.isConnected());
+        }
+    }
+
     @Test
     void withoutAnAdapterOnlyRagAnswers() {
         ServerConfig c = config();

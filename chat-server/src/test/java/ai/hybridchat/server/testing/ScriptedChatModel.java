@@ -52,7 +52,13 @@ public final class ScriptedChatModel implements ChatModel, StreamingChatModel {
     }
 
     private String reply(ChatRequest request) {
-        String prompt = ((UserMessage) request.messages().get(request.messages().size() - 1)).singleText();
+        // the last user message (a bare-model request may end on an assistant message: prefill)
+        String prompt = "";
+        for (var m : request.messages()) {
+            if (m instanceof UserMessage u && u.hasSingleText()) {
+                prompt = u.singleText();
+            }
+        }
         prompts.add(prompt);
         long passages = prompt.lines().filter(l -> l.matches("^\\[\\d+]$")).count();
         int earlier = request.messages().size() - 1;

@@ -7,6 +7,7 @@ import ai.hybridchat.core.model.LocalLanguageModel;
 import dev.langchain4j.data.message.AiMessage;
 import dev.langchain4j.data.message.ChatMessage;
 import dev.langchain4j.data.message.SystemMessage;
+import dev.langchain4j.data.message.ToolExecutionResultMessage;
 import dev.langchain4j.data.message.UserMessage;
 import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.chat.StreamingChatModel;
@@ -15,9 +16,11 @@ import dev.langchain4j.model.chat.request.ChatRequestParameters;
 import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
 import dev.langchain4j.model.output.FinishReason;
+import dev.langchain4j.model.openai.OpenAiChatRequestParameters;
 import dev.langchain4j.model.output.TokenUsage;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The in-process DJL model behind LangChain4j's {@link ChatModel} and {@link StreamingChatModel},
@@ -69,9 +72,14 @@ public final class LocalChatModel implements ChatModel, StreamingChatModel, Grou
         return java.util.Set.of();
     }
 
+    /**
+     * OpenAI's parameter type, so that a request's {@code seed}, {@code logit_bias} and
+     * {@code max_completion_tokens} survive LangChain4j's merge of request and default parameters
+     * ({@code defaults.overrideWith(request)} keeps the type of the defaults).
+     */
     @Override
     public ChatRequestParameters defaultRequestParameters() {
-        return ChatRequestParameters.builder()
+        return OpenAiChatRequestParameters.builder()
                 .maxOutputTokens(defaults.maxNewTokens())
                 .temperature(defaults.temperature())
                 .topP(defaults.topP())
@@ -135,18 +143,61 @@ public final class LocalChatModel implements ChatModel, StreamingChatModel, Grou
                 .build();
     }
 
+    /**
+     * The request's parameters over the model's defaults ({@code generation_config.json}). A top-p
+     * of 0 (allowed by OpenAI) keeps only the most likely token: greedy.
+     */
     GenerationConfig settings(ChatRequestParameters p) {
         if (p == null) {
             return defaults;
         }
+        Integer maxTokens = p.maxOutputTokens();
+        Long seed = null;
+        Map<Integer, Float> bias = Map.of();
+        if (p instanceof OpenAiChatRequestParameters o) {
+            maxTokens = o.maxCompletionTokens() != null ? o.maxCompletionTokens() : maxTokens;
+            seed = o.seed() == null ? null : o.seed().longValue();
+            bias = logitBias(o.logitBias());
+        }
+        double temperature = p.temperature() != null ? p.temperature() : defaults.temperature();
+        double topP = p.topP() != null ? p.topP() : defaults.topP();
+        if (topP <= 0) {
+            temperature = 0;
+            topP = 1;
+        }
         return new GenerationConfig(
-                p.maxOutputTokens() != null ? p.maxOutputTokens() : defaults.maxNewTokens(),
-                p.temperature() != null ? p.temperature() : defaults.temperature(),
+                maxTokens != null ? maxTokens : defaults.maxNewTokens(),
+                temperature,
                 p.topK() != null ? p.topK() : defaults.topK(),
-                p.topP() != null ? p.topP() : defaults.topP(),
+                topP,
                 defaults.repetitionPenalty(),
-                defaults.seed(),
-                p.stopSequences() != null && !p.stopSequences().isEmpty() ? p.stopSequences() : defaults.stopStrings());
+                seed != null ? seed : defaults.seed(),
+                p.stopSequences() != null && !p.stopSequences().isEmpty() ? p.stopSequences() : defaults.stopStrings(),
+                p.presencePenalty() != null ? p.presencePenalty() : defaults.presencePenalty(),
+                p.frequencyPenalty() != null ? p.frequencyPenalty() : defaults.frequencyPenalty(),
+                bias.isEmpty() ? defaults.logitBias() : bias);
+    }
+
+    /** OpenAI's {@code logit_bias}: token ids as strings to a bias. */
+    private Map<Integer, Float> logitBias(Map<String, Integer> bias) {
+        if (bias == null || bias.isEmpty()) {
+            return Map.of();
+        }
+        Map<Integer, Float> out = new java.util.HashMap<>();
+        for (Map.Entry<String, Integer> e : bias.entrySet()) {
+            int id;
+            try {
+                id = Integer.parseInt(e.getKey());
+            } catch (NumberFormatException ex) {
+                throw new IllegalArgumentException("logit_bias keys must be token ids, got '" + e.getKey() + "'");
+            }
+            if (id < 0 || id >= model.model().config().vocabSize) {
+                throw new IllegalArgumentException("logit_bias names token id " + id + ", outside the vocabulary of "
+                        + model.model().config().vocabSize);
+            }
+            out.put(id, e.getValue().floatValue());
+        }
+        return out;
     }
 
     static List<ChatTemplate.Message> messages(List<ChatMessage> messages) {
@@ -160,7 +211,13 @@ public final class LocalChatModel implements ChatModel, StreamingChatModel, Grou
                 }
                 out.add(new ChatTemplate.Message("user", u.singleText()));
             } else if (m instanceof AiMessage a) {
+                if (a.hasToolExecutionRequests()) {
+                    throw new IllegalArgumentException("tool calls are not supported by local models");
+                }
                 out.add(new ChatTemplate.Message("assistant", a.text() == null ? "" : a.text()));
+            } else if (m instanceof ToolExecutionResultMessage t) {
+                // a tool's result is a turn of role "tool"; templates that know tools render it their way
+                out.add(new ChatTemplate.Message("tool", t.text() == null ? "" : t.text()));
             } else {
                 throw new IllegalArgumentException("unsupported message type " + m.type());
             }

@@ -65,7 +65,7 @@ public final class Generator {
         }
         int capacity = model.virtualTokens() + prompt.length + config.maxNewTokens();
         if (capacity > model.config().contextLength()) {
-            throw new IllegalArgumentException("prompt of " + prompt.length + " tokens plus " + config.maxNewTokens()
+            throw new ContextLengthExceededException("prompt of " + prompt.length + " tokens plus " + config.maxNewTokens()
                     + " new tokens exceeds the model's context of " + model.config().contextLength());
         }
         for (long id : prompt) {
@@ -101,8 +101,8 @@ public final class Generator {
                 if (pointer != null) {
                     logits = pointer.mix(logits, generated);
                 }
-                // the sampler may penalise repeats in place: read the chosen token's log-probability first
-                float[] drawnFrom = config.repetitionPenalty() != 1.0 ? logits.clone() : logits;
+                // the sampler may penalise repeats and add biases in place: read the chosen token's log-probability first
+                float[] drawnFrom = config.repetitionPenalty() != 1.0 || config.adjustsLogits() ? logits.clone() : logits;
                 double normaliser = logSumExp(logits);
                 int next = sampler.next(logits, seen);
                 float logprob = (float) (drawnFrom[next] - normaliser);

@@ -117,8 +117,19 @@ public final class LocalLanguageModel implements AutoCloseable {
         return new Generator(model, tokenizer, eosIds).generate(encodePrompt(messages), config, onText, cancelled, pointer);
     }
 
-    /** The prompt of a conversation, with the generation prompt; message text is data ({@link PromptEncoder}). */
+    /**
+     * The prompt of a conversation, message text as data ({@link PromptEncoder}): with the
+     * generation prompt, or, when the conversation ends on a non-empty assistant message
+     * (prefill), continuing that message.
+     */
     public long[] encodePrompt(List<ChatTemplate.Message> messages) {
+        ChatTemplate.Message last = messages.get(messages.size() - 1);
+        if (last.role().equals("assistant")) {
+            if (!last.content().isBlank()) {
+                return prompts().encodeContinuation(messages);
+            }
+            return prompts().encode(messages.subList(0, messages.size() - 1), true);
+        }
         return prompts().encode(messages, true);
     }
 

@@ -34,6 +34,38 @@ public final class PromptEncoder {
         return tokenizer.encodeRendered(template.render(marked, addGenerationPrompt));
     }
 
+    /**
+     * The prompt of a conversation that ends on an assistant message the model is to continue
+     * (prefill), message text as data: rendered without the generation prompt and cut right after
+     * the final message's text, as {@code apply_chat_template(continue_final_message=True)} does.
+     */
+    public long[] encodeContinuation(List<ChatTemplate.Message> messages) {
+        ControlTokens controls = tokenizer.controlTokens();
+        List<ChatTemplate.Message> marked = messages.stream()
+                .map(m -> new ChatTemplate.Message(m.role(), controls.mark(m.content())))
+                .toList();
+        String rendered = template.render(marked, false);
+        return tokenizer.encodeRendered(continueFinalMessage(rendered, marked.get(marked.size() - 1).content()));
+    }
+
+    /**
+     * {@code rendered} cut after the last occurrence of {@code finalMessage}: Hugging Face's rule
+     * ({@code transformers}' {@code apply_chat_template}): the message's text stripped is searched
+     * from the end; if the template kept its trailing spaces the cut keeps them too.
+     */
+    static String continueFinalMessage(String rendered, String finalMessage) {
+        String stripped = ai.hybridchat.core.template.JinjaTemplate.pythonStrip(finalMessage, true, true);
+        int at = stripped.isEmpty() ? -1 : rendered.lastIndexOf(stripped);
+        if (at < 0) {
+            throw new IllegalArgumentException("the final assistant message cannot be continued: the chat template "
+                    + "does not render its text");
+        }
+        int keptLength = ai.hybridchat.core.template.JinjaTemplate.pythonStrip(finalMessage, true, false).length();
+        boolean keepsSpacing = at + keptLength <= rendered.length()
+                && rendered.substring(at, at + keptLength).equals(finalMessage);
+        return rendered.substring(0, at + (keepsSpacing ? keptLength : stripped.length()));
+    }
+
     /** The prompt's ids as Hugging Face gives them: control-token strings in messages are control tokens. */
     public long[] encodeTrusted(List<ChatTemplate.Message> messages, boolean addGenerationPrompt) {
         return tokenizer.encode(template.render(messages, addGenerationPrompt));

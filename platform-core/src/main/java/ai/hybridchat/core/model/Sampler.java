@@ -1,16 +1,22 @@
 package ai.hybridchat.core.model;
 
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 
 /**
- * Picks the next token from one row of logits: repetition penalty, then temperature, top-k and
- * nucleus (top-p) filtering, then a draw from a seeded generator; greedy when temperature is 0.
+ * Picks the next token from one row of logits: repetition penalty, logit bias and the presence and
+ * frequency penalties, then temperature, top-k and nucleus (top-p) filtering, then a draw from a
+ * seeded generator; greedy when temperature is 0. The presence and frequency penalties count the
+ * tokens this sampler has picked (the answer so far, as OpenAI and vLLM count them), the
+ * repetition penalty every token in {@code seen} (prompt included, as Hugging Face does).
  */
 public final class Sampler {
     private final GenerationConfig config;
     private final Random random;
+    private final Map<Integer, Integer> picked = new HashMap<>();
 
     public Sampler(GenerationConfig config) {
         this.config = config;
@@ -24,9 +30,27 @@ public final class Sampler {
                 logits[id] = logits[id] > 0 ? logits[id] / p : logits[id] * p;
             }
         }
-        if (config.temperature() <= 0) {
-            return argmax(logits);
+        if (config.adjustsLogits()) {
+            adjust(logits);
         }
+        int next = config.temperature() <= 0 ? argmax(logits) : draw(logits);
+        picked.merge(next, 1, Integer::sum);
+        return next;
+    }
+
+    private void adjust(float[] logits) {
+        for (Map.Entry<Integer, Float> bias : config.logitBias().entrySet()) {
+            int id = bias.getKey();
+            if (id >= 0 && id < logits.length) {
+                logits[id] += bias.getValue();
+            }
+        }
+        for (Map.Entry<Integer, Integer> count : picked.entrySet()) {
+            logits[count.getKey()] -= (float) (config.presencePenalty() + config.frequencyPenalty() * count.getValue());
+        }
+    }
+
+    private int draw(float[] logits) {
         int n = logits.length;
         Integer[] order = new Integer[n];
         for (int i = 0; i < n; i++) {

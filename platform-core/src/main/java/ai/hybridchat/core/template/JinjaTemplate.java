@@ -41,6 +41,14 @@ public final class JinjaTemplate {
     }
 
     /** @throws TemplateException when the template is not valid Jinja (or uses what is not supported) */
+    /**
+     * Python's {@code str.strip()}, {@code lstrip()} or {@code rstrip()} (its whitespace is wider
+     * than Java's), for code that mirrors what Python does around a template's output.
+     */
+    public static String pythonStrip(String s, boolean left, boolean right) {
+        return Py.strip(s, null, left, right);
+    }
+
     public static JinjaTemplate parse(String source) {
         return new JinjaTemplate(JinjaParser.parse(source));
     }

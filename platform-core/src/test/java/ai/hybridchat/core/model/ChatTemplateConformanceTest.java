@@ -58,12 +58,16 @@ class ChatTemplateConformanceTest {
         List<Object> tools = conv.has("tools") ? JSON.convertValue(conv.path("tools"), new TypeReference<>() { }) : null;
         boolean generation = conv.path("add_generation_prompt").asBoolean();
         Path file = DIR.resolve("expected").resolve(expected.path("file").asText());
+        // prefill: the conversation's final assistant message continued, as continue_final_message=True cuts it
+        String continued = conv.path("continue_final_message").asBoolean()
+                ? conv.path("messages").get(conv.path("messages").size() - 1).path("content").asText() : null;
+        java.util.function.Supplier<String> render = () -> continued == null ? chat.render(messages, generation, tools, null)
+                : PromptEncoder.continueFinalMessage(chat.render(messages, generation, tools, null), continued);
         if (expected.path("status").asText().equals("ok")) {
-            assertEquals(Files.readString(file, StandardCharsets.UTF_8), chat.render(messages, generation, tools, null));
+            assertEquals(Files.readString(file, StandardCharsets.UTF_8), render.get());
             return;
         }
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> chat.render(messages, generation, tools, null));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, render::get);
         if (expected.path("exception").asText().contains("TemplateError")) {
             assertEquals("chat template rejected the conversation: " + Files.readString(file, StandardCharsets.UTF_8),
                     e.getMessage());

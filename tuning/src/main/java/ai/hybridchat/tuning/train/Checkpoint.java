@@ -23,7 +23,11 @@ public record Checkpoint(int step, long optimizerSteps, double smoothedLoss) {
     static final String TENSORS = "state.safetensors";
     static final String STATE = "state.json";
 
-    static void save(Path dir, Checkpoint c, List<NDArray> params, AdamW optimizer) throws IOException {
+    /**
+     * {@code run}: what makes the run this run (method, data hash, hyper-parameters, seed), kept so
+     * that a resume with other settings is refused instead of silently mixing two runs.
+     */
+    static void save(Path dir, Checkpoint c, List<NDArray> params, AdamW optimizer, Map<String, Object> run) throws IOException {
         Map<String, NDArray> tensors = new LinkedHashMap<>();
         for (int i = 0; i < params.size(); i++) {
             tensors.put("param." + i, params.get(i));
@@ -37,6 +41,7 @@ public record Checkpoint(int step, long optimizerSteps, double smoothedLoss) {
             state.put("optimizer_steps", c.optimizerSteps());
             state.put("smoothed_loss", Double.isNaN(c.smoothedLoss()) ? null : c.smoothedLoss());
             state.put("parameters", params.size());
+            state.put("run", run);
             Files.writeString(staging.resolve(STATE), Json.MAPPER.writeValueAsString(state));
             AtomicFiles.publishDirectory(staging, dir);
         } catch (IOException | RuntimeException e) {
@@ -45,12 +50,23 @@ public record Checkpoint(int step, long optimizerSteps, double smoothedLoss) {
         }
     }
 
-    /** Null when {@code dir} holds no checkpoint. */
-    static Checkpoint restore(Path dir, List<NDArray> params, AdamW optimizer) throws IOException {
+    /**
+     * Null when {@code dir} holds no checkpoint. A checkpoint whose recorded run settings differ
+     * from {@code run} is refused, naming what differs, unless {@code force}.
+     */
+    static Checkpoint restore(Path dir, List<NDArray> params, AdamW optimizer, Map<String, Object> run, boolean force)
+            throws IOException {
         if (!Files.isRegularFile(dir.resolve(STATE))) {
             return null;
         }
         JsonNode state = Json.MAPPER.readTree(dir.resolve(STATE).toFile());
+        if (!force && run != null) {
+            String differs = differences(state.get("run"), Json.MAPPER.valueToTree(run));
+            if (differs != null) {
+                throw new IllegalArgumentException("checkpoint " + dir + " is from another run (" + differs + "): delete it "
+                        + "to start afresh, or resume it anyway with --force-resume");
+            }
+        }
         if (state.path("parameters").asInt() != params.size()) {
             throw new IllegalArgumentException("checkpoint " + dir + " holds " + state.path("parameters").asInt()
                     + " parameter tensors but this run trains " + params.size() + ": it is from a different run");
@@ -70,5 +86,24 @@ public record Checkpoint(int step, long optimizerSteps, double smoothedLoss) {
         JsonNode smoothed = state.get("smoothed_loss");
         return new Checkpoint(state.path("step").asInt(), state.path("optimizer_steps").asLong(),
                 smoothed == null || smoothed.isNull() ? Double.NaN : smoothed.asDouble());
+    }
+
+    /** What differs between the recorded and the current run settings, or null when nothing does. */
+    static String differences(JsonNode recorded, JsonNode now) {
+        if (recorded == null || !recorded.isObject()) {
+            return "it records no run settings";
+        }
+        java.util.List<String> out = new java.util.ArrayList<>();
+        java.util.Set<String> keys = new java.util.TreeSet<>();
+        recorded.fieldNames().forEachRemaining(keys::add);
+        now.fieldNames().forEachRemaining(keys::add);
+        for (String k : keys) {
+            JsonNode a = recorded.get(k);
+            JsonNode b = now.get(k);
+            if (a == null || b == null || !a.equals(b)) {
+                out.add(k + " was " + (a == null ? "unset" : a) + ", now " + (b == null ? "unset" : b));
+            }
+        }
+        return out.isEmpty() ? null : String.join("; ", out);
     }
 }

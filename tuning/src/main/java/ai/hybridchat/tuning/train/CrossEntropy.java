@@ -41,6 +41,30 @@ public final class CrossEntropy {
     }
 
     /**
+     * The least probability the model gives any target the mask keeps, in {@code batch}: above
+     * 0.5 for every target of every example, greedy decoding reproduces each example's completion
+     * token for token (each target is then the most likely token after the ones before it).
+     */
+    public static LeastTarget leastTargetProbability(LlamaModel model, TokenBatch batch, ai.djl.ndarray.NDManager manager) {
+        NDArray logProbs = tokenLogProbs(model, batch.inputArray(manager), batch.targetArray(manager));
+        float[] lp = logProbs.toFloatArray();
+        double least = 1;
+        int at = -1;
+        for (int i = 0; i < lp.length; i++) {
+            if (batch.mask()[i] > 0 && Math.exp(lp[i]) < least) {
+                least = Math.exp(lp[i]);
+                at = i;
+            }
+        }
+        return new LeastTarget(least, at < 0 ? -1 : at / batch.length(), at < 0 ? -1 : at % batch.length(),
+                at < 0 ? -1 : batch.targets()[at]);
+    }
+
+    /** The least likely kept target of a batch: its probability, row, position and token id (-1s when none is kept). */
+    public record LeastTarget(double probability, int row, int position, long token) {
+    }
+
+    /**
      * Each row's log-probability of its targets where the mask keeps them, {@code [B]}: the
      * sequence log-likelihood of a completion, what preference methods compare.
      */

@@ -31,9 +31,14 @@ public final class TrainingLoop {
     private final int accumulation;
     private int patience;
     private double targetLoss;
+    private int learnedCheckEvery;
+    private java.util.function.BooleanSupplier learned;
+    private String learnedWhat;
     private java.nio.file.Path checkpointDir;
     private int checkpointEvery;
     private long seed;
+    private java.util.Map<String, Object> run;
+    private boolean forceResume;
 
     public TrainingLoop(List<NDArray> parameters, LossFunction lossFunction, LearningRateSchedule schedule,
                         double weightDecay, int accumulation) {
@@ -67,15 +72,40 @@ public final class TrainingLoop {
     }
 
     /**
+     * With a target loss, stops only when {@code learned} (described as {@code what}) also holds, asked at every
+     * {@code every}-th step (an epoch's end) once the smoothed loss is below the target; until
+     * then training goes on to its last step. A loss averaged over a few steps can be low while a
+     * few examples are not learned yet (measured on the kite catalogue: runs stopped at a smoothed
+     * 0.02 missed up to 4 of 40 facts on one machine and none on another).
+     */
+    public TrainingLoop withLearnedCheck(int every, String what, java.util.function.BooleanSupplier learned) {
+        this.learnedCheckEvery = Math.max(1, every);
+        this.learnedWhat = what;
+        this.learned = learned;
+        return this;
+    }
+
+    /**
      * Writes a {@link Checkpoint} to {@code dir} every {@code every} steps and, if {@code dir}
      * already holds one, resumes from it. Each step reseeds the engine's random generator from
      * {@code seed} and the step number (dropout masks), so a resumed run ends with exactly the
      * weights of an uninterrupted one.
      */
     public TrainingLoop withCheckpoints(java.nio.file.Path dir, int every, long seed) {
+        return withCheckpoints(dir, every, seed, null, false);
+    }
+
+    /**
+     * As above; {@code run} (method, data hash, hyper-parameters) is recorded in each checkpoint,
+     * and a checkpoint that records other settings is refused unless {@code forceResume}.
+     */
+    public TrainingLoop withCheckpoints(java.nio.file.Path dir, int every, long seed, java.util.Map<String, Object> run,
+                                        boolean forceResume) {
         this.checkpointDir = dir;
         this.checkpointEvery = every;
         this.seed = seed;
+        this.run = run;
+        this.forceResume = forceResume;
         return this;
     }
 
@@ -154,9 +184,11 @@ public final class TrainingLoop {
                 if (checkpointDir != null && checkpointEvery > 0 && (step + 1) % checkpointEvery == 0 && step + 1 < total) {
                     save(new Checkpoint(step + 1, optimizer.steps(), smoothed), optimizer);
                 }
-                if (targetLoss > 0 && smoothed < targetLoss && (step + 1) * 4 >= total && step + 1 < total) {
+                if (targetLoss > 0 && smoothed < targetLoss && (step + 1) * 4 >= total && step + 1 < total
+                        && (learned == null || ((step + 1) % learnedCheckEvery == 0 && learned.getAsBoolean()))) {
                     listener.onMessage("stopping at step " + (step + 1) + " of " + total + ": the training loss "
-                            + String.format(java.util.Locale.ROOT, "%.4f", smoothed) + " is below " + targetLoss);
+                            + String.format(java.util.Locale.ROOT, "%.4f", smoothed) + " is below " + targetLoss
+                            + (learned == null ? "" : " and " + learnedWhat));
                     if (validation != null && !validation.isEmpty()) {
                         validationLoss = evaluate(validation);
                         listener.onValidation(step + 1, validationLoss);
@@ -183,7 +215,7 @@ public final class TrainingLoop {
 
     private Checkpoint restore(AdamW optimizer) {
         try {
-            return Checkpoint.restore(checkpointDir, parameters, optimizer);
+            return Checkpoint.restore(checkpointDir, parameters, optimizer, run, forceResume);
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException("cannot read the checkpoint in " + checkpointDir, e);
         }
@@ -191,7 +223,7 @@ public final class TrainingLoop {
 
     private void save(Checkpoint c, AdamW optimizer) {
         try {
-            Checkpoint.save(checkpointDir, c, parameters, optimizer);
+            Checkpoint.save(checkpointDir, c, parameters, optimizer, run);
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException("cannot write the checkpoint to " + checkpointDir, e);
         }

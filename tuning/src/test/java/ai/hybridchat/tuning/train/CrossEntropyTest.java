@@ -43,6 +43,42 @@ class CrossEntropyTest {
         }
     }
 
+    @Test
+    void theLeastTargetProbabilityIsTheSmallestSoftmaxOfAKeptTarget() {
+        try (NDManager manager = NDManager.newBaseManager(); LlamaModel model = LlamaModel.randomInit(config(false), 5, manager)) {
+            Random random = new Random(3);
+            int length = 12;
+            long[] ids = new long[2 * length];
+            long[] targets = new long[2 * length];
+            float[] mask = new float[2 * length];
+            for (int i = 0; i < ids.length; i++) {
+                ids[i] = random.nextInt(8192);
+                targets[i] = random.nextInt(8192);
+                mask[i] = i % 3 == 0 ? 0f : 1f;
+            }
+            TokenBatch batch = new TokenBatch(ids, targets, mask, 2, length);
+            double least = CrossEntropy.leastTargetProbability(model, batch, manager).probability();
+            // the same from the whole logits, softmax by hand
+            float[] logits = model.forward(batch.inputArray(manager), null, false).toType(DataType.FLOAT32, false).toFloatArray();
+            double expected = 1;
+            for (int pos = 0; pos < ids.length; pos++) {
+                if (mask[pos] == 0) {
+                    continue;
+                }
+                double max = Double.NEGATIVE_INFINITY;
+                for (int v = 0; v < 8192; v++) {
+                    max = Math.max(max, logits[pos * 8192 + v]);
+                }
+                double sum = 0;
+                for (int v = 0; v < 8192; v++) {
+                    sum += Math.exp(logits[pos * 8192 + v] - max);
+                }
+                expected = Math.min(expected, Math.exp(logits[pos * 8192 + (int) targets[pos]] - max) / sum);
+            }
+            assertEquals(expected, least, 1e-6 + 1e-3 * expected);
+        }
+    }
+
     private static float[][] lossAndGradient(boolean tied, boolean blocked) {
         try (NDManager manager = NDManager.newBaseManager(); LlamaModel model = LlamaModel.randomInit(config(tied), 7, manager)) {
             NDArray embedding = model.weights().get("model.embed_tokens.weight");
