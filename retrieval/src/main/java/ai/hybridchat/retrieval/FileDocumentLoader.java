@@ -89,6 +89,15 @@ public final class FileDocumentLoader {
         return documents.values().iterator().next();
     }
 
+    /**
+     * The files of {@code folder} a load reads as documents: walked recursively, hidden entries
+     * skipped, of a supported type, in path order (what admin deletes and checks of a document id
+     * must see, so they agree with a reindex).
+     */
+    public static List<Path> documentFiles(Path folder) {
+        return files(folder, new java.util.ArrayList<>()).stream().filter(f -> FileFormat.of(f).isPresent()).toList();
+    }
+
     private static List<Path> files(Path root, List<SkippedFile> skipped) {
         if (!Files.isDirectory(root)) {
             return List.of(root);

@@ -181,15 +181,9 @@ public final class AdminHandlers {
         }
         // the folder as the loader reads it: subfolders too, hidden ones (uploads being staged) not,
         // and only files of a type it reads (a stray x.bak is not document x)
-        try (Stream<Path> files = Files.walk(docsDir)) {
-            return files.filter(Files::isRegularFile)
-                    .filter(f -> java.util.stream.StreamSupport.stream(docsDir.relativize(f).spliterator(), false)
-                            .noneMatch(part -> part.toString().startsWith(".")))
-                    .filter(f -> ai.hybridchat.retrieval.FileFormat.of(f).isPresent())
-                    .filter(f -> ai.hybridchat.retrieval.FileFormat.documentId(f).equals(docId))
-                    .sorted()
-                    .toList();
-        }
+        return FileDocumentLoader.documentFiles(docsDir).stream()
+                .filter(f -> ai.hybridchat.retrieval.FileFormat.documentId(f).equals(docId))
+                .toList();
     }
 
     private static Map<String, String> withPath(Map<String, String> metadata, Path target) {

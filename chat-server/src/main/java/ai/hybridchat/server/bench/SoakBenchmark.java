@@ -236,13 +236,7 @@ public final class SoakBenchmark {
 
     private static Set<String> documentIds(Path docs) throws IOException {
         Set<String> ids = new TreeSet<>();
-        try (Stream<Path> files = Files.walk(docs)) {
-            files.filter(Files::isRegularFile)
-                    .filter(f -> java.util.stream.StreamSupport.stream(docs.relativize(f).spliterator(), false)
-                            .noneMatch(p -> p.toString().startsWith(".")))
-                    .filter(f -> FileFormat.of(f).isPresent())
-                    .forEach(f -> ids.add(FileFormat.documentId(f)));
-        }
+        ai.hybridchat.retrieval.FileDocumentLoader.documentFiles(docs).forEach(f -> ids.add(FileFormat.documentId(f)));
         return ids;
     }
 
