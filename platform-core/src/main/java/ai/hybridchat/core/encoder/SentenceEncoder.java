@@ -1,0 +1,179 @@
+package ai.hybridchat.core.encoder;
+
+import ai.djl.huggingface.tokenizers.Encoding;
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.hybridchat.core.model.Json;
+import ai.hybridchat.core.model.ModelFormatException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.langchain4j.data.embedding.Embedding;
+import dev.langchain4j.data.segment.TextSegment;
+import dev.langchain4j.model.embedding.EmbeddingModel;
+import dev.langchain4j.model.output.Response;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A sentence-embedding model as sentence-transformers builds one: a {@link BertModel}, a
+ * {@link Pooling} of its token vectors, and L2 normalisation, with the model's own WordPiece
+ * {@code tokenizer.json} (through DJL's Hugging Face tokenizers, the binding LangChain4j's
+ * in-process models use too; a text longer than the tokenizer's truncation setting is cut there,
+ * as LangChain4j's are). A LangChain4j {@link EmbeddingModel}, so the retrieval module can use it
+ * wherever it uses LangChain4j's ONNX ones. Thread-safe for embedding.
+ */
+public final class SentenceEncoder implements EmbeddingModel, AutoCloseable {
+    private static final int BATCH = 32;
+
+    private final BertModel model;
+    private final byte[] tokenizerJson;
+    private final HuggingFaceTokenizer tokenizer;
+    private final Pooling pooling;
+    private final NDManager manager;
+
+    public SentenceEncoder(BertModel model, byte[] tokenizerJson, Pooling pooling) {
+        this.model = model;
+        this.tokenizerJson = tokenizerJson.clone();
+        this.pooling = pooling;
+        this.manager = model.manager();
+        try {
+            this.tokenizer = HuggingFaceTokenizer.newInstance(new ByteArrayInputStream(tokenizerJson), Map.of("padding", "false"));
+        } catch (IOException e) {
+            throw new ModelFormatException("cannot read the encoder's tokenizer.json: " + e.getMessage());
+        }
+    }
+
+    /** Loads a sentence-transformers folder: the model, {@code tokenizer.json}, and {@code 1_Pooling/config.json} if present (else mean). */
+    public static SentenceEncoder load(Path dir, NDManager parent) throws IOException {
+        Path tok = dir.resolve("tokenizer.json");
+        if (!Files.isRegularFile(tok)) {
+            throw new ModelFormatException("missing " + tok + " (an encoder folder needs its tokenizer.json)");
+        }
+        Pooling pooling = Pooling.MEAN;
+        Path poolingConfig = dir.resolve("1_Pooling").resolve("config.json");
+        if (Files.isRegularFile(poolingConfig)) {
+            JsonNode p = Json.MAPPER.readTree(poolingConfig.toFile());
+            pooling = p.path(Pooling.CLS.configKey).asBoolean(false) ? Pooling.CLS : Pooling.MEAN;
+        }
+        return new SentenceEncoder(BertModel.load(dir, parent), Files.readAllBytes(tok), pooling);
+    }
+
+    /** Writes a sentence-transformers folder that {@link #load} and sentence-transformers read. */
+    public void save(Path dir) throws IOException {
+        model.save(dir);
+        Files.write(dir.resolve("tokenizer.json"), tokenizerJson);
+        var modules = Json.MAPPER.createArrayNode();
+        modules.addObject().put("idx", 0).put("name", "0").put("path", "").put("type", "sentence_transformers.models.Transformer");
+        modules.addObject().put("idx", 1).put("name", "1").put("path", "1_Pooling").put("type", "sentence_transformers.models.Pooling");
+        modules.addObject().put("idx", 2).put("name", "2").put("path", "2_Normalize").put("type", "sentence_transformers.models.Normalize");
+        Json.MAPPER.writerWithDefaultPrettyPrinter().writeValue(dir.resolve("modules.json").toFile(), modules);
+        ObjectNode p = Json.MAPPER.createObjectNode().put("word_embedding_dimension", model.config().hiddenSize);
+        for (Pooling mode : Pooling.values()) {
+            p.put(mode.configKey, mode == pooling);
+        }
+        Files.createDirectories(dir.resolve("1_Pooling"));
+        Files.createDirectories(dir.resolve("2_Normalize"));
+        Json.MAPPER.writerWithDefaultPrettyPrinter().writeValue(dir.resolve("1_Pooling").resolve("config.json").toFile(), p);
+    }
+
+    /** Token ids with {@code [CLS]} and {@code [SEP]}, cut to the tokenizer's and the model's limits. */
+    public long[] tokenIds(String text) {
+        Encoding e = tokenizer.encode(text, true, false);
+        long[] ids = e.getIds();
+        int max = model.config().maxPositionEmbeddings;
+        if (ids.length > max) {
+            long sep = ids[ids.length - 1];
+            ids = Arrays.copyOf(ids, max);
+            ids[max - 1] = sep;
+        }
+        return ids;
+    }
+
+    /** The normalised sentence vectors of {@code texts}, in order. */
+    public float[][] embed(List<String> texts) {
+        List<long[]> ids = texts.stream().map(this::tokenIds).toList();
+        Integer[] order = new Integer[texts.size()];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        // batches of similar length: little padding
+        Arrays.sort(order, Comparator.comparingInt(i -> ids.get(i).length));
+        float[][] out = new float[texts.size()][];
+        for (int from = 0; from < order.length; from += BATCH) {
+            int to = Math.min(order.length, from + BATCH);
+            List<long[]> batch = new ArrayList<>();
+            for (int i = from; i < to; i++) {
+                batch.add(ids.get(order[i]));
+            }
+            float[][] vectors = embedBatch(batch);
+            for (int i = from; i < to; i++) {
+                out[order[i]] = vectors[i - from];
+            }
+        }
+        return out;
+    }
+
+    private float[][] embedBatch(List<long[]> batch) {
+        int t = batch.stream().mapToInt(a -> a.length).max().orElse(0);
+        long[] flat = new long[batch.size() * t];
+        long[] mask = new long[flat.length];
+        for (int b = 0; b < batch.size(); b++) {
+            long[] row = batch.get(b);
+            System.arraycopy(row, 0, flat, b * t, row.length);
+            Arrays.fill(mask, b * t, b * t + row.length, 1);
+            Arrays.fill(flat, b * t + row.length, (b + 1) * t, model.config().padTokenId);
+        }
+        try (NDManager step = manager.newSubManager()) {
+            Shape shape = new Shape(batch.size(), t);
+            NDArray m = step.create(mask, shape);
+            NDArray hidden = model.forward(step.create(flat, shape), null, m);
+            NDArray pooled = pooling.pool(hidden, m);
+            NDArray normalised = pooled.div(pooled.norm(new int[] {-1}, true).maximum(1e-12f));
+            float[] values = normalised.toFloatArray();
+            int h = model.config().hiddenSize;
+            float[][] out = new float[batch.size()][];
+            for (int b = 0; b < out.length; b++) {
+                out[b] = Arrays.copyOfRange(values, b * h, (b + 1) * h);
+            }
+            return out;
+        }
+    }
+
+    @Override
+    public Response<List<Embedding>> embedAll(List<TextSegment> segments) {
+        float[][] vectors = embed(segments.stream().map(TextSegment::text).toList());
+        List<Embedding> out = new ArrayList<>(vectors.length);
+        for (float[] v : vectors) {
+            out.add(Embedding.from(v));
+        }
+        return Response.from(out);
+    }
+
+    @Override
+    public int dimension() {
+        return model.config().hiddenSize;
+    }
+
+    public BertModel model() {
+        return model;
+    }
+
+    public Pooling pooling() {
+        return pooling;
+    }
+
+    @Override
+    public void close() {
+        tokenizer.close();
+        model.close();
+    }
+}
