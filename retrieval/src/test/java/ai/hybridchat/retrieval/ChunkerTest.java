@@ -49,7 +49,8 @@ class ChunkerTest {
                 + "Cobbler's Green. It was designed by Josiah Pellow, the borough surveyor, and opened in 1868.";
         String second = "Its slender profile soon earned it the nickname \"the Tin Ribbon\", and the great flood of 1894 "
                 + "tested it hard, yet the ironwork held.";
-        List<Chunk> chunks = Chunker.defaults().chunk(doc("# Tanner Lane Footbridge\n\n" + first
+        // chunks small enough that each section is a chunk of its own
+        List<Chunk> chunks = Chunker.recursive(220, 0).chunk(doc("# Tanner Lane Footbridge\n\n" + first
                 + "\n\n## Floods\n\n" + second + "\n\n## Notes"));
 
         for (Chunk c : chunks) {

@@ -12,6 +12,9 @@ import ai.hybridchat.retrieval.LuceneRetriever;
 import ai.hybridchat.server.eval.KeyFact;
 import ai.hybridchat.server.eval.QaItem;
 import ai.hybridchat.tuning.reader.ListwiseRankerFit;
+import ai.hybridchat.tuning.reader.CrossEncoderFit;
+import ai.hybridchat.core.encoder.BundledEncoder;
+import ai.hybridchat.core.encoder.CrossEncoder;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.langchain4j.model.embedding.EmbeddingModel;
 import java.io.IOException;
@@ -56,6 +59,37 @@ final class ReaderTrainCommand implements Callable<Integer> {
     @Option(names = "--passages", defaultValue = "3", paramLabel = "N", description = "Passages per question (default: ${DEFAULT-VALUE}).")
     int passages;
 
+    @Option(names = "--cross-encoder-trial",
+            description = "Also fine-tune a cross-encoder (LoRA on the bundled all-MiniLM-L6-v2, on the DJL encoder runtime) and report its top-1 beside the linear scorer's; nothing is written but the report (measured and not adopted: docs/EVALUATION.md).")
+    boolean crossEncoderTrial;
+
+    @Option(names = "--ce-epochs", defaultValue = "2", description = "Cross-encoder epochs (default: ${DEFAULT-VALUE}).")
+    int ceEpochs;
+
+    @Option(names = "--ce-lr", defaultValue = "1e-3", description = "Cross-encoder learning rate (default: ${DEFAULT-VALUE}).")
+    double ceLearningRate;
+
+    @Option(names = "--ce-candidates", defaultValue = "8", description = "Sentences the cross-encoder reads per question, best by the linear scorer (default: ${DEFAULT-VALUE}).")
+    int ceCandidates;
+
+    @Option(names = "--ce-rank", defaultValue = "8", description = "LoRA rank of the cross-encoder (default: ${DEFAULT-VALUE}).")
+    int ceRank;
+
+    @Option(names = "--ce-targets", defaultValue = "query,value", split = ",", description = "Encoder projections the cross-encoder's LoRA wraps (default: ${DEFAULT-VALUE}).")
+    List<String> ceTargets;
+
+    @Option(names = "--ce-prior", defaultValue = "linear", description = "What the cross-encoder learns the residual of: linear, crossfit (each training set's prior fitted without it) or none (default: ${DEFAULT-VALUE}).")
+    String cePrior;
+
+    @Option(names = "--show-misses", description = "Print each held-out question the trained scorer gets wrong: its pick and the right sentence.")
+    boolean showMisses;
+
+    /** One question of a set as the cross-encoder sees it: its text and each candidate's text. */
+    private record Asked(String question, List<String> texts, ListwiseRankerFit.Question ranked) {
+    }
+
+    private final Map<String, List<Asked>> askedBySet = new LinkedHashMap<>();
+
     @Override
     public Integer call() throws IOException {
         PrintWriter err = spec.commandLine().getErr();
@@ -66,12 +100,12 @@ final class ReaderTrainCommand implements Callable<Integer> {
         Map<String, List<ListwiseRankerFit.Question>> bySet = new LinkedHashMap<>();
         Map<String, Integer> asked = new LinkedHashMap<>();
         for (String set : sets) {
-            List<ListwiseRankerFit.Question> qs = questions(set, pointer, embeddings, asked);
+            List<ListwiseRankerFit.Question> qs = questions(set, pointer, embeddings, asked, true);
             bySet.put("train " + set, qs);
             training.addAll(qs);
         }
         for (String set : heldout) {
-            bySet.put("held-out " + set, questions(set, pointer, embeddings, asked));
+            bySet.put("held-out " + set, questions(set, pointer, embeddings, asked, false));
         }
         if (training.isEmpty()) {
             throw new IllegalArgumentException("no training question has its answer sentence among the retrieved passages");
@@ -103,14 +137,107 @@ final class ReaderTrainCommand implements Callable<Integer> {
         if (out.getParent() != null) {
             Files.createDirectories(out.getParent());
         }
+        if (showMisses) {
+            SentenceScorer trained = new SentenceScorer(fit.weights(), "");
+            askedBySet.forEach((set, questions) -> {
+                if (!set.startsWith("held-out ")) {
+                    return;
+                }
+                for (Asked a : questions) {
+                    List<double[]> f = a.ranked().features();
+                    int best = 0;
+                    for (int i = 1; i < f.size(); i++) {
+                        best = trained.score(f.get(i)) > trained.score(f.get(best)) ? i : best;
+                    }
+                    if (!a.ranked().correct()[best]) {
+                        int right = 0;
+                        while (!a.ranked().correct()[right]) {
+                            right++;
+                        }
+                        err.printf(Locale.ROOT, "MISS %s%n  picked (%.2f): %s%n  right  (%.2f): %s%n", a.question(),
+                                trained.score(f.get(best)), a.texts().get(best), trained.score(f.get(right)), a.texts().get(right));
+                    }
+                }
+            });
+        }
+        if (crossEncoderTrial) {
+            json.put("crossEncoder", crossEncoder(fit.weights(), err));
+        }
         Json.MAPPER.copy().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.toFile(), json);
         spec.commandLine().getOut().println("wrote " + out + ": " + weights);
         return 0;
     }
 
+    private Map<String, Object> crossEncoder(double[] linear, PrintWriter err) {
+        SentenceScorer prior = new SentenceScorer(linear, "");
+        Map<String, List<CrossEncoderFit.Group>> groups = new LinkedHashMap<>();
+        askedBySet.forEach((set, asked) -> {
+            List<CrossEncoderFit.Group> g = new ArrayList<>();
+            SentenceScorer setPrior = prior;
+            if (cePrior.equals("crossfit") && set.startsWith("train ")) {
+                // the prior a new domain meets: the linear scorer fitted without this set
+                List<ListwiseRankerFit.Question> others = new ArrayList<>();
+                askedBySet.forEach((other, q) -> {
+                    if (other.startsWith("train ") && !other.equals(set)) {
+                        q.forEach(x -> others.add(x.ranked()));
+                    }
+                });
+                setPrior = new SentenceScorer(ListwiseRankerFit.defaults().fit(others, SentenceScorer.cosineBaseline().weights()).weights(), "");
+            }
+            for (Asked a : asked) {
+                double[] scores = a.ranked().features().stream().mapToDouble(setPrior::score).toArray();
+                g.add(new CrossEncoderFit.Group(a.question(), a.texts(), scores, a.ranked().correct()));
+            }
+            groups.put(set, g);
+        });
+        List<CrossEncoderFit.Group> training = new ArrayList<>();
+        groups.forEach((set, g) -> {
+            if (set.startsWith("train ")) {
+                for (CrossEncoderFit.Group x : g) {
+                    // with no prior, the shortlist is still the linear scorer's; the scores it adds are not
+                    training.add(cePrior.equals("none") ? new CrossEncoderFit.Group(x.question(), x.candidates(), x.prior(), x.correct(), false) : x);
+                }
+            }
+        });
+        Map<String, Object> report = new LinkedHashMap<>();
+        try (ai.djl.ndarray.NDManager manager = ai.djl.ndarray.NDManager.newBaseManager();
+             CrossEncoder ce = CrossEncoder.untrained(BundledEncoder.ALL_MINILM_L6_V2.load(manager), ceTargets, ceRank, 2.0 * ceRank, 11)) {
+            CrossEncoderFit.Options o = new CrossEncoderFit.Options(ceEpochs, ceLearningRate, ceCandidates, 4, 7);
+            long start = System.nanoTime();
+            CrossEncoderFit.Result r = CrossEncoderFit.fit(ce, training, o, new ai.hybridchat.tuning.train.ProgressListener() {
+                @Override
+                public void onStep(StepReport s) {
+                    if (s.step() % 25 == 0) {
+                        err.printf(Locale.ROOT, "cross-encoder step %d/%d loss %.4f%n", s.step(), s.totalSteps(), s.loss());
+                        err.flush();
+                    }
+                }
+
+                @Override
+                public void onMessage(String m) {
+                    err.println(m);
+                    err.flush();
+                }
+            });
+            report.put("options", o.toString() + " rank " + ceRank + " targets " + ceTargets);
+            report.put("trainSeconds", Math.round((System.nanoTime() - start) / 1e9));
+            report.put("loss", List.of(round(r.firstEpochLoss()), round(r.lastEpochLoss())));
+            groups.forEach((set, g) -> {
+                double before = CrossEncoderFit.top1(null, g, ceCandidates);
+                double after = CrossEncoderFit.top1(ce, g, ceCandidates);
+                List<CrossEncoderFit.Group> alone = g.stream().map(x -> new CrossEncoderFit.Group(x.question(), x.candidates(), x.prior(), x.correct(), false)).toList();
+                double crossAlone = CrossEncoderFit.top1(ce, alone, ceCandidates);
+                err.printf(Locale.ROOT, "%s: top-1 sentence, linear %.3f, linear + cross-encoder %.3f, cross-encoder alone %.3f (%d questions)%n",
+                        set, before, after, crossAlone, g.size());
+                report.put(set, Map.of("top1Linear", round(before), "top1CrossEncoder", round(after), "top1CrossEncoderAlone", round(crossAlone), "questions", g.size()));
+            });
+        }
+        return report;
+    }
+
     /** The questions of one set whose answer sentence is among the retrieved passages, as ranker questions. */
     private List<ListwiseRankerFit.Question> questions(String set, PassagePointer pointer, EmbeddingModel embeddings,
-                                                       Map<String, Integer> asked) throws IOException {
+                                                       Map<String, Integer> asked, boolean training) throws IOException {
         int eq = set.indexOf('=');
         if (eq < 1) {
             throw new IllegalArgumentException("a set is DOCS=QA, got '" + set + "'");
@@ -140,7 +267,10 @@ final class ReaderTrainCommand implements Callable<Integer> {
                     any |= correct[i];
                 }
                 if (any) {
-                    out.add(new ListwiseRankerFit.Question(features, correct));
+                    ListwiseRankerFit.Question q = new ListwiseRankerFit.Question(features, correct);
+                    out.add(q);
+                    askedBySet.computeIfAbsent((training ? "train " : "held-out ") + set, k -> new ArrayList<>())
+                            .add(new Asked(item.question(), candidates.stream().map(c -> c.unit().inContext()).toList(), q));
                 }
             }
         } finally {

@@ -3,6 +3,7 @@ package ai.hybridchat.core.encoder;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
+import ai.hybridchat.core.model.Scalars;
 
 /**
  * How a sentence vector is made from the encoder's token vectors, as sentence-transformers'
@@ -30,6 +31,6 @@ public enum Pooling {
             return hidden.get(new NDIndex(":, 0, :"));
         }
         NDArray m = mask.toType(DataType.FLOAT32, false).expandDims(-1);
-        return hidden.mul(m).sum(new int[] {1}).div(m.sum(new int[] {1}).maximum(1e-9f));
+        return hidden.mul(m).sum(new int[] {1}).div(m.sum(new int[] {1}).maximum(Scalars.like(m, 1e-9f)));
     }
 }

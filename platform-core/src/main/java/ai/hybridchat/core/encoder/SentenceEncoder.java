@@ -98,6 +98,24 @@ public final class SentenceEncoder implements EmbeddingModel, AutoCloseable {
         return ids;
     }
 
+    /** A text pair's token ids and segment ids: {@code [CLS] a [SEP] b [SEP]}, cut by the tokenizer's truncation. */
+    public record PairIds(long[] ids, long[] typeIds) {
+    }
+
+    public PairIds pairIds(String a, String b) {
+        Encoding e = tokenizer.encode(a, b, true, false);
+        long[] ids = e.getIds();
+        long[] types = e.getTypeIds();
+        int max = model.config().maxPositionEmbeddings;
+        if (ids.length > max) {
+            long sep = ids[ids.length - 1];
+            ids = Arrays.copyOf(ids, max);
+            types = Arrays.copyOf(types, max);
+            ids[max - 1] = sep;
+        }
+        return new PairIds(ids, types);
+    }
+
     /** The normalised sentence vectors of {@code texts}, in order. */
     public float[][] embed(List<String> texts) {
         List<long[]> ids = texts.stream().map(this::tokenIds).toList();

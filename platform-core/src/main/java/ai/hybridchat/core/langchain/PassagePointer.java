@@ -148,22 +148,33 @@ public final class PassagePointer {
     /**
      * The chosen sentence, followed by the next one of its paragraph when the chosen sentence lacks
      * the kind of answer the question asks for and the next holds it: "A full restoration followed
-     * in 1996." alone does not say who paid; "The Stavely Canal Society paid for it." does.
+     * in 1996." alone does not say who paid; "The Stavely Canal Society paid for it." does. When
+     * the question asks for no kind, the next sentence follows if it refers back ({@link #ANAPHOR}).
      */
     static String withContinuation(String question, SentenceUnit chosen, List<Candidate> candidates) {
         AnswerType type = AnswerType.askedBy(question);
-        if (type == null || type.foundIn(chosen.sentence())) {
+        if (type != null && type.foundIn(chosen.sentence(), question)) {
             return chosen.sentence();
         }
         for (int i = 0; i + 1 < candidates.size(); i++) {
             SentenceUnit here = candidates.get(i).unit();
             SentenceUnit next = candidates.get(i + 1).unit();
             if (here == chosen && next.passage() == chosen.passage() && next.previous().equals(chosen.sentence())) {
-                return type.foundIn(next.sentence()) ? chosen.sentence() + " " + next.sentence() : chosen.sentence();
+                boolean continues = type == null ? ANAPHOR.matcher(next.sentence()).lookingAt() : type.foundIn(next.sentence(), question);
+                return continues ? chosen.sentence() + " " + next.sentence() : chosen.sentence();
             }
         }
         return chosen.sentence();
     }
+
+    /**
+     * A sentence that opens with a pronoun pointing back ("It is 109 pounds.", "Their rate is 79
+     * pounds.") says more about what the sentence before it introduced: for a question that asks
+     * for no particular kind of answer ("Is there a discount for pensioners?"), that is the rest
+     * of the answer.
+     */
+    private static final java.util.regex.Pattern ANAPHOR = java.util.regex.Pattern.compile(
+            "(It|Its|This|That|These|Those|They|Their)\\b");
 
     private static String title(Chunk chunk) {
         return chunk.title() == null || chunk.title().equals(chunk.docId()) ? "" : chunk.title();

@@ -35,7 +35,8 @@ public enum AnswerType {
     /** "How much / many ...?", "What is the price / rate / limit ...?": a number. */
     QUANTITY(Pattern.compile("\\bhow (much|many|tall|big|heavy|wide|old|far|high|deep|large|long)\\b|\\bup to what\\b"
                     + "|\\b(what|which) ((is|was|are|were) )?(the )?(\\w+ )?(price|rate|percentage|percent|amount|limit|cost|length|weight|height|width|size|number|fee|sum|share|speed|capacity|allowance|budget|value)\\b"
-                    + "|\\bat what (rate|price|speed)\\b"),
+                    + "|\\bat what (rate|price|speed)\\b"
+                    + "|\\bwhat (do|does|did|will|would|should|must) [\\w' ]*\\b(pay|cost|charge|spend|earn)\\b"),
             Pattern.compile("\\d|(?i)\\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|hundred|thousand|million|half|double)\\b"));
 
     private final Pattern asked;
@@ -70,8 +71,31 @@ public enum AnswerType {
         return out.isEmpty() ? question : out;
     }
 
+    /** A numbered label that opens a line ("Rule 8.6:", "Section 2:"): an identifier, not a quantity or a date. */
+    private static final Pattern NUMBERED_LABEL = Pattern.compile("\\s*\\p{Lu}\\p{L}*\\s+\\d+(\\.\\d+)*[.:)]\\s+");
+
     /** Whether {@code sentence} holds an answer of this type. */
     public boolean foundIn(String sentence) {
         return found.matcher(sentence).find();
+    }
+
+    /**
+     * Whether {@code sentence} holds an answer of this type that {@code question} does not already
+     * name: the subject's own name ("Swan Meadow Bridge") or a year the question gives ("in 2017")
+     * is not an answer to "Who paid to resurface Swan Meadow Bridge in 2017?". Classic factoid QA
+     * systems drop candidate answers found in the question for the same reason. Neither is the
+     * number of a line's label ("Rule 4.4: Every vehicle carries a fuel card.").
+     */
+    public boolean foundIn(String sentence, String question) {
+        String asked = question.toLowerCase(Locale.ROOT);
+        var label = NUMBERED_LABEL.matcher(sentence);
+        int from = label.lookingAt() ? label.end() : 0;
+        var m = found.matcher(sentence);
+        while (m.find()) {
+            if (m.start() >= from && !asked.contains(m.group().strip().toLowerCase(Locale.ROOT))) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -26,7 +26,8 @@ import java.util.Set;
  *   <li>{@code attributeCosineWithPrevious}: {@code attributeCosine} against the sentence with the
  *       one before it;</li>
  *   <li>{@code answerType}: 1 when the question asks for a kind of answer ({@link AnswerType}: a
- *       person, a place, a span of time, a date, a quantity) and the sentence holds one.</li>
+ *       person, a place, a span of time, a date, a quantity) and the sentence holds one the question
+ *       does not name itself.</li>
  * </ol>
  * Content words come from a {@link Terms} analysis (the retrieval's English analyser, with
  * stemming, in the platform; a plain lower-casing one by default).
@@ -98,7 +99,7 @@ public final class ReaderFeatures {
                 cosines.attribute(),
                 overlap(attribute, withPrevious),
                 cosines.attributeWithPrevious(),
-                type != null && type.foundIn(unit.sentence()) ? 1 : 0,
+                type != null && type.foundIn(unit.sentence(), question) ? 1 : 0,
         };
     }
 

@@ -148,4 +148,33 @@ class PassagePointerTest {
                 List.of(new PassagePointer.Candidate(topic, new double[0], 0.7), new PassagePointer.Candidate(elsewhere, new double[0], 0.3))),
                 "never a sentence of another paragraph");
     }
+
+    @Test
+    void theQuestionsOwnNamesAreNotTheAnswerItAsksFor() {
+        ai.hybridchat.core.reader.SentenceUnit topic = new ai.hybridchat.core.reader.SentenceUnit(0,
+                "The deck of Swan Meadow Bridge was resurfaced in 2017.", "Swan Meadow Bridge", "");
+        ai.hybridchat.core.reader.SentenceUnit next = new ai.hybridchat.core.reader.SentenceUnit(0,
+                "The Ashcombe Rotary Club paid for the work.", "Swan Meadow Bridge", topic.sentence());
+        List<PassagePointer.Candidate> both = List.of(new PassagePointer.Candidate(topic, new double[0], 0.7),
+                new PassagePointer.Candidate(next, new double[0], 0.3));
+        // "Swan Meadow Bridge" looks like a name, but the question gives it: the payer is in the next sentence
+        assertEquals(topic.sentence() + " " + next.sentence(),
+                PassagePointer.withContinuation("Who paid to resurface Swan Meadow Bridge in 2017?", topic, both));
+    }
+
+    @Test
+    void aQuestionOfNoKindTakesTheNextSentenceWhenItRefersBack() {
+        ai.hybridchat.core.reader.SentenceUnit topic = new ai.hybridchat.core.reader.SentenceUnit(0,
+                "A concession rate is offered to students and pensioners.", "Pottery", "");
+        ai.hybridchat.core.reader.SentenceUnit refersBack = new ai.hybridchat.core.reader.SentenceUnit(0,
+                "It is 109 pounds.", "Pottery", topic.sentence());
+        ai.hybridchat.core.reader.SentenceUnit newTopic = new ai.hybridchat.core.reader.SentenceUnit(0,
+                "Clay is included in the fee.", "Pottery", topic.sentence());
+        assertEquals("A concession rate is offered to students and pensioners. It is 109 pounds.",
+                PassagePointer.withContinuation("Is there a discount for pensioners?", topic, List.of(
+                        new PassagePointer.Candidate(topic, new double[0], 0.7), new PassagePointer.Candidate(refersBack, new double[0], 0.3))));
+        assertEquals(topic.sentence(), PassagePointer.withContinuation("Is there a discount for pensioners?", topic, List.of(
+                new PassagePointer.Candidate(topic, new double[0], 0.7), new PassagePointer.Candidate(newTopic, new double[0], 0.3))),
+                "a sentence that starts a new topic is not the rest of the answer");
+    }
 }

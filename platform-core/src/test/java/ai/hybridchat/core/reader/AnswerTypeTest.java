@@ -72,4 +72,16 @@ class AnswerTypeTest {
         assertTrue(AnswerType.DATE.foundIn("The first sailing leaves at 06:45."));
         assertTrue(AnswerType.PERSON.foundIn("Tutor: Hamish Trevarrow"), "a name after a label's colon");
     }
+
+    @Test
+    void anAnswerIsNotWhatTheQuestionAlreadySaysNorALinesNumber() {
+        String q = "Who paid to resurface Swan Meadow Bridge in 2017?";
+        assertTrue(AnswerType.PERSON.foundIn("The deck of Swan Meadow Bridge was resurfaced in 2017."), "a name, without the question");
+        assertFalse(AnswerType.PERSON.foundIn("The deck of Swan Meadow Bridge was resurfaced in 2017.", q));
+        assertTrue(AnswerType.PERSON.foundIn("The Ashcombe Rotary Club paid for the work.", q));
+        assertFalse(AnswerType.DATE.foundIn("It was resurfaced in 2017.", "What was done to the bridge in 2017?"));
+        assertFalse(AnswerType.QUANTITY.foundIn("Rule 4.4: Every Board vehicle carries its own fuel card.", "What is the fuel card's limit?"));
+        assertTrue(AnswerType.QUANTITY.foundIn("Rule 4.4: Its limit is 260 euros per month.", "What is the fuel card's limit?"));
+        assertEquals(AnswerType.QUANTITY, AnswerType.askedBy("What do pensioners pay for Watercolour for Everyone?"));
+    }
 }
