@@ -169,6 +169,12 @@ final class ReaderTrainCommand implements Callable<Integer> {
     }
 
     private Map<String, Object> crossEncoder(double[] linear, PrintWriter err) {
+        if (!List.of("linear", "crossfit", "none").contains(cePrior)) {
+            throw new IllegalArgumentException("--ce-prior must be linear, crossfit or none, got '" + cePrior + "'");
+        }
+        if (ceEpochs < 1 || ceCandidates < 2 || ceRank < 1 || !(ceLearningRate > 0)) {
+            throw new IllegalArgumentException("--ce-epochs and --ce-rank must be at least 1, --ce-candidates at least 2, --ce-lr positive");
+        }
         SentenceScorer prior = new SentenceScorer(linear, "");
         Map<String, List<CrossEncoderFit.Group>> groups = new LinkedHashMap<>();
         askedBySet.forEach((set, asked) -> {

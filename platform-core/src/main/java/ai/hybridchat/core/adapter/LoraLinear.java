@@ -36,6 +36,23 @@ public final class LoraLinear implements Projection {
         this.dropout = dropout;
     }
 
+    /**
+     * A new adapter around {@code base} as PEFT initialises one: A by {@code kaiming_uniform_(a=sqrt(5))}
+     * on {@code [r, in]}, which is U(-1/sqrt(in), 1/sqrt(in)), and B at zero, so it starts as the base.
+     */
+    public static LoraLinear initialised(Projection base, int rank, double alpha, float dropout, java.util.Random random,
+                                         ai.djl.ndarray.NDManager manager) {
+        long out = base.shape().get(0);
+        long in = base.shape().get(1);
+        float bound = (float) (1.0 / Math.sqrt(in));
+        float[] a = new float[(int) (rank * in)];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = (random.nextFloat() * 2 - 1) * bound;
+        }
+        return new LoraLinear(base, manager.create(a, new ai.djl.ndarray.types.Shape(rank, in)),
+                manager.zeros(new ai.djl.ndarray.types.Shape(out, rank)), alpha, dropout);
+    }
+
     @Override
     public NDArray forward(NDArray x) {
         NDArray y = base.forward(x);

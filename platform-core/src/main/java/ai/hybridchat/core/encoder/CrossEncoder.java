@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.hybridchat.core.adapter.LoraLinear;
-import ai.hybridchat.core.model.Projection;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -44,15 +43,7 @@ public final class CrossEncoder implements AutoCloseable {
                 if (targets.stream().noneMatch(t -> name.equals(t) || name.endsWith("." + t))) {
                     continue;
                 }
-                Projection base = layer.projection(name);
-                long out = base.shape().get(0);
-                long in = base.shape().get(1);
-                float bound = (float) (1.0 / Math.sqrt(in)); // PEFT's kaiming_uniform_(a=sqrt(5)) on [r, in]
-                float[] a = new float[(int) (rank * in)];
-                for (int i = 0; i < a.length; i++) {
-                    a[i] = (random.nextFloat() * 2 - 1) * bound;
-                }
-                LoraLinear lora = new LoraLinear(base, m.create(a, new Shape(rank, in)), m.zeros(new Shape(out, rank)), alpha, 0f);
+                LoraLinear lora = LoraLinear.initialised(layer.projection(name), rank, alpha, 0f, random, m);
                 layer.replace(name, lora);
                 c.loras.add(lora);
             }

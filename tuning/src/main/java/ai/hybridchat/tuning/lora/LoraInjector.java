@@ -2,11 +2,9 @@ package ai.hybridchat.tuning.lora;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import ai.hybridchat.core.adapter.LoraLinear;
 import ai.hybridchat.core.model.DecoderLayer;
 import ai.hybridchat.core.model.LlamaModel;
-import ai.hybridchat.core.model.Projection;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -30,18 +28,7 @@ public final class LoraInjector {
                 if (!targets.contains(shortName)) {
                     continue;
                 }
-                Projection base = layer.projection(name);
-                long out = base.shape().get(0);
-                long in = base.shape().get(1);
-                // kaiming_uniform_(a=sqrt(5)) on [r, in] is U(-1/sqrt(in), 1/sqrt(in))
-                float bound = (float) (1.0 / Math.sqrt(in));
-                float[] a = new float[(int) (rank * in)];
-                for (int i = 0; i < a.length; i++) {
-                    a[i] = (random.nextFloat() * 2 - 1) * bound;
-                }
-                NDArray loraA = manager.create(a, new Shape(rank, in));
-                NDArray loraB = manager.zeros(new Shape(out, rank));
-                LoraLinear lora = new LoraLinear(base, loraA, loraB, alpha, (float) dropout);
+                LoraLinear lora = LoraLinear.initialised(layer.projection(name), rank, alpha, (float) dropout, random, manager);
                 layer.replace(name, lora);
                 added.add(lora);
             }
