@@ -156,6 +156,7 @@ final class ReaderTrainCommand implements Callable<Integer> {
                         }
                         err.printf(Locale.ROOT, "MISS %s%n  picked (%.2f): %s%n  right  (%.2f): %s%n", a.question(),
                                 trained.score(f.get(best)), a.texts().get(best), trained.score(f.get(right)), a.texts().get(right));
+                        err.printf(Locale.ROOT, "  features of the pick:  %s%n  features of the right: %s%n", fmt(f.get(best)), fmt(f.get(right)));
                     }
                 }
             });
@@ -283,6 +284,14 @@ final class ReaderTrainCommand implements Callable<Integer> {
             ai.hybridchat.core.model.AtomicFiles.deleteRecursively(indexDir);
         }
         return out;
+    }
+
+    private static String fmt(double[] f) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < f.length; i++) {
+            b.append(ReaderFeatures.NAMES.get(i)).append('=').append(String.format(Locale.ROOT, "%.2f", f[i])).append(' ');
+        }
+        return b.toString();
     }
 
     private static double round(double x) {

@@ -6,7 +6,7 @@ import java.util.regex.Pattern;
 /**
  * What kind of answer a question asks for, from its wh-phrase, and whether a sentence holds one:
  * the expected-answer-type test of classic factoid question answering (Harabagiu et al.'s and
- * Moldovan et al.'s TREC QA systems, Li and Roth's question classes, reduced to five coarse types
+ * Moldovan et al.'s TREC QA systems, Li and Roth's question classes, reduced to six coarse types
  * that surface patterns recognise). It lets the reader tell "A grant of 450 euros is paid." from
  * "It is paid within 21 days." when asked "How soon is the grant paid?". Hand-written: the types
  * are a handful of English patterns, and no library in the project recognises them.
@@ -18,16 +18,18 @@ public enum AnswerType {
     /** "Where ...?", "In which town ...?": a preposition before a capitalised word. */
     PLACE(Pattern.compile("\\bwhere\\b|\\b(in|at|from) (which|what) (town|city|village|place|street|workshop|site|depot|county|country)\\b"
                     + "|\\bwhat (town|city|village|place|street|site|county|country)\\b"),
-            Pattern.compile("\\b(at|in|near|on|from|to|by|beside|outside)\\s+(the\\s+)?\\p{Lu}\\p{L}+")),
+            Pattern.compile("\\b(at|in|near|on|from|to|beside|outside)\\s+(the\\s+)?\\p{Lu}\\p{L}+")),
     /** "How soon / often ...?", "Within what time ...?": a span of time ("how long" may be a length: a quantity). */
     DURATION(Pattern.compile("\\bhow (soon|often|frequently)\\b|\\bwithin (what|which|how)\\b|\\bhow many (seconds|minutes|hours|days|weeks|months|years)\\b"
                     + "|\\bwhat (period|time limit|deadline|notice period|interval)\\b|\\bfor how long\\b"),
             Pattern.compile("(?i)\\d[\\d,.]*\\s*(-|to)?\\s*\\d*\\s*(second|minute|hour|day|week|month|year|fortnight)s?\\b"
                     + "|\\b(every|each|per|within|a|the (first|second|next|following))\\s+(\\w+\\s+)?(day|week|month|year|quarter|fortnight)s?\\b"
                     + "|\\b(daily|weekly|monthly|yearly|annually|twice|once)\\b")),
-    /** "When ...?", "In what year ...?", "What time ...?": a year, a month, a day or a time of day. */
-    DATE(Pattern.compile("\\bwhen\\b|\\b(what|which|in what|in which) (year|date|day|month|decade|century)\\b|\\bsince when\\b"
-                    + "|\\b(what|which|at what) time\\b"),
+    /** "What time ...?": a time of day, not a date ("starts on 25 September" does not say when in the day). */
+    TIME_OF_DAY(Pattern.compile("\\b(what|which|at what) time\\b"),
+            Pattern.compile("(?i)\\b\\d{1,2}:\\d{2}\\b|\\b\\d{1,2}([.:]\\d{2})?\\s*(am|pm|a\\.m\\.|p\\.m\\.)|\\b(noon|midday|midnight|o'clock)\\b")),
+    /** "When ...?", "In what year ...?": a year, a month, a day or a time of day. */
+    DATE(Pattern.compile("\\bwhen\\b|\\b(what|which|in what|in which) (year|date|day|month|decade|century)\\b|\\bsince when\\b"),
             Pattern.compile("\\b(1[0-9]|20)\\d\\d\\b|\\b(January|February|March|April|May|June|July|August|September|October|November|December"
                     + "|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\\b|\\b\\d+(st|nd|rd|th)\\b"
                     + "|(?i)\\b(first|last|next|following) (full )?(day|week|month|year)\\b"
@@ -37,7 +39,9 @@ public enum AnswerType {
                     + "|\\b(what|which) ((is|was|are|were) )?(the )?(\\w+ )?(price|rate|percentage|percent|amount|limit|cost|length|weight|height|width|size|number|fee|sum|share|speed|capacity|allowance|budget|value)\\b"
                     + "|\\bat what (rate|price|speed)\\b"
                     + "|\\bwhat (do|does|did|will|would|should|must) [\\w' ]*\\b(pay|cost|charge|spend|earn)\\b"),
-            Pattern.compile("\\d|(?i)\\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|hundred|thousand|million|half|double)\\b"));
+            // a number standing alone: not a clock time ("6pm", "7.40pm", "18:30") nor part of a code ("W3", "B12")
+            Pattern.compile("(?<![\\p{L}\\p{N}.:])\\d++([.,]\\d++)*+(?![\\p{L}\\p{N}]|:\\d|\\s*(?i:am|pm|a\\.m\\.|p\\.m\\.)(?![\\p{L}]))"
+                    + "|(?i)\\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|hundred|thousand|million|half|double)\\b"));
 
     private final Pattern asked;
     private final Pattern found;
@@ -50,13 +54,28 @@ public enum AnswerType {
     /** The type {@code question} asks for, or null when its wh-phrase names none of them. */
     public static AnswerType askedBy(String question) {
         String q = question.toLowerCase(Locale.ROOT);
+        // the question's first wh-word asks: in "How much must be repaid by someone who leaves?"
+        // and "What happens to the allowance when the host pays?" a later "who" or "when" opens a
+        // relative or a temporal clause, not the question; so a type counts only where its
+        // wh-phrase holds that first wh-word ("In which town", "Up to what amount"), and on a tie
+        // the more specific type (listed first) wins
+        var wh = WH_WORD.matcher(q);
+        if (!wh.find()) {
+            return null;
+        }
+        int first = wh.start();
         for (AnswerType type : values()) {
-            if (type.asked.matcher(q).find()) {
-                return type;
+            var m = type.asked.matcher(q);
+            while (m.find() && m.start() <= first) {
+                if (m.end() > first) {
+                    return type;
+                }
             }
         }
         return null;
     }
+
+    private static final Pattern WH_WORD = Pattern.compile("\\b(who|whom|whose|what|which|where|when|how|why)\\b");
 
     private static final Pattern WH_PHRASE = Pattern.compile(
             "(?i)\\bhow (long|soon|often|frequently|far|tall|old|big|heavy|wide|high|deep|large|much|many)\\b"

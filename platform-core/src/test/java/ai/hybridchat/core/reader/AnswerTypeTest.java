@@ -38,6 +38,39 @@ class AnswerTypeTest {
     }
 
     @Test
+    void theFirstWhWordAsksNotALaterClause() {
+        assertNull(AnswerType.askedBy("What happens to the travel meal allowance when the host provides lunch?"),
+                "'when' opens a clause");
+        assertEquals(AnswerType.QUANTITY, AnswerType.askedBy("How much of an expensive course must be repaid by someone who leaves soon after it?"));
+        assertEquals(AnswerType.QUANTITY, AnswerType.askedBy("What did Gasworks Bridge cost when it was new?"));
+        assertEquals(AnswerType.QUANTITY, AnswerType.askedBy("Is there a cheaper rate for the choir if I'm retired, and how much?"));
+        assertEquals(AnswerType.QUANTITY, AnswerType.askedBy("Up to what amount does the Board pay?"));
+        assertEquals(AnswerType.PLACE, AnswerType.askedBy("In which town was it built?"));
+        assertNull(AnswerType.askedBy("Do I have to pay for ingredients?"));
+    }
+
+    @Test
+    void whatTimeAsksForATimeOfDayNotADate() {
+        assertEquals(AnswerType.TIME_OF_DAY, AnswerType.askedBy("What time does the Community Choir rehearse?"));
+        assertEquals(AnswerType.DATE, AnswerType.askedBy("When does the choir start?"));
+        assertTrue(AnswerType.TIME_OF_DAY.foundIn("They take place on Thursdays at 7.40pm in the Lantern Room."));
+        assertTrue(AnswerType.TIME_OF_DAY.foundIn("Doors open at 18:30."));
+        assertFalse(AnswerType.TIME_OF_DAY.foundIn("The term starts on 25 September."));
+        assertFalse(AnswerType.TIME_OF_DAY.foundIn("It costs 12.50 pounds."), "a price with a decimal point is not a clock time");
+    }
+
+    @Test
+    void anAgentIsNotAPlaceAndAClockTimeOrACodeIsNotAQuantity() {
+        assertFalse(AnswerType.PLACE.foundIn("Rehearsals are led by Bronwen Tallis."), "'by' before a name is its agent");
+        assertTrue(AnswerType.PLACE.foundIn("They take place in the Lantern Room."));
+        assertFalse(AnswerType.QUANTITY.foundIn("Classes take place in Workshop W3 on Mondays at 6pm."));
+        assertFalse(AnswerType.QUANTITY.foundIn("Doors open at 7.40pm or at 18:30."));
+        assertTrue(AnswerType.QUANTITY.foundIn("It takes no more than 8 students."));
+        assertTrue(AnswerType.QUANTITY.foundIn("It is 12.50 pounds, or 2,500 euros a year."));
+        assertTrue(AnswerType.QUANTITY.foundIn("There are twelve sessions."));
+    }
+
+    @Test
     void theWhPhraseIsNotTheTopic() {
         assertEquals("is Kingsmead Bridge?", AnswerType.withoutWhPhrase("How long is Kingsmead Bridge?"));
         assertEquals("did the bridge open?", AnswerType.withoutWhPhrase("In what year did the bridge open?"));
@@ -67,9 +100,10 @@ class AnswerTypeTest {
 
     @Test
     void timesOfDayAnswerWhatTime() {
-        assertEquals(AnswerType.DATE, AnswerType.askedBy("What time does the pottery class start?"));
-        assertTrue(AnswerType.DATE.foundIn("Sessions start at 7.10pm in Room 4."));
-        assertTrue(AnswerType.DATE.foundIn("The first sailing leaves at 06:45."));
+        assertEquals(AnswerType.TIME_OF_DAY, AnswerType.askedBy("What time does the pottery class start?"));
+        assertTrue(AnswerType.TIME_OF_DAY.foundIn("Sessions start at 7.10pm in Room 4."));
+        assertTrue(AnswerType.TIME_OF_DAY.foundIn("The first sailing leaves at 06:45."));
+        assertTrue(AnswerType.DATE.foundIn("The first sailing leaves at 06:45."), "a time of day also answers 'when'");
         assertTrue(AnswerType.PERSON.foundIn("Tutor: Hamish Trevarrow"), "a name after a label's colon");
     }
 
