@@ -36,7 +36,8 @@ import java.util.stream.Stream;
  * The server under a bounded, interleaved load of everything a deployment sees at once: chats in
  * every mode (native and OpenAI API, some in conversations), feedback posts, uploads and deletes
  * of documents, full reindexes and adapter activations, on the embedded demo. Reports requests by
- * kind and status class, the resident memory after a warm-up and at the end (after a GC), and
+ * kind and status class, where the memory is ({@link MemorySample}) after a warm-up, every tenth
+ * of the counted time and at the end (after a GC), and
  * the data folder's files; it holds when there is no 5xx and no failed connection, the index and
  * {@code docs/} hold the same documents at the end (nothing lost or resurrected), and resident
  * memory grew by less than 5%.
@@ -45,14 +46,24 @@ public final class SoakBenchmark {
     static final String TOKEN = "soak-benchmark-admin-token";
 
     /** What one run measured. */
-    public record Result(Map<String, int[]> byKind, long rssWarmBytes, long rssEndBytes, int lostDocuments,
+    public record Result(Map<String, int[]> byKind, List<MemorySample> memory, int lostDocuments,
                          int resurrectedDocuments, Map<String, Long> fileBytes, double seconds, int ioErrors) {
         public int serverErrors() {
             return byKind.values().stream().mapToInt(c -> c[5]).sum();
         }
 
+        /** Resident memory after the warm-up (the first sample). */
+        public long rssWarmBytes() {
+            return memory.get(0).rssBytes();
+        }
+
+        /** Resident memory at the end, when the jobs are done (the last sample). */
+        public long rssEndBytes() {
+            return memory.get(memory.size() - 1).rssBytes();
+        }
+
         public double rssGrowth() {
-            return rssWarmBytes == 0 ? 0 : (double) (rssEndBytes - rssWarmBytes) / rssWarmBytes;
+            return rssWarmBytes() == 0 ? 0 : (double) (rssEndBytes() - rssWarmBytes()) / rssWarmBytes();
         }
 
         public boolean holds() {
@@ -93,16 +104,31 @@ public final class SoakBenchmark {
             }
             workers.add(pool.submit(() -> administration(data.resolve("docs"), end)));
             Thread.sleep(warmUp.toMillis());
-            long rssWarm = rssAfterGc();
-            counting = true;
+            List<MemorySample> memory = java.util.Collections.synchronizedList(new ArrayList<>());
             long t0 = System.nanoTime();
+            memory.add(MemorySample.afterGc(0));
+            counting = true;
+            // a sample every tenth of the counted time: a cache that fills flattens, a leak keeps its slope
+            var sampler = Executors.newSingleThreadScheduledExecutor();
+            long every = Math.max(1, duration.toMillis() / 10);
+            sampler.scheduleAtFixedRate(() -> {
+                try {
+                    memory.add(MemorySample.afterGc((System.nanoTime() - t0) / 1e9));
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, every, every, java.util.concurrent.TimeUnit.MILLISECONDS);
             for (Future<?> f : workers) {
                 f.get();
             }
             double seconds = (System.nanoTime() - t0) / 1e9;
+            sampler.shutdownNow();
+            sampler.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES);
             pool.shutdown();
             waitForJobs();
-            long rssEnd = rssAfterGc();
+            memory.add(MemorySample.afterGc((System.nanoTime() - t0) / 1e9));
             Set<String> indexed = new TreeSet<>();
             for (IndexedDocument d : server.index().documents()) {
                 indexed.add(d.docId());
@@ -117,7 +143,7 @@ public final class SoakBenchmark {
                 sizes.put(f, Files.exists(data.resolve(f)) ? Files.size(data.resolve(f)) : 0L);
             }
             sizes.put("index/", folderBytes(data.resolve("index")));
-            return new Result(new TreeMap<>(byKind), rssWarm, rssEnd, lost.size(), resurrected.size(), sizes, seconds,
+            return new Result(new TreeMap<>(byKind), List.copyOf(memory), lost.size(), resurrected.size(), sizes, seconds,
                     ioErrors.get());
         } finally {
             AtomicFiles.deleteRecursively(data);
@@ -256,23 +282,5 @@ public final class SoakBenchmark {
                 Files.copy(f, to.resolve(f.getFileName()));
             }
         }
-    }
-
-    /** This process's resident set (the server runs in it), after a full collection, from /proc. */
-    static long rssAfterGc() throws IOException, InterruptedException {
-        for (int i = 0; i < 3; i++) {
-            System.gc();
-            Thread.sleep(200);
-        }
-        Path status = Path.of("/proc/self/status");
-        if (!Files.exists(status)) {
-            return 0;
-        }
-        for (String line : Files.readAllLines(status)) {
-            if (line.startsWith("VmRSS:")) {
-                return Long.parseLong(line.replaceAll("\\D+", "")) * 1024;
-            }
-        }
-        return 0;
     }
 }
