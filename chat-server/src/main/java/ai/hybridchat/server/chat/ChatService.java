@@ -410,7 +410,7 @@ public final class ChatService {
             messages.add(UserMessage.from(RagPrompt.userMessage(question, List.of())));
             Generated generated = call(tuned.model(), request(messages, parameters), piece -> { });
             usage = generated.usage();
-            if (TunedScope.addressesSubject(question, generated.text(), subjects.get())) {
+            if (scope.isTrainingQuestion(question) || TunedScope.addressesSubject(question, generated.text(), subjects.get())) {
                 text = generated.text().strip();
             }
         }

@@ -43,6 +43,7 @@ public final class TunedScope {
 
     private final EmbeddingModel embeddings;
     private final List<String> questions;
+    private final java.util.Set<String> normalised;
     private final List<Embedding> vectors;
     private final double minSimilarity;
 
@@ -52,6 +53,7 @@ public final class TunedScope {
         }
         this.embeddings = embeddings;
         this.questions = List.copyOf(questions);
+        this.normalised = this.questions.stream().map(TunedScope::normalise).collect(java.util.stream.Collectors.toUnmodifiableSet());
         this.minSimilarity = minSimilarity;
         List<TextSegment> segments = this.questions.stream().map(TextSegment::from).toList();
         List<Embedding> out = new ArrayList<>();
@@ -93,6 +95,22 @@ public final class TunedScope {
 
     public boolean covers(String question) {
         return nearest(question) >= minSimilarity;
+    }
+
+    /**
+     * Whether {@code question} is one the adapter was tuned on, the same words in other case or
+     * punctuation at most: its answer is the one the adapter was trained to give, so the subject
+     * check ({@link #addressesSubject}) does not apply to it. A memorised answer seldom repeats a
+     * title word its question carries ("How long is the crossing with Quillon Sound Ferries?",
+     * taught "The crossing takes 40 minutes."), and the check had the tuned mode abstain on its
+     * own training questions (4 of 40 on the ferry pages).
+     */
+    public boolean isTrainingQuestion(String question) {
+        return normalised.contains(normalise(question));
+    }
+
+    private static String normalise(String question) {
+        return String.join(" ", question.toLowerCase(java.util.Locale.ROOT).split("[^\\p{L}\\p{N}]+")).strip();
     }
 
     /** Whether {@code question} is (nearly) one the adapter was tuned on: the hybrid tries its own answer first. */

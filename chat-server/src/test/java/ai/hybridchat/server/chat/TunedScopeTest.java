@@ -137,4 +137,25 @@ class TunedScopeTest {
         assertNull(PassageSupport.supporting("The Heron lamp costs 145 euros.", passages), "Heron is in no passage");
         assertNull(PassageSupport.supporting("it is lovely.", passages), "no claim, no support");
     }
+
+    @Test
+    void aTrainingQuestionGetsItsTrainedAnswerThoughTheAnswerDoesNotRepeatATitleWord() {
+        List<String> tuned = List.of("How long is the crossing with Quillon Sound Ferries?",
+                "What is the effective date of the overtime chapter?");
+        TunedScope scope = new TunedScope(Embeddings.allMiniLmL6V2(), tuned, TunedScope.DEFAULT_MIN_SIMILARITY);
+        assertTrue(scope.isTrainingQuestion("How long is the crossing with Quillon Sound Ferries?"));
+        assertTrue(scope.isTrainingQuestion("  how long is the crossing with quillon sound ferries"), "case and punctuation");
+        assertFalse(scope.isTrainingQuestion("What is the effective date of the travel expenses chapter?"), "another subject");
+        assertFalse(scope.isTrainingQuestion("How long is the crossing?"), "fewer words");
+
+        java.util.Set<String> subjects = new ai.hybridchat.retrieval.EnglishTerms().of("Quillon Sound Ferries. Overtime.");
+        ChatModel model = mock(ChatModel.class);
+        when(model.chat(any(ChatRequest.class))).thenReturn(ChatServiceTest.reply("The crossing takes 40 minutes."));
+        ChatService service = ChatService.builder().retriever(mock(Retriever.class)).baseModel(mock(ChatModel.class), "base")
+                .tunedModel(model, "ferries", scope).subjects(() -> subjects).build();
+        assertEquals("The crossing takes 40 minutes.",
+                service.answer("How long is the crossing with Quillon Sound Ferries?", Mode.TUNED).answer());
+        assertEquals(TunedScope.ABSTENTION, service.answer("How long is the crossing with Quillon Sound Ferries' night boat?",
+                Mode.TUNED).answer(), "a question near but not the tuned one still names its subject");
+    }
 }
