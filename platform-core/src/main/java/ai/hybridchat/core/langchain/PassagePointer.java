@@ -131,12 +131,14 @@ public final class PassagePointer {
         }
         // the likeliest; restricting the choice to sentences that hold the asked kind of answer (a
         // hard expected-answer-type filter) was measured worse on the choosing domains (kites doc-only
-        // 96% -> 92%, handbook 92% -> 88%, demo reworded 11/12 -> 10/12; bridges 72% -> 76%)
+        // 96% -> 92%, handbook 92% -> 88%, demo reworded 11/12 -> 10/12; bridges 72% -> 76%), and so
+        // was a fallback to the document's likeliest sentence of that kind when the chosen one has
+        // none (session 9: as many tuned-fact answers lost as doc-only ones won, docs/MODEL_CARD.md)
         Candidate best = candidates.get(0);
         for (Candidate c : candidates) {
             best = c.probability() > best.probability() ? c : best;
         }
-        String answer = withTypedFallback(question, withContinuation(question, best.unit(), candidates), best, candidates, passages);
+        String answer = withContinuation(question, best.unit(), candidates);
         long[] ids = tokenizer.encodeLiteral(answer);
         if (endOfAnswer >= 0) {
             ids = java.util.Arrays.copyOf(ids, ids.length + 1);
@@ -165,32 +167,6 @@ public final class PassagePointer {
             }
         }
         return chosen.sentence();
-    }
-
-    /**
-     * The answer, or, when it lacks the kind of answer the question asks for (and its continuation
-     * did not bring one), the likeliest sentence of the same document that holds one: asked "Who
-     * teaches the pottery class?", the document's opening sentence about pottery is not an answer
-     * and "The pottery class is taught by Elspeth Rowcliffe." is. The reader has chosen the
-     * document; only the sentence changes, never the document, so a fact of another document is
-     * never put in its place (measured on the choosing domains: a fallback to any document's typed
-     * sentence answered one kite and two reworded demo questions from other documents).
-     */
-    static String withTypedFallback(String question, String answer, Candidate best, List<Candidate> candidates,
-                                    List<RetrievedPassage> passages) {
-        AnswerType type = AnswerType.askedBy(question);
-        if (type == null || type.foundIn(answer, question)) {
-            return answer;
-        }
-        String document = passages.get(best.unit().passage()).chunk().docId();
-        Candidate typed = null;
-        for (Candidate c : candidates) {
-            if (passages.get(c.unit().passage()).chunk().docId().equals(document) && type.foundIn(c.unit().sentence(), question)
-                    && (typed == null || c.probability() > typed.probability())) {
-                typed = c;
-            }
-        }
-        return typed == null ? answer : typed.unit().sentence();
     }
 
     /**

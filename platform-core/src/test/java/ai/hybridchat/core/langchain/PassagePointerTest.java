@@ -177,32 +177,4 @@ class PassagePointerTest {
                 new PassagePointer.Candidate(topic, new double[0], 0.7), new PassagePointer.Candidate(newTopic, new double[0], 0.3))),
                 "a sentence that starts a new topic is not the rest of the answer");
     }
-
-    @Test
-    void anAnswerWithoutTheAskedKindGivesWayToTheLikeliestSentenceOfTheSameDocumentThatHasIt() {
-        ai.hybridchat.core.reader.SentenceUnit topic = new ai.hybridchat.core.reader.SentenceUnit(0,
-                "Fernhill's pottery class is a relaxed evening for anyone who wants to get their hands into clay.", "Pottery", "");
-        ai.hybridchat.core.reader.SentenceUnit teacher = new ai.hybridchat.core.reader.SentenceUnit(1,
-                "The pottery class is taught by Elspeth Rowcliffe.", "Pottery", "");
-        ai.hybridchat.core.reader.SentenceUnit otherTeacher = new ai.hybridchat.core.reader.SentenceUnit(2,
-                "The welding course is taught by Ray Dunsmore.", "Welding", "");
-        List<ai.hybridchat.core.RetrievedPassage> passages = List.of(PassagePointer.passage("pottery", "Pottery", topic.sentence(), 1.0),
-                PassagePointer.passage("pottery", "Pottery", teacher.sentence(), 0.8),
-                PassagePointer.passage("welding", "Welding", otherTeacher.sentence(), 0.7));
-        PassagePointer.Candidate best = new PassagePointer.Candidate(topic, new double[0], 0.6);
-        List<PassagePointer.Candidate> all = List.of(best, new PassagePointer.Candidate(teacher, new double[0], 0.1),
-                new PassagePointer.Candidate(otherTeacher, new double[0], 0.3));
-
-        assertEquals(teacher.sentence(), PassagePointer.withTypedFallback("Who teaches the pottery class?", topic.sentence(),
-                best, all, passages), "a name of the chosen document, though a likelier one is elsewhere");
-        assertEquals(topic.sentence(), PassagePointer.withTypedFallback("Is the pottery class relaxed?", topic.sentence(),
-                best, all, passages), "a question of no kind keeps the reader's choice");
-        List<PassagePointer.Candidate> noNameHere = List.of(best, new PassagePointer.Candidate(otherTeacher, new double[0], 0.4));
-        assertEquals(topic.sentence(), PassagePointer.withTypedFallback("Who teaches the pottery class?", topic.sentence(),
-                best, noNameHere, passages), "never another document's name");
-        ai.hybridchat.core.reader.SentenceUnit answered = new ai.hybridchat.core.reader.SentenceUnit(0,
-                "It is taught by Elspeth Rowcliffe.", "Pottery", "");
-        assertEquals(answered.sentence(), PassagePointer.withTypedFallback("Who teaches the pottery class?", answered.sentence(),
-                new PassagePointer.Candidate(answered, new double[0], 0.6), all, passages), "an answer of the asked kind stands");
-    }
 }
