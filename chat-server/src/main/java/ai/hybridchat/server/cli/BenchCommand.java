@@ -343,16 +343,20 @@ final class BenchCommand implements Runnable {
             out.println("| s | RSS | heap used | heap committed | direct buffers | JVM committed | native rest |");
             out.println("|---:|---:|---:|---:|---:|---:|---:|");
             for (var m : r.memory()) {
-                out.printf(Locale.ROOT, "| %.0f | %.0f | %.0f | %.0f | %.0f | %s | %s |%n", m.atSeconds(), m.rssBytes() / 1e6,
-                        m.heapUsedBytes() / 1e6, m.heapCommittedBytes() / 1e6, m.directBytes() / 1e6,
-                        m.nmtCommittedBytes() < 0 ? "-" : String.format(Locale.ROOT, "%.0f", m.nmtCommittedBytes() / 1e6),
-                        m.untrackedNativeBytes() < 0 ? "-" : String.format(Locale.ROOT, "%.0f", m.untrackedNativeBytes() / 1e6));
+                out.printf(Locale.ROOT, "| %.0f | %s | %s | %s | %s | %s | %s |%n", m.atSeconds(), megabytes(m.rssBytes()),
+                        megabytes(m.heapUsedBytes()), megabytes(m.heapCommittedBytes()), megabytes(m.directBytes()),
+                        megabytes(m.nmtCommittedBytes()), megabytes(m.untrackedNativeBytes()));
             }
             out.printf(Locale.ROOT, "%nRSS after warm-up %.0f MB, at the end %.0f MB (after GC): %+.1f%%%n", r.rssWarmBytes() / 1e6,
                     r.rssEndBytes() / 1e6, 100 * r.rssGrowth());
             r.fileBytes().forEach((f, b) -> out.printf(Locale.ROOT, "%s: %,d bytes%n", f, b));
             out.println(r.holds() ? "holds: no 5xx, nothing lost, RSS growth under 5%" : "DOES NOT HOLD");
             return r.holds() ? 0 : 1;
+        }
+
+        /** Whole megabytes, or "-" for a figure not measured (negative). */
+        private static String megabytes(long bytes) {
+            return bytes < 0 ? "-" : String.format(Locale.ROOT, "%.0f", bytes / 1e6);
         }
     }
 }
