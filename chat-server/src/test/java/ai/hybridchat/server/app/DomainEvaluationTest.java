@@ -53,15 +53,17 @@ class DomainEvaluationTest {
             "hollowmere-museum-guide", new double[] {0.72, 0.80, 0.30, 1});
 
     @ParameterizedTest
-    @ValueSource(strings = {"kestrel-kites", "marlow-water-handbook", "quillon-ferries"})
+    // one choosing domain and the held-out one that has been measured longest; each domain costs
+    // CI about six minutes (a tuning run and three evaluations), so the others run in the longer run
+    @ValueSource(strings = {"kestrel-kites", "quillon-ferries"})
     void theDefaultWorkflowAnswersTheDomain(String domain) throws IOException {
         workflow(domain);
     }
 
-    /** The three other domains, in the longer run ({@code ./mvnw test -Dtest.excludedGroups= -Dgroups=extended}). */
+    /** The four other domains, in the longer run ({@code ./mvnw test -Dtest.excludedGroups= -Dgroups=extended}). */
     @Tag("extended")
     @ParameterizedTest
-    @ValueSource(strings = {"ashcombe-bridges", "fernhill-evening-classes", "hollowmere-museum-guide"})
+    @ValueSource(strings = {"marlow-water-handbook", "ashcombe-bridges", "fernhill-evening-classes", "hollowmere-museum-guide"})
     void theDefaultWorkflowAnswersTheOtherDomains(String domain) throws IOException {
         workflow(domain);
     }
