@@ -31,16 +31,13 @@ public final class TuningDefaults {
                          double stopBelowLoss) {
     }
 
-    private static final Recipe SUPERVISED_LORA = new Recipe(30, 5e-3, 16, 32, ALL_PROJECTIONS, 0.02);
-    private static final Recipe OTHERS = new Recipe(3, 2e-3, 8, 16, List.of("q_proj", "v_proj"), 0);
+    /** Supervised LoRA and QLoRA. */
+    public static final Recipe SUPERVISED_LORA = new Recipe(30, 5e-3, 16, 32, ALL_PROJECTIONS, 0.02);
+    /** Every other method, unless it names its own ({@link TuningMethod#recipe()}). */
+    public static final Recipe OTHERS = new Recipe(3, 2e-3, 8, 16, List.of("q_proj", "v_proj"), 0);
 
     private TuningDefaults() {
     }
 
-    public static Recipe of(String method) {
-        return switch (method) {
-            case "lora", "qlora" -> SUPERVISED_LORA;
-            default -> OTHERS;
-        };
-    }
+
 }

@@ -1,5 +1,6 @@
 package ai.hybridchat.tuning;
 
+import java.util.Optional;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -63,13 +64,13 @@ class ClassifierTuningTest {
         // tested in chat-server's LastLayerClassifierOnTheDemoModelTest); here: it fits, and what trains
         Path train = data(dir.resolve("train.jsonl"), TRAIN_TEMPLATES);
         Path out = dir.resolve("classifier");
-        Tuner.Result result = new Tuner(ProgressListener.silent()).run(options(train, null, out, 60), null);
+        TuningResult result = new Tuner(ProgressListener.silent()).run(options(train, null, out, 60), null);
 
-        assertEquals(1.0, result.classification().accuracy(), "training accuracy " + result.classification());
-        assertEquals(48, result.classification().examples());
+        assertEquals(1.0, result.evaluation(ClassificationMetrics.class).orElseThrow().accuracy(), "training accuracy " + result.evaluation(ClassificationMetrics.class).orElseThrow());
+        assertEquals(48, result.evaluation(ClassificationMetrics.class).orElseThrow().examples());
         JsonNode meta = Json.MAPPER.readTree(out.resolve("training.json").toFile());
         assertEquals("train", meta.get("classification").get("split").asText());
-        assertEquals(result.classification().macroF1(), meta.get("classification").get("macro_f1").asDouble(), 1e-9);
+        assertEquals(result.evaluation(ClassificationMetrics.class).orElseThrow().macroF1(), meta.get("classification").get("macro_f1").asDouble(), 1e-9);
 
         JsonNode config = Json.MAPPER.readTree(out.resolve("config.json").toFile());
         assertEquals("LlamaForSequenceClassification", config.get("architectures").get(0).asText());
@@ -93,8 +94,8 @@ class ClassifierTuningTest {
     void withoutLabelsTheTopBlockAndHeadOfTheLanguageModelTrain() throws Exception {
         Path data = TinyBase.qaData(dir.resolve("qa.jsonl"), LoraTuningTest.PAIRS);
         Path out = dir.resolve("top");
-        Tuner.Result result = new Tuner(ProgressListener.silent()).run(options(data, null, out, 40), null);
-        assertEquals(null, result.classification());
+        TuningResult result = new Tuner(ProgressListener.silent()).run(options(data, null, out, 40), null);
+        assertEquals(Optional.empty(), result.evaluation(ClassificationMetrics.class));
         JsonNode config = Json.MAPPER.readTree(out.resolve("config.json").toFile());
         assertEquals("LlamaForCausalLM", config.get("architectures").get(0).asText());
         try (NDManager m = NDManager.newBaseManager()) {

@@ -1,5 +1,6 @@
 package ai.hybridchat.tuning;
 
+import ai.hybridchat.tuning.preference.PreferenceMetrics;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -44,7 +45,7 @@ class DpoTuningTest {
                 8, 16, 0.0, List.of("q_proj", "v_proj", "up_proj", "down_proj"))
                 .withMethodOptions(new TuneOptions.MethodOptions("nf4", 20, null, 1, 0.1));
         List<Double> losses = new ArrayList<>();
-        Tuner.Result r = new Tuner(new ProgressListener() {
+        TuningResult r = new Tuner(new ProgressListener() {
             @Override
             public void onStep(StepReport report) {
                 losses.add(report.loss());
@@ -54,9 +55,9 @@ class DpoTuningTest {
         assertEquals(Math.log(2), losses.get(0), 1e-3, "the policy starts as the reference: margin 0, loss ln 2");
         assertTrue(r.training().finalTrainLoss() < 0.3, "train loss " + r.training().finalTrainLoss());
         assertTrue(r.training().finalValidationLoss() < Math.log(2) - 0.2, "validation loss " + r.training().finalValidationLoss());
-        assertEquals(HELD_OUT.size(), r.preference().pairs());
-        assertEquals(1.0, r.preference().accuracy(), "held-out pairs: the chosen answer gets the higher reward");
-        assertTrue(r.preference().meanMargin() > 0.5, "margin " + r.preference().meanMargin());
+        assertEquals(HELD_OUT.size(), r.evaluation(PreferenceMetrics.class).orElseThrow().pairs());
+        assertEquals(1.0, r.evaluation(PreferenceMetrics.class).orElseThrow().accuracy(), "held-out pairs: the chosen answer gets the higher reward");
+        assertTrue(r.evaluation(PreferenceMetrics.class).orElseThrow().meanMargin() > 0.5, "margin " + r.evaluation(PreferenceMetrics.class).orElseThrow().meanMargin());
 
         assertArrayEquals(baseBytes, Files.readAllBytes(base.resolve("model.safetensors")), "the base is untouched");
         JsonNode config = Json.MAPPER.readTree(o.out().resolve("adapter_config.json").toFile());

@@ -146,7 +146,7 @@ class LoraTuningTest {
     void loraLearnsTheAnswersAndWritesAPeftAdapterWithoutTouchingTheBase() throws Exception {
         byte[] baseBefore = Files.readAllBytes(base.resolve("model.safetensors"));
         Path out = dir.resolve("adapter");
-        Tuner.Result result = new Tuner(ProgressListener.silent()).run(options(out, 200), null);
+        TuningResult result = new Tuner(ProgressListener.silent()).run(options(out, 200), null);
         assertTrue(result.training().finalTrainLoss() < 0.3, "train loss " + result.training().finalTrainLoss());
         assertArrayEquals(baseBefore, Files.readAllBytes(base.resolve("model.safetensors")), "base weights changed");
 

@@ -1,5 +1,6 @@
 package ai.hybridchat.tuning;
 
+import ai.hybridchat.tuning.preference.RewardTrace;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -34,9 +35,9 @@ class PpoTuningTest {
         TuneOptions o = new TuneOptions("ppo", base, prefs, null, dir.resolve("ppo"), 1, 32, 8, 128, 3e-2, 0, 2, 0, 7,
                 8, 16, 0.0, List.of("q_proj", "v_proj", "up_proj", "down_proj"))
                 .withMethodOptions(new TuneOptions.MethodOptions("nf4", 20, null, 1, 0.1, rewardModel, 0.01, 8));
-        Tuner.Result r = new Tuner(ProgressListener.silent()).run(o, null);
+        TuningResult r = new Tuner(ProgressListener.silent()).run(o, null);
 
-        List<Double> rewards = r.rewardPerStep();
+        List<Double> rewards = r.evaluation(RewardTrace.class).orElseThrow().perStep();
         assertEquals(32, rewards.size());
         // measured: 1.55 over the first 8 steps, then 3.07, 3.18, 3.40
         double first = mean(rewards.subList(0, 8));

@@ -1,5 +1,6 @@
 package ai.hybridchat.tuning;
 
+import ai.hybridchat.tuning.preference.PreferenceMetrics;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -32,12 +33,12 @@ class RewardModelTuningTest {
         TuneOptions o = new TuneOptions("reward-model", base, train, val, dir.resolve("rm"), 1, 30, 4, 128, 5e-3, 0, 3, 0, 7,
                 8, 16, 0.0, List.of("q_proj", "v_proj"));
         List<Double> losses = new ArrayList<>();
-        Tuner.Result r = new Tuner(report -> losses.add(report.loss())).run(o, null);
+        TuningResult r = new Tuner(report -> losses.add(report.loss())).run(o, null);
 
         assertEquals(Math.log(2), losses.get(0), 0.05, "a fresh head scores both answers about alike");
         assertTrue(r.training().finalTrainLoss() < 0.2, "train loss " + r.training().finalTrainLoss());
-        assertEquals(1.0, r.preference().accuracy(), "held-out pairs: chosen scored higher; " + r.preference());
-        assertEquals(DpoTuningTest.HELD_OUT.size(), r.preference().pairs());
+        assertEquals(1.0, r.evaluation(PreferenceMetrics.class).orElseThrow().accuracy(), "held-out pairs: chosen scored higher; " + r.evaluation(PreferenceMetrics.class).orElseThrow());
+        assertEquals(DpoTuningTest.HELD_OUT.size(), r.evaluation(PreferenceMetrics.class).orElseThrow().pairs());
 
         JsonNode config = Json.MAPPER.readTree(o.out().resolve("config.json").toFile());
         assertEquals("LlamaForSequenceClassification", config.get("architectures").get(0).asText());

@@ -4,6 +4,10 @@ import ai.hybridchat.core.model.Json;
 import ai.hybridchat.server.http.ApiException;
 import ai.hybridchat.tuning.TuneOptions;
 import ai.hybridchat.tuning.Tuner;
+import ai.hybridchat.tuning.TuningMethod;
+import ai.hybridchat.tuning.TuningMethods;
+import ai.hybridchat.tuning.TuningResult;
+import ai.hybridchat.tuning.preference.PreferenceMetrics;
 import ai.hybridchat.tuning.TuningDefaults;
 import ai.hybridchat.tuning.data.PreferenceDataset;
 import ai.hybridchat.tuning.data.SftDataset;
@@ -29,7 +33,9 @@ import java.util.stream.Stream;
  * validation), list the adapters in {@code adapters/}, and activate one without a restart.
  */
 public final class TuningAdmin {
-    static final Set<String> METHODS = Set.of("lora", "qlora", "prompt-tuning", "dpo");
+    /** The methods a job can run: those that need a base and one data file and write a swappable adapter. */
+    static final List<String> METHODS = TuningMethods.all().stream().filter(TuningMethod::writesSwappableAdapter)
+            .map(TuningMethod::name).toList();
     /** The {@code data} of a dpo job that means the preferences collected by {@code /api/feedback}. */
     static final String FEEDBACK = "feedback";
 
@@ -96,7 +102,7 @@ public final class TuningAdmin {
             throw ApiException.badRequest("method must be one of " + METHODS + ", got '" + method + "'");
         }
         // every field is checked before anything is looked up, so a client's mistake is a 400 first
-        TuningDefaults.Recipe recipe = TuningDefaults.of(method);
+        TuningDefaults.Recipe recipe = TuningMethods.recipe(method);
         int steps = whole(body, "steps", 0, 0, 100_000);
         int epochs = whole(body, "epochs", recipe.epochs(), 1, 1000);
         int rank = whole(body, "rank", recipe.rank(), 1, 256);
@@ -161,7 +167,7 @@ public final class TuningAdmin {
             throw ApiException.badRequest(e.getMessage());
         }
         Job job = jobs.submit("tune", j -> {
-            Tuner.Result r;
+            TuningResult r;
             try {
                 if (!skippedLines.isEmpty()) {
                     j.emit("message", Map.of("text", skippedLines));
@@ -181,10 +187,10 @@ public final class TuningAdmin {
             result.put("steps", r.training().steps());
             result.put("trainLoss", r.training().finalTrainLoss());
             result.put("validationLoss", r.training().finalValidationLoss());
-            if (r.preference() != null) {
-                result.put("rewardAccuracy", r.preference().accuracy());
-                result.put("rewardMargin", r.preference().meanMargin());
-            }
+            r.evaluation(PreferenceMetrics.class).ifPresent(p -> {
+                result.put("rewardAccuracy", p.accuracy());
+                result.put("rewardMargin", p.meanMargin());
+            });
             return result;
         });
         ctx.status(202).json(job.view());

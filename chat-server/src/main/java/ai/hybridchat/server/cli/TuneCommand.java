@@ -2,6 +2,12 @@ package ai.hybridchat.server.cli;
 
 import ai.hybridchat.tuning.TuneOptions;
 import ai.hybridchat.tuning.Tuner;
+import ai.hybridchat.tuning.TuningDefaults;
+import ai.hybridchat.tuning.TuningMethods;
+import ai.hybridchat.tuning.TuningResult;
+import ai.hybridchat.tuning.classify.ClassificationMetrics;
+import ai.hybridchat.tuning.preference.PreferenceMetrics;
+import ai.hybridchat.tuning.preference.RewardTrace;
 import ai.hybridchat.tuning.train.ProgressListener;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -189,7 +195,7 @@ final class TuneCommand implements Callable<Integer> {
         if (earlyStopping > 0 && validation == null) {
             throw new IllegalArgumentException("--early-stopping needs validation data (--val)");
         }
-        ai.hybridchat.tuning.TuningDefaults.Recipe recipe = ai.hybridchat.tuning.TuningDefaults.of(method.toLowerCase(Locale.ROOT));
+        TuningDefaults.Recipe recipe = TuningMethods.recipe(method.toLowerCase(Locale.ROOT));
         int loraRank = rank != null ? rank : recipe.rank();
         TuneOptions options = new TuneOptions(method.toLowerCase(Locale.ROOT), base, data, validation, out,
                 epochs != null ? epochs : recipe.epochs(), steps, batch, maxLength,
@@ -204,8 +210,12 @@ final class TuneCommand implements Callable<Integer> {
             options = options.withForcedResume();
         }
         boolean json = progress.equals("json");
-        ProgressListener listener = json ? ProgressListener.json(spec.commandLine().getOut()) : ProgressListener.terminal(Math.max(1, logEvery), !java.util.Set.of("dpo", "reward-model", "ppo").contains(method.toLowerCase(Locale.ROOT)));
-        Tuner.Result r = new Tuner(listener).run(options, () -> false);
+        ProgressListener listener = json ? ProgressListener.json(spec.commandLine().getOut()) : ProgressListener.terminal(Math.max(1, logEvery),
+                !TuningMethods.exists(options.method()) || TuningMethods.named(options.method()).lossIsTokenCrossEntropy());
+        TuningResult r = new Tuner(listener).run(options, () -> false);
+        ClassificationMetrics classification = r.evaluation(ClassificationMetrics.class).orElse(null);
+        PreferenceMetrics preference = r.evaluation(PreferenceMetrics.class).orElse(null);
+        List<Double> rewardPerStep = r.evaluation(RewardTrace.class).map(RewardTrace::perStep).orElse(null);
         if (json) {
             java.util.Map<String, Object> done = new java.util.TreeMap<>();
             done.put("event", "done");
@@ -215,13 +225,13 @@ final class TuneCommand implements Callable<Integer> {
             done.put("train_loss", r.training().finalTrainLoss());
             done.put("validation_loss", r.training().finalValidationLoss());
             done.put("stopped_early", r.training().stoppedEarly());
-            if (r.classification() != null) {
-                done.put("accuracy", r.classification().accuracy());
-                done.put("macro_f1", r.classification().macroF1());
+            if (classification != null) {
+                done.put("accuracy", classification.accuracy());
+                done.put("macro_f1", classification.macroF1());
             }
-            if (r.preference() != null) {
-                done.put("reward_accuracy", r.preference().accuracy());
-                done.put("reward_margin", r.preference().meanMargin());
+            if (preference != null) {
+                done.put("reward_accuracy", preference.accuracy());
+                done.put("reward_margin", preference.meanMargin());
             }
             spec.commandLine().getOut().println(ai.hybridchat.core.model.Json.MAPPER.writeValueAsString(done));
             spec.commandLine().getOut().flush();
@@ -233,22 +243,22 @@ final class TuneCommand implements Callable<Integer> {
                 r.training().finalValidationLoss() == null ? "n/a"
                         : String.format(Locale.ROOT, "%.4f", r.training().finalValidationLoss()),
                 r.training().stoppedEarly() ? " (stopped early)" : "");
-        if (r.classification() != null) {
+        if (classification != null) {
             spec.commandLine().getOut().printf(Locale.ROOT, "%s accuracy %.4f, macro-F1 %.4f on %d examples%n",
-                    options.validation() == null ? "training" : "validation", r.classification().accuracy(),
-                    r.classification().macroF1(), r.classification().examples());
+                    options.validation() == null ? "training" : "validation", classification.accuracy(),
+                    classification.macroF1(), classification.examples());
         }
-        if (r.rewardPerStep() != null && !r.rewardPerStep().isEmpty()) {
-            List<Double> rw = r.rewardPerStep();
+        if (rewardPerStep != null && !rewardPerStep.isEmpty()) {
+            List<Double> rw = rewardPerStep;
             int quarter = Math.max(1, rw.size() / 4);
             spec.commandLine().getOut().printf(Locale.ROOT, "mean reward %.4f over the first %d steps, %.4f over the last %d%n",
                     rw.subList(0, quarter).stream().mapToDouble(Double::doubleValue).average().orElse(0), quarter,
                     rw.subList(rw.size() - quarter, rw.size()).stream().mapToDouble(Double::doubleValue).average().orElse(0), quarter);
         }
-        if (r.preference() != null) {
+        if (preference != null) {
             spec.commandLine().getOut().printf(Locale.ROOT, "%s reward accuracy %.4f, mean reward margin %.4f on %d pairs%n",
-                    options.validation() == null ? "training" : "validation", r.preference().accuracy(),
-                    r.preference().meanMargin(), r.preference().pairs());
+                    options.validation() == null ? "training" : "validation", preference.accuracy(),
+                    preference.meanMargin(), preference.pairs());
         }
         return 0;
     }

@@ -1,10 +1,12 @@
 package ai.hybridchat.tuning.classify;
 
+import ai.hybridchat.tuning.TuningResult;
+
 /**
  * Accuracy and macro-averaged F1 (the mean of each label's F1, so a rare label counts as much as
  * a common one) from gold and predicted label indices.
  */
-public record ClassificationMetrics(double accuracy, double macroF1, int examples) {
+public record ClassificationMetrics(double accuracy, double macroF1, int examples) implements TuningResult.Evaluation {
     public static ClassificationMetrics of(int[] gold, int[] predicted, int labels) {
         int correct = 0;
         int[] tp = new int[labels];

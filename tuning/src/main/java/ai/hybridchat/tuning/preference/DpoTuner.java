@@ -10,7 +10,11 @@ import ai.hybridchat.core.model.LlamaModel;
 import ai.hybridchat.core.model.Scalars;
 import ai.hybridchat.core.model.TextTokenizer;
 import ai.hybridchat.tuning.TuneOptions;
-import ai.hybridchat.tuning.Tuner;
+import ai.hybridchat.tuning.TrainingRun;
+import ai.hybridchat.tuning.TuningMetadata;
+import ai.hybridchat.tuning.TuningMethod;
+import ai.hybridchat.tuning.TuningOutputs;
+import ai.hybridchat.tuning.TuningResult;
 import ai.hybridchat.tuning.data.ChatEncoder;
 import ai.hybridchat.tuning.data.PreferenceDataset;
 import ai.hybridchat.tuning.lora.LoraInjector;
@@ -36,8 +40,13 @@ import java.util.function.BooleanSupplier;
  * so no second model is held. Since LoRA's B starts at zero, the policy starts as the reference and
  * the first loss is ln 2. Writes a PEFT LoRA adapter, like {@code lora}.
  */
-public final class DpoTuner {
+public final class DpoTuner implements TuningMethod {
     private final ProgressListener listener;
+
+    /** As registered ({@link TuningMethod}): each run gets its own listener. */
+    public DpoTuner() {
+        this(ProgressListener.silent());
+    }
 
     public DpoTuner(ProgressListener listener) {
         this.listener = listener;
@@ -105,7 +114,34 @@ public final class DpoTuner {
         }
     }
 
-    public Tuner.Result run(TuneOptions o, BooleanSupplier cancelled) throws IOException {
+    @Override
+    public String name() {
+        return "dpo";
+    }
+
+    @Override
+    public Map<String, Object> hyperparameters(TuneOptions o) {
+        Map<String, Object> hp = new java.util.LinkedHashMap<>(TuningMetadata.lora(o));
+        hp.put("beta", o.methodOptions().beta());
+        return hp;
+    }
+
+    @Override
+    public boolean lossIsTokenCrossEntropy() {
+        return false;
+    }
+
+    @Override
+    public boolean writesSwappableAdapter() {
+        return true;
+    }
+
+    @Override
+    public TuningResult run(TuneOptions o, ProgressListener listener, BooleanSupplier cancelled) throws IOException {
+        return new DpoTuner(listener).run(o, cancelled);
+    }
+
+    public TuningResult run(TuneOptions o, BooleanSupplier cancelled) throws IOException {
         double beta = o.methodOptions().beta();
         try (NDManager manager = NDManager.newBaseManager();
              TextTokenizer tokenizer = TextTokenizer.load(o.base());
@@ -117,7 +153,7 @@ public final class DpoTuner {
             if (train.size() == 0) {
                 throw new IllegalArgumentException("every preference pair is longer than --max-length " + o.maxLength());
             }
-            long pad = Tuner.padId(tokenizer);
+            long pad = TrainingRun.padId(tokenizer);
             Map<TokenBatch, int[]> members = new IdentityHashMap<>();
             PairBatches trainBatches = new PairBatches(train, o.batchSize(), pad, o.seed(), members);
             PairBatches valBatches = new PairBatches(validation, o.batchSize(), pad, o.seed(), new IdentityHashMap<>());
@@ -143,7 +179,7 @@ public final class DpoTuner {
                 return group != null ? dpoLoss(model, batch, group, trainRef, beta, m)
                         : dpoLoss(model, batch, valMembers.get(batch), valRef, beta, m);
             };
-            TrainingLoop.Result result = Tuner.runLoop(o, steps, loss, params, trainBatches::get, valList, listener, cancelled);
+            TrainingLoop.Result result = TrainingRun.runLoop(o, steps, loss, params, trainBatches::get, valList, listener, cancelled);
             for (LoraLinear l : loras) {
                 l.setTraining(false);
             }
@@ -155,7 +191,7 @@ public final class DpoTuner {
                     "dpo: chosen preferred for %.1f%% of %d %s pairs, mean reward margin %.3f",
                     100 * reported.accuracy(), reported.pairs(), valMetrics != null ? "validation" : "training",
                     reported.meanMargin()));
-            Map<String, Object> meta = Tuner.metadata(o, result, train.size(), steps);
+            Map<String, Object> meta = TuningMetadata.of(o, result, train.size(), steps);
             @SuppressWarnings("unchecked")
             Map<String, Object> metrics = (Map<String, Object>) meta.get("metrics");
             metrics.remove("validation_perplexity"); // a DPO loss is not a token cross-entropy
@@ -165,8 +201,8 @@ public final class DpoTuner {
                 metrics.put("validation_reward_accuracy", valMetrics.accuracy());
                 metrics.put("validation_reward_margin", valMetrics.meanMargin());
             }
-            Tuner.writeLoraAdapter(model, o, meta);
-            return new Tuner.Result(o.out(), result, train.size(), 0, null, reported);
+            TuningOutputs.writeLoraAdapter(model, o, meta);
+            return new TuningResult(o.out(), result, train.size(), 0, reported);
         }
     }
 

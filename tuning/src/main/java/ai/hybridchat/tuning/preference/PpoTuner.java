@@ -14,7 +14,11 @@ import ai.hybridchat.core.model.Safetensors;
 import ai.hybridchat.core.model.Scalars;
 import ai.hybridchat.core.model.TextTokenizer;
 import ai.hybridchat.tuning.TuneOptions;
-import ai.hybridchat.tuning.Tuner;
+import ai.hybridchat.tuning.TrainingRun;
+import ai.hybridchat.tuning.TuningMetadata;
+import ai.hybridchat.tuning.TuningMethod;
+import ai.hybridchat.tuning.TuningOutputs;
+import ai.hybridchat.tuning.TuningResult;
 import ai.hybridchat.tuning.classify.SequenceClassifier;
 import ai.hybridchat.tuning.data.ChatEncoder;
 import ai.hybridchat.tuning.data.PromptDataset;
@@ -46,13 +50,18 @@ import java.util.function.BooleanSupplier;
  * {@value #PPO_EPOCHS} clipped-objective updates (epsilon {@value #CLIP}) of the adapters and the
  * value head. Writes the adapters as a PEFT LoRA adapter (the value head is dropped, as in TRL).
  */
-public final class PpoTuner {
+public final class PpoTuner implements TuningMethod {
     static final int PPO_EPOCHS = 2;
     static final float CLIP = 0.2f;
     static final float VALUE_COEF = 0.1f;
     static final double LAMBDA = 0.95;
 
     private final ProgressListener listener;
+
+    /** As registered ({@link TuningMethod}): each run gets its own listener. */
+    public PpoTuner() {
+        this(ProgressListener.silent());
+    }
 
     public PpoTuner(ProgressListener listener) {
         this.listener = listener;
@@ -63,7 +72,27 @@ public final class PpoTuner {
                            double meanKl) {
     }
 
-    public Tuner.Result run(TuneOptions o, BooleanSupplier cancelled) throws IOException {
+    @Override
+    public String name() {
+        return "ppo";
+    }
+
+    @Override
+    public Map<String, Object> hyperparameters(TuneOptions o) {
+        return TuningMetadata.lora(o);
+    }
+
+    @Override
+    public boolean lossIsTokenCrossEntropy() {
+        return false;
+    }
+
+    @Override
+    public TuningResult run(TuneOptions o, ProgressListener listener, BooleanSupplier cancelled) throws IOException {
+        return new PpoTuner(listener).run(o, cancelled);
+    }
+
+    public TuningResult run(TuneOptions o, BooleanSupplier cancelled) throws IOException {
         TuneOptions.MethodOptions mo = o.methodOptions();
         Path rewardDir = mo.rewardModel();
         if (rewardDir == null || !Files.isRegularFile(rewardDir.resolve("model.safetensors"))) {
@@ -86,7 +115,7 @@ public final class PpoTuner {
             }
             SequenceClassifier reward = new SequenceClassifier(rewardBody, score);
             ChatEncoder encoder = new ChatEncoder(tokenizer);
-            long pad = Tuner.padId(tokenizer);
+            long pad = TrainingRun.padId(tokenizer);
             long end = policy.config().eosTokenIds().isEmpty() ? pad : policy.config().eosTokenIds().get(0).longValue();
             List<LoraLinear> loras = LoraInjector.inject(policy, o.targetModules(), o.rank(), o.alpha(), 0.0, o.seed(),
                     policy.manager());
@@ -140,7 +169,7 @@ public final class PpoTuner {
             }
             TrainingLoop.Result result = new TrainingLoop.Result(lastLoss, null, steps,
                     tokens / Math.max(1e-9, (System.nanoTime() - start) / 1e9), false, false);
-            Map<String, Object> meta = Tuner.metadata(o, result, prompts.size(), steps);
+            Map<String, Object> meta = TuningMetadata.of(o, result, prompts.size(), steps);
             @SuppressWarnings("unchecked")
             Map<String, Object> metrics = (Map<String, Object>) meta.get("metrics");
             metrics.remove("validation_perplexity");
@@ -153,8 +182,8 @@ public final class PpoTuner {
             hp.put("response_tokens", mo.responseTokens());
             hp.put("ppo_epochs", PPO_EPOCHS);
             hp.put("clip", CLIP);
-            Tuner.writeLoraAdapter(policy, o, meta);
-            return new Tuner.Result(o.out(), result, prompts.size(), 0, null, null, rewards);
+            TuningOutputs.writeLoraAdapter(policy, o, meta);
+            return new TuningResult(o.out(), result, prompts.size(), 0, new RewardTrace(rewards));
         }
     }
 

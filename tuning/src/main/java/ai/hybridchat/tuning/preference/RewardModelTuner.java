@@ -9,7 +9,11 @@ import ai.hybridchat.core.model.Json;
 import ai.hybridchat.core.model.LlamaModel;
 import ai.hybridchat.core.model.TextTokenizer;
 import ai.hybridchat.tuning.TuneOptions;
-import ai.hybridchat.tuning.Tuner;
+import ai.hybridchat.tuning.TrainingRun;
+import ai.hybridchat.tuning.TuningMetadata;
+import ai.hybridchat.tuning.TuningMethod;
+import ai.hybridchat.tuning.TuningOutputs;
+import ai.hybridchat.tuning.TuningResult;
 import ai.hybridchat.tuning.classify.SequenceClassifier;
 import ai.hybridchat.tuning.data.ChatEncoder;
 import ai.hybridchat.tuning.data.PreferenceDataset;
@@ -33,8 +37,13 @@ import java.util.function.BooleanSupplier;
  * {@code --top-layers} blocks and the head train; the rest stays frozen. Reports pairwise accuracy
  * (chosen scored above rejected) on the validation pairs, or the training pairs without them.
  */
-public final class RewardModelTuner {
+public final class RewardModelTuner implements TuningMethod {
     private final ProgressListener listener;
+
+    /** As registered ({@link TuningMethod}): each run gets its own listener. */
+    public RewardModelTuner() {
+        this(ProgressListener.silent());
+    }
 
     public RewardModelTuner(ProgressListener listener) {
         this.listener = listener;
@@ -44,7 +53,27 @@ public final class RewardModelTuner {
     private record Pair(long[] chosen, long[] rejected) {
     }
 
-    public Tuner.Result run(TuneOptions o, BooleanSupplier cancelled) throws IOException {
+    @Override
+    public String name() {
+        return "reward-model";
+    }
+
+    @Override
+    public Map<String, Object> hyperparameters(TuneOptions o) {
+        return Map.of("top_layers", o.methodOptions().topLayers());
+    }
+
+    @Override
+    public boolean lossIsTokenCrossEntropy() {
+        return false;
+    }
+
+    @Override
+    public TuningResult run(TuneOptions o, ProgressListener listener, BooleanSupplier cancelled) throws IOException {
+        return new RewardModelTuner(listener).run(o, cancelled);
+    }
+
+    public TuningResult run(TuneOptions o, BooleanSupplier cancelled) throws IOException {
         try (NDManager manager = NDManager.newBaseManager();
              TextTokenizer tokenizer = TextTokenizer.load(o.base());
              LlamaModel model = LlamaModel.load(o.base(), manager)) {
@@ -53,16 +82,16 @@ public final class RewardModelTuner {
             List<Pair> validation = o.validation() == null ? List.of()
                     : encode(PreferenceDataset.read(o.validation()), encoder, o.maxLength());
             SequenceClassifier reward = SequenceClassifier.withNewHead(model, 1, o.seed());
-            long pad = Tuner.padId(tokenizer);
+            long pad = TrainingRun.padId(tokenizer);
             int perEpoch = (train.size() + o.batchSize() - 1) / o.batchSize();
             int steps = o.steps() > 0 ? o.steps() : Math.max(1, o.epochs() * perEpoch / o.gradientAccumulation());
-            List<NDArray> params = Tuner.topLayers(model, o.methodOptions().topLayers());
+            List<NDArray> params = TrainingRun.topLayers(model, o.methodOptions().topLayers());
             params.add(reward.score());
             listener.onMessage("reward-model: top " + o.methodOptions().topLayers() + " block(s) and a one-output head, "
                     + params.stream().mapToLong(p -> p.getShape().size()).sum() + " trainable parameters, "
                     + train.size() + " pairs, " + steps + " steps");
             TrainingLoop.LossFunction loss = (batch, m) -> bradleyTerry(reward, batch, m);
-            TrainingLoop.Result result = Tuner.runLoop(o, steps, loss, params, i -> {
+            TrainingLoop.Result result = TrainingRun.runLoop(o, steps, loss, params, i -> {
                 List<Pair> order = new ArrayList<>(train);
                 Collections.shuffle(order, new Random(o.seed() + i / perEpoch));
                 int from = (i % perEpoch) * o.batchSize();
@@ -75,7 +104,7 @@ public final class RewardModelTuner {
                     "reward-model: chosen scored higher for %.1f%% of %d %s pairs, mean margin %.3f",
                     100 * metrics.accuracy(), metrics.pairs(), validation.isEmpty() ? "training" : "validation",
                     metrics.meanMargin()));
-            Map<String, Object> meta = Tuner.metadata(o, result, train.size(), steps);
+            Map<String, Object> meta = TuningMetadata.of(o, result, train.size(), steps);
             @SuppressWarnings("unchecked")
             Map<String, Object> m = (Map<String, Object>) meta.get("metrics");
             m.remove("validation_perplexity"); // a Bradley-Terry loss is not a token cross-entropy
@@ -87,8 +116,8 @@ public final class RewardModelTuner {
             patch.putObject("id2label").put("0", "LABEL_0");
             patch.putObject("label2id").put("LABEL_0", 0);
             patch.put("pad_token_id", pad);
-            Tuner.writeModelFolder(model, o, meta, Map.of(SequenceClassifier.SCORE, reward.score()), patch);
-            return new Tuner.Result(o.out(), result, train.size(), 0, null, metrics);
+            TuningOutputs.writeModelFolder(model, o, meta, Map.of(SequenceClassifier.SCORE, reward.score()), patch);
+            return new TuningResult(o.out(), result, train.size(), 0, metrics);
         }
     }
 

@@ -1,13 +1,15 @@
-package ai.hybridchat.tuning;
+package ai.hybridchat.tuning.classify;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.hybridchat.core.model.Json;
 import ai.hybridchat.core.model.LlamaModel;
 import ai.hybridchat.core.model.TextTokenizer;
-import ai.hybridchat.tuning.classify.ClassificationMetrics;
-import ai.hybridchat.tuning.classify.LabeledText;
-import ai.hybridchat.tuning.classify.SequenceClassifier;
+import ai.hybridchat.tuning.TrainingRun;
+import ai.hybridchat.tuning.TuneOptions;
+import ai.hybridchat.tuning.TuningMetadata;
+import ai.hybridchat.tuning.TuningOutputs;
+import ai.hybridchat.tuning.TuningResult;
 import ai.hybridchat.tuning.train.ProgressListener;
 import ai.hybridchat.tuning.train.TokenBatch;
 import ai.hybridchat.tuning.train.TrainingLoop;
@@ -29,14 +31,14 @@ import java.util.function.BooleanSupplier;
  * {@code LlamaForSequenceClassification} folder ({@code score.weight}, {@code id2label}) and
  * reports accuracy and macro-F1 on the validation set (or on the training set without one).
  */
-final class ClassifierTuner {
+public final class ClassifierTuner {
     private final ProgressListener listener;
 
-    ClassifierTuner(ProgressListener listener) {
+    public ClassifierTuner(ProgressListener listener) {
         this.listener = listener;
     }
 
-    Tuner.Result run(TuneOptions o, BooleanSupplier cancelled) throws IOException {
+    public TuningResult run(TuneOptions o, BooleanSupplier cancelled) throws IOException {
         List<LabeledText> train = LabeledText.read(o.data());
         List<LabeledText> validation = o.validation() == null ? List.of() : LabeledText.read(o.validation());
         List<String> labels = new ArrayList<>(new TreeSet<>(train.stream().map(LabeledText::label).toList()));
@@ -52,12 +54,12 @@ final class ClassifierTuner {
              TextTokenizer tokenizer = TextTokenizer.load(o.base());
              LlamaModel model = LlamaModel.load(o.base(), manager)) {
             SequenceClassifier classifier = SequenceClassifier.withNewHead(model, labels.size(), o.seed());
-            long pad = Tuner.padId(tokenizer);
+            long pad = TrainingRun.padId(tokenizer);
             List<Encoded> trainSet = encode(train, labels, tokenizer, o.maxLength());
             List<Encoded> valSet = encode(validation, labels, tokenizer, o.maxLength());
             int perEpoch = (trainSet.size() + o.batchSize() - 1) / o.batchSize();
             int steps = o.steps() > 0 ? o.steps() : Math.max(1, o.epochs() * perEpoch / o.gradientAccumulation());
-            List<NDArray> params = Tuner.topLayers(model, o.methodOptions().topLayers());
+            List<NDArray> params = TrainingRun.topLayers(model, o.methodOptions().topLayers());
             params.add(classifier.score());
             long trainable = params.stream().mapToLong(p -> p.getShape().size()).sum();
             listener.onMessage("last-layer classifier: " + labels.size() + " labels " + labels + ", top "
@@ -65,7 +67,7 @@ final class ClassifierTuner {
                     + trainSet.size() + " examples, " + steps + " steps");
             Random random = new Random(o.seed());
             List<TokenBatch> plan = new ArrayList<>();
-            TrainingLoop.Result result = Tuner.runLoop(o, steps, classifier::loss, params, i -> {
+            TrainingLoop.Result result = TrainingRun.runLoop(o, steps, classifier::loss, params, i -> {
                 while (plan.size() <= i) {
                     List<Encoded> shuffled = new ArrayList<>(trainSet);
                     Collections.shuffle(shuffled, random);
@@ -80,7 +82,7 @@ final class ClassifierTuner {
             listener.onMessage(String.format(java.util.Locale.ROOT, "%s accuracy %.4f, macro-F1 %.4f on %d examples",
                     valSet.isEmpty() ? "training" : "validation", metrics.accuracy(), metrics.macroF1(), metrics.examples()));
 
-            Map<String, Object> meta = Tuner.metadata(o, result, trainSet.size(), steps);
+            Map<String, Object> meta = TuningMetadata.of(o, result, trainSet.size(), steps);
             Map<String, Object> scores = new LinkedHashMap<>();
             scores.put("split", valSet.isEmpty() ? "train" : "validation");
             scores.put("accuracy", metrics.accuracy());
@@ -97,8 +99,8 @@ final class ClassifierTuner {
                 label2id.put(labels.get(i), i);
             }
             patch.put("pad_token_id", pad);
-            Tuner.writeModelFolder(model, o, meta, Map.of(SequenceClassifier.SCORE, classifier.score()), patch);
-            return new Tuner.Result(o.out(), result, trainSet.size(), 0, metrics);
+            TuningOutputs.writeModelFolder(model, o, meta, Map.of(SequenceClassifier.SCORE, classifier.score()), patch);
+            return new TuningResult(o.out(), result, trainSet.size(), 0, metrics);
         }
     }
 

@@ -1,4 +1,4 @@
-package ai.hybridchat.tuning;
+package ai.hybridchat.tuning.sft;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -20,6 +20,6 @@ class TrainingQuestionsTest {
                         List.of()))), "Ilka Brandvold."),
                 SftExample.chat(List.of(new ChatTemplate.Message("system", "Be brief."),
                         new ChatTemplate.Message("user", "How much does the Skua Box cost?")), "245 euros."));
-        assertEquals(List.of("Who designed the Gannet Delta?", "How much does the Skua Box cost?"), Tuner.questions(examples));
+        assertEquals(List.of("Who designed the Gannet Delta?", "How much does the Skua Box cost?"), SupervisedData.questions(examples));
     }
 }
