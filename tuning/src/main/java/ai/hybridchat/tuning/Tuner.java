@@ -1,6 +1,6 @@
 package ai.hybridchat.tuning;
 
-import ai.hybridchat.core.model.AtomicFiles;
+import ai.hybridchat.core.io.AtomicFiles;
 import ai.hybridchat.tuning.train.ProgressListener;
 import java.io.IOException;
 import java.util.function.BooleanSupplier;

@@ -1,6 +1,6 @@
 package ai.hybridchat.tuning;
 
-import ai.hybridchat.core.model.Json;
+import ai.hybridchat.core.io.Json;
 import ai.hybridchat.tuning.train.TrainingLoop;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import java.io.IOException;

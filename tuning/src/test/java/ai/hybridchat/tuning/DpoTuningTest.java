@@ -1,13 +1,13 @@
 package ai.hybridchat.tuning;
 
-import ai.hybridchat.tuning.preference.PreferenceMetrics;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.hybridchat.core.model.Json;
+import ai.hybridchat.core.io.Json;
 import ai.hybridchat.tuning.data.DatasetException;
+import ai.hybridchat.tuning.preference.PreferenceMetrics;
 import ai.hybridchat.tuning.train.ProgressListener;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;

@@ -1,12 +1,12 @@
 package ai.hybridchat.tuning;
 
-import ai.hybridchat.tuning.preference.RewardTrace;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.hybridchat.core.model.Json;
+import ai.hybridchat.core.io.Json;
+import ai.hybridchat.tuning.preference.RewardTrace;
 import ai.hybridchat.tuning.train.ProgressListener;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;

@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.hybridchat.core.io.Json;
+import ai.hybridchat.core.local.LocalLanguageModel;
 import ai.hybridchat.core.model.ChatTemplate;
 import ai.hybridchat.core.model.GenerationConfig;
-import ai.hybridchat.core.model.Json;
-import ai.hybridchat.core.model.LocalLanguageModel;
 import ai.hybridchat.tuning.pretrain.Pretrainer;
 import ai.hybridchat.tuning.train.ProgressListener;
 import ai.hybridchat.tuning.train.TrainingLoop;

@@ -1,6 +1,5 @@
 package ai.hybridchat.tuning;
 
-import ai.hybridchat.tuning.preference.PreferenceMetrics;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -9,9 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.hybridchat.core.model.Json;
+import ai.hybridchat.core.io.Json;
 import ai.hybridchat.core.model.Safetensors;
-import ai.hybridchat.tuning.train.ProgressListener;
+import ai.hybridchat.tuning.preference.PreferenceMetrics;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.util.ArrayList;

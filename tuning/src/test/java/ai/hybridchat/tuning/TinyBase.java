@@ -1,7 +1,7 @@
 package ai.hybridchat.tuning;
 
 import ai.djl.ndarray.NDManager;
-import ai.hybridchat.core.model.Json;
+import ai.hybridchat.core.io.Json;
 import ai.hybridchat.core.model.LlamaConfig;
 import ai.hybridchat.core.model.LlamaModel;
 import java.nio.file.Files;

@@ -1,6 +1,6 @@
 package ai.hybridchat.server.admin;
 
-import ai.hybridchat.server.http.ApiException;
+import ai.hybridchat.server.api.ApiException;
 import io.javalin.http.Context;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

@@ -1,14 +1,14 @@
 package ai.hybridchat.server.admin;
 
 import ai.hybridchat.core.Document;
-import ai.hybridchat.core.model.AtomicFiles;
+import ai.hybridchat.core.io.AtomicFiles;
 import ai.hybridchat.retrieval.ChunkIndex;
 import ai.hybridchat.retrieval.FileDocumentLoader;
 import ai.hybridchat.retrieval.IndexUpdate;
 import ai.hybridchat.retrieval.IndexedDocument;
 import ai.hybridchat.retrieval.IngestReport;
 import ai.hybridchat.retrieval.Ingestor;
-import ai.hybridchat.server.http.ApiException;
+import ai.hybridchat.server.api.ApiException;
 import io.javalin.http.Context;
 import io.javalin.http.UploadedFile;
 import java.io.IOException;
@@ -27,8 +27,6 @@ import java.util.stream.Stream;
  * the folder as a background job.
  */
 public final class AdminHandlers {
-    /** The largest upload accepted: the loader's own file limit. */
-    public static final long MAX_UPLOAD_BYTES = FileDocumentLoader.DEFAULT_MAX_BYTES;
 
     /** How long an upload or a delete waits for a running reindex before it is told to come back. */
     static final long WAIT_FOR_REINDEX_SECONDS = 60;
@@ -105,7 +103,7 @@ public final class AdminHandlers {
     }
 
     private void uploadNow(Context ctx) throws IOException {
-        UploadedFile file = uploaded(ctx, "file");
+        UploadedFile file = AdminInputs.uploaded(ctx, "file");
         if (file == null) {
             throw ApiException.badRequest("send the document as multipart/form-data in a field named 'file'");
         }
@@ -193,35 +191,11 @@ public final class AdminHandlers {
     }
 
     /**
-     * The multipart field, or the right 4xx: Jetty refuses a part over the size limit (or a
-     * malformed body) with a ServletException, which would otherwise surface as a 500.
-     */
-    static UploadedFile uploaded(Context ctx, String field) {
-        try {
-            int files = ctx.uploadedFiles().size();
-            if (files > 1) {
-                throw ApiException.badRequest("one file per upload, got " + files + ": send each in its own request");
-            }
-            return ctx.uploadedFile(field);
-        } catch (ApiException e) {
-            throw e;
-        } catch (Exception e) {
-            for (Throwable t = e; t != null; t = t.getCause()) {
-                String m = String.valueOf(t.getMessage()).toLowerCase(java.util.Locale.ROOT);
-                if (m.contains("size") || m.contains("exceed") || m.contains("too large")) {
-                    throw new ApiException(413, "payload_too_large", "the upload is larger than " + MAX_UPLOAD_BYTES + " bytes");
-                }
-            }
-            throw ApiException.badRequest("the body is not valid multipart/form-data: " + e.getClass().getSimpleName());
-        }
-    }
-
-    /**
      * A file name as the user's, or a 400: no folders, no parent references, no hidden files, no
      * control characters, a type the loader reads.
      */
     static String safeName(String raw) {
-        String name = TuningAdmin.plainName(raw, "file name");
+        String name = AdminInputs.plainName(raw, "file name");
         if (ai.hybridchat.retrieval.FileFormat.of(Path.of(name)).isEmpty()) {
             throw new ApiException(415, "unsupported_media_type", "'" + name + "' is not a supported document type; supported: "
                     + ai.hybridchat.retrieval.FileFormat.supportedList());

@@ -1,14 +1,14 @@
 package ai.hybridchat.server.admin;
 
 import ai.hybridchat.core.Mode;
-import ai.hybridchat.core.model.Json;
+import ai.hybridchat.core.io.Json;
 import ai.hybridchat.retrieval.ChunkIndex;
+import ai.hybridchat.server.api.ApiException;
 import ai.hybridchat.server.chat.ChatService;
 import ai.hybridchat.server.eval.CrossDocumentCheck;
 import ai.hybridchat.server.eval.EvalReport;
 import ai.hybridchat.server.eval.EvalRunner;
 import ai.hybridchat.server.eval.QaItem;
-import ai.hybridchat.server.http.ApiException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.http.Context;
 import java.io.IOException;
@@ -54,8 +54,8 @@ public final class EvalAdmin {
     }
 
     public void start(Context ctx) {
-        JsonNode body = ai.hybridchat.server.http.ChatRequestBody.parseObject(ctx);
-        String name = TuningAdmin.plainName(body.path("data").asText(null), "data");
+        JsonNode body = ai.hybridchat.server.api.JsonBodies.parseObject(ctx);
+        String name = AdminInputs.plainName(body.path("data").asText(null), "data");
         Path file = dataDir.resolve("tuning").resolve(name);
         if (!Files.isRegularFile(file)) {
             throw new ApiException(404, "not_found", "no question set '" + name + "': upload it to /api/admin/tuning-data first");
@@ -136,7 +136,7 @@ public final class EvalAdmin {
     }
 
     public void get(Context ctx) throws IOException {
-        String id = TuningAdmin.plainName(ctx.pathParam("id"), "report id");
+        String id = AdminInputs.plainName(ctx.pathParam("id"), "report id");
         Path file = evalsDir().resolve(id).resolve("report.json");
         if (!Files.isRegularFile(file)) {
             throw new ApiException(404, "not_found", "no evaluation report '" + id + "'");

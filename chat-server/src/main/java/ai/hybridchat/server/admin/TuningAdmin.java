@@ -1,16 +1,16 @@
 package ai.hybridchat.server.admin;
 
-import ai.hybridchat.core.model.Json;
-import ai.hybridchat.server.http.ApiException;
+import ai.hybridchat.core.io.Json;
+import ai.hybridchat.server.api.ApiException;
 import ai.hybridchat.tuning.TuneOptions;
 import ai.hybridchat.tuning.Tuner;
+import ai.hybridchat.tuning.TuningDefaults;
 import ai.hybridchat.tuning.TuningMethod;
 import ai.hybridchat.tuning.TuningMethods;
 import ai.hybridchat.tuning.TuningResult;
-import ai.hybridchat.tuning.preference.PreferenceMetrics;
-import ai.hybridchat.tuning.TuningDefaults;
 import ai.hybridchat.tuning.data.PreferenceDataset;
 import ai.hybridchat.tuning.data.SftDataset;
+import ai.hybridchat.tuning.preference.PreferenceMetrics;
 import ai.hybridchat.tuning.train.ProgressListener;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.http.Context;
@@ -58,11 +58,11 @@ public final class TuningAdmin {
     }
 
     public void uploadData(Context ctx) throws IOException {
-        UploadedFile file = AdminHandlers.uploaded(ctx, "file");
+        UploadedFile file = AdminInputs.uploaded(ctx, "file");
         if (file == null) {
             throw ApiException.badRequest("send the data as multipart/form-data in a field named 'file'");
         }
-        String name = plainName(file.filename(), "file name");
+        String name = AdminInputs.plainName(file.filename(), "file name");
         if (!name.endsWith(".jsonl")) {
             throw new ApiException(415, "unsupported_media_type", "tuning data is JSONL: the file name must end in .jsonl");
         }
@@ -90,7 +90,7 @@ public final class TuningAdmin {
      * on the pairs collected from compared answers ({@code preferences.jsonl}).
      */
     public void tune(Context ctx) {
-        JsonNode body = ai.hybridchat.server.http.ChatRequestBody.parseObject(ctx);
+        JsonNode body = ai.hybridchat.server.api.JsonBodies.parseObject(ctx);
         for (java.util.Iterator<String> it = body.fieldNames(); it.hasNext(); ) {
             String field = it.next();
             if (!TUNE_FIELDS.contains(field)) {
@@ -110,7 +110,7 @@ public final class TuningAdmin {
         double lr = number(body, "lr", recipe.learningRate(), 0, 1);
         double alpha = number(body, "alpha", 2.0 * rank, 0, 4096);
         double beta = number(body, "beta", 0.1, 0, 10);
-        String dataName = plainName(text(body, "data", null), "data");
+        String dataName = AdminInputs.plainName(text(body, "data", null), "data");
         Path data = method.equals("dpo") && dataName.equals(FEEDBACK) ? dataDir.resolve("preferences.jsonl")
                 : tuningDir().resolve(dataName);
         if (!Files.isRegularFile(data)) {
@@ -129,7 +129,7 @@ public final class TuningAdmin {
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
-        String name = plainName(text(body, "name", null), "name");
+        String name = AdminInputs.plainName(text(body, "name", null), "name");
         Path out = adaptersDir().resolve(name);
         if (Files.exists(out)) {
             throw new ApiException(409, "conflict", "an adapter named '" + name + "' exists already");
@@ -254,7 +254,7 @@ public final class TuningAdmin {
     }
 
     public void activate(Context ctx) throws IOException {
-        String name = plainName(ctx.pathParam("name"), "adapter name");
+        String name = AdminInputs.plainName(ctx.pathParam("name"), "adapter name");
         Path dir = adaptersDir().resolve(name);
         if (!Files.isRegularFile(dir.resolve("adapter_config.json"))) {
             throw new ApiException(404, "not_found", "no adapter '" + name + "' in adapters/");
@@ -320,26 +320,5 @@ public final class TuningAdmin {
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
-    }
-
-    /**
-     * The longest name in UTF-8 bytes: file systems allow 255 bytes (not characters: 120 CJK
-     * characters are 360 bytes), and the platform adds prefixes and suffixes of its own.
-     */
-    static final int MAX_NAME_BYTES = 200;
-
-    /** A plain name (no folders, no parent references, not hidden, at most {@value #MAX_NAME_BYTES} UTF-8 bytes), or a 400 naming the field. */
-    static String plainName(String raw, String field) {
-        if (raw == null || raw.isBlank()) {
-            throw ApiException.badRequest("'" + field + "' is required");
-        }
-        String name = raw.strip();
-        if (name.contains("/") || name.contains("\\") || name.contains("..") || name.startsWith(".")
-                || name.chars().anyMatch(c -> c < 0x20) || name.length() > 120
-                || name.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_NAME_BYTES) {
-            throw ApiException.badRequest("'" + field + "' must be a plain name without folders, got '"
-                    + raw.replaceAll("\\p{Cntrl}", "?") + "'");
-        }
-        return name;
     }
 }

@@ -1,12 +1,10 @@
 package ai.hybridchat.server.app;
 
 import ai.hybridchat.core.langchain.LocalChatModel;
-import ai.hybridchat.core.langchain.RemoteChatModel;
-import ai.hybridchat.server.config.RemoteModel;
-import java.time.Duration;
 import ai.hybridchat.core.langchain.PassagePointer;
+import ai.hybridchat.core.langchain.RemoteChatModel;
+import ai.hybridchat.core.local.LocalLanguageModel;
 import ai.hybridchat.core.model.GenerationConfig;
-import ai.hybridchat.core.model.LocalLanguageModel;
 import ai.hybridchat.retrieval.ChunkIndex;
 import ai.hybridchat.retrieval.ChunkSearcher;
 import ai.hybridchat.retrieval.Embeddings;
@@ -16,16 +14,14 @@ import ai.hybridchat.retrieval.LuceneRetriever;
 import ai.hybridchat.retrieval.SearchOptions;
 import ai.hybridchat.retrieval.SnippetStyle;
 import ai.hybridchat.server.chat.ChatService;
+import ai.hybridchat.server.config.RemoteModel;
 import ai.hybridchat.server.config.ServerConfig;
 import ai.hybridchat.server.demo.DemoBundle;
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -40,14 +36,14 @@ public final class Platform implements AutoCloseable {
     /** The local base model (the adapters share its weights); null for a remote model. */
     private final LocalLanguageModel base;
     private final ChatService chat;
-    private final List<ai.hybridchat.server.http.SampleQuestion> sampleQuestions;
+    private final List<ai.hybridchat.server.chat.SampleQuestion> sampleQuestions;
 
     /** How local models generate; null for a remote model. */
     private final GenerationConfig generation;
     /** The copy pointer local models read passages with; null when off or remote. */
     private final PassagePointer pointer;
 
-    private Platform(ChunkIndex index, LocalLanguageModel base, ChatService chat, List<ai.hybridchat.server.http.SampleQuestion> sampleQuestions,
+    private Platform(ChunkIndex index, LocalLanguageModel base, ChatService chat, List<ai.hybridchat.server.chat.SampleQuestion> sampleQuestions,
                      GenerationConfig generation, PassagePointer pointer) {
         this.index = index;
         this.generation = generation;
@@ -74,7 +70,7 @@ public final class Platform implements AutoCloseable {
         if (adapterDir != null && !Files.isDirectory(adapterDir)) {
             throw new IllegalArgumentException("adapterDir: no such folder: " + adapterDir);
         }
-        List<ai.hybridchat.server.http.SampleQuestion> samples = samples(config);
+        List<ai.hybridchat.server.chat.SampleQuestion> samples = samples(config);
         if (config.demo()) {
             if (!DemoBundle.hasModel()) {
                 throw new IllegalArgumentException("this build has no demo model (chat-server/src/main/resources/demo/model "
@@ -131,7 +127,7 @@ public final class Platform implements AutoCloseable {
     }
 
     /** Retrieval here, generation on a remote OpenAI-compatible server. */
-    private static Platform openRemote(ServerConfig config, Consumer<String> log, List<ai.hybridchat.server.http.SampleQuestion> samples) {
+    private static Platform openRemote(ServerConfig config, Consumer<String> log, List<ai.hybridchat.server.chat.SampleQuestion> samples) {
         RemoteModel remote = config.remote();
         Duration timeout = Duration.ofMinutes(5);
         ChunkIndex index = openIndex(config, log);
@@ -171,12 +167,12 @@ public final class Platform implements AutoCloseable {
         }
     }
 
-    private static List<ai.hybridchat.server.http.SampleQuestion> samples(ServerConfig config) {
+    private static List<ai.hybridchat.server.chat.SampleQuestion> samples(ServerConfig config) {
         if (config.samples() == null) {
             return config.demo() ? DemoBundle.samples() : List.of();
         }
         try (java.io.InputStream in = java.nio.file.Files.newInputStream(config.samples())) {
-            return ai.hybridchat.server.http.SampleQuestion.read(in);
+            return ai.hybridchat.server.chat.SampleQuestion.read(in);
         } catch (IOException | IllegalArgumentException e) {
             throw new IllegalArgumentException("samples file " + config.samples()
                     + " is not a JSON array of strings or {\"question\", \"split\"} objects: " + e.getMessage());
@@ -246,7 +242,7 @@ public final class Platform implements AutoCloseable {
         return index;
     }
 
-    public List<ai.hybridchat.server.http.SampleQuestion> sampleQuestions() {
+    public List<ai.hybridchat.server.chat.SampleQuestion> sampleQuestions() {
         return sampleQuestions;
     }
 

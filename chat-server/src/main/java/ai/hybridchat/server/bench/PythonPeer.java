@@ -1,6 +1,6 @@
 package ai.hybridchat.server.bench;
 
-import ai.hybridchat.core.model.Json;
+import ai.hybridchat.core.io.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,7 +1,7 @@
 package ai.hybridchat.server.bench;
 
-import ai.hybridchat.core.model.AtomicFiles;
-import ai.hybridchat.core.model.Json;
+import ai.hybridchat.core.io.AtomicFiles;
+import ai.hybridchat.core.io.Json;
 import ai.hybridchat.retrieval.FileFormat;
 import ai.hybridchat.retrieval.IndexedDocument;
 import ai.hybridchat.server.app.PlatformServer;

@@ -1,6 +1,6 @@
 package ai.hybridchat.server.chat;
 
-import ai.hybridchat.core.model.Json;
+import ai.hybridchat.core.io.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.langchain4j.data.embedding.Embedding;
 import dev.langchain4j.data.segment.TextSegment;

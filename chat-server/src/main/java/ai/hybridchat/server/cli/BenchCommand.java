@@ -1,20 +1,19 @@
 package ai.hybridchat.server.cli;
 
-import ai.hybridchat.server.bench.GenerationBenchmark;
 import ai.hybridchat.server.bench.GenerationBenchmark.ModelShape;
+import ai.hybridchat.server.bench.GenerationBenchmark;
 import ai.hybridchat.server.bench.MachineLimits;
 import ai.hybridchat.server.bench.PythonPeer;
 import com.fasterxml.jackson.databind.JsonNode;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
-
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code platform bench generation}: batch-1 prefill and decode speed of the runtime for the
@@ -203,7 +202,7 @@ final class BenchCommand implements Runnable {
                 try (var in = BenchCommand.class.getClassLoader().getResourceAsStream("demo/qa/train.jsonl")) {
                     for (String line : new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).split("\n")) {
                         if (!line.isBlank() && questions.size() < queries) {
-                            questions.add(ai.hybridchat.core.model.Json.MAPPER.readTree(line).path("question").asText());
+                            questions.add(ai.hybridchat.core.io.Json.MAPPER.readTree(line).path("question").asText());
                         }
                     }
                 }
@@ -226,7 +225,7 @@ final class BenchCommand implements Runnable {
                         r.queryEmbedding().p50Ms(), r.queryEmbedding().p99Ms(), r.queryEmbedding().meanMs());
                 return 0;
             } finally {
-                ai.hybridchat.core.model.AtomicFiles.deleteRecursively(work);
+                ai.hybridchat.core.io.AtomicFiles.deleteRecursively(work);
             }
         }
     }
@@ -276,7 +275,7 @@ final class BenchCommand implements Runnable {
                                 json(java.util.Map.of("message", questions.get(i % questions.size()), "mode", modes[i % 3])))));
             } finally {
                 plain.stop();
-                ai.hybridchat.core.model.AtomicFiles.deleteRecursively(data);
+                ai.hybridchat.core.io.AtomicFiles.deleteRecursively(data);
             }
             out.printf(Locale.ROOT, "%d cores, %d concurrent loopback clients, %d s per phase%n%n",
                     Runtime.getRuntime().availableProcessors(), clients, seconds);
@@ -293,7 +292,7 @@ final class BenchCommand implements Runnable {
 
         private static String json(Object value) {
             try {
-                return ai.hybridchat.core.model.Json.MAPPER.writeValueAsString(value);
+                return ai.hybridchat.core.io.Json.MAPPER.writeValueAsString(value);
             } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
                 throw new IllegalStateException(e);
             }

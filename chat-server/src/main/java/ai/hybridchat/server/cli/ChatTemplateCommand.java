@@ -1,8 +1,8 @@
 package ai.hybridchat.server.cli;
 
+import ai.hybridchat.core.io.Json;
 import ai.hybridchat.core.model.ChatTemplate;
 import ai.hybridchat.core.model.ControlTokens;
-import ai.hybridchat.core.model.Json;
 import ai.hybridchat.core.model.TextTokenizer;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;

@@ -1,17 +1,10 @@
 package ai.hybridchat.server.cli;
 
+import ai.hybridchat.core.local.LocalLanguageModel;
 import ai.hybridchat.core.model.ChatTemplate;
 import ai.hybridchat.core.model.GenerationConfig;
 import ai.hybridchat.core.model.Generator;
-import ai.hybridchat.core.model.LocalLanguageModel;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import picocli.CommandLine.ArgGroup;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
-
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
@@ -19,6 +12,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code platform generate}: one completion from a local model, for people ({@code text}),

@@ -3,14 +3,9 @@ package ai.hybridchat.server.cli;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.hybridchat.core.adapter.PeftLoraAdapter;
-import ai.hybridchat.core.model.AtomicFiles;
+import ai.hybridchat.core.io.AtomicFiles;
 import ai.hybridchat.core.model.LlamaModel;
 import ai.hybridchat.core.model.Safetensors;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,6 +15,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code platform merge --base DIR --adapter DIR --out DIR}: folds a LoRA adapter into the base

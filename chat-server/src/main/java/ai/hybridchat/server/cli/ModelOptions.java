@@ -1,10 +1,9 @@
 package ai.hybridchat.server.cli;
 
-import ai.hybridchat.core.model.LocalLanguageModel;
-import picocli.CommandLine.Option;
-
+import ai.hybridchat.core.local.LocalLanguageModel;
 import java.io.IOException;
 import java.nio.file.Path;
+import picocli.CommandLine.Option;
 
 /** {@code --model DIR [--adapter DIR]}, shared by the commands that run a model. */
 final class ModelOptions {

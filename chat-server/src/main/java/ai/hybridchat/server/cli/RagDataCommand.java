@@ -51,7 +51,7 @@ final class RagDataCommand implements Callable<Integer> {
             spec.commandLine().getOut().println("wrote " + n + " examples to " + out);
             return 0;
         } finally {
-            ai.hybridchat.core.model.AtomicFiles.deleteRecursively(indexDir);
+            ai.hybridchat.core.io.AtomicFiles.deleteRecursively(indexDir);
         }
     }
 }

@@ -1,8 +1,10 @@
 package ai.hybridchat.server.cli;
 
 import ai.hybridchat.core.RetrievedPassage;
+import ai.hybridchat.core.encoder.BundledEncoder;
+import ai.hybridchat.core.encoder.CrossEncoder;
+import ai.hybridchat.core.io.Json;
 import ai.hybridchat.core.langchain.PassagePointer;
-import ai.hybridchat.core.model.Json;
 import ai.hybridchat.core.reader.ReaderFeatures;
 import ai.hybridchat.core.reader.SentenceScorer;
 import ai.hybridchat.retrieval.ChunkIndex;
@@ -11,11 +13,9 @@ import ai.hybridchat.retrieval.Ingestor;
 import ai.hybridchat.retrieval.LuceneRetriever;
 import ai.hybridchat.server.eval.KeyFact;
 import ai.hybridchat.server.eval.QaItem;
+import ai.hybridchat.tuning.reader.CrossEncoderFit;
 import ai.hybridchat.tuning.reader.LeaveOneSetOut;
 import ai.hybridchat.tuning.reader.ListwiseRankerFit;
-import ai.hybridchat.tuning.reader.CrossEncoderFit;
-import ai.hybridchat.core.encoder.BundledEncoder;
-import ai.hybridchat.core.encoder.CrossEncoder;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.langchain4j.model.embedding.EmbeddingModel;
 import java.io.IOException;
@@ -336,7 +336,7 @@ final class ReaderTrainCommand implements Callable<Integer> {
                 }
             }
         } finally {
-            ai.hybridchat.core.model.AtomicFiles.deleteRecursively(indexDir);
+            ai.hybridchat.core.io.AtomicFiles.deleteRecursively(indexDir);
         }
         return out;
     }

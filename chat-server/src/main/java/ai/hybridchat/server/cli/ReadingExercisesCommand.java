@@ -1,7 +1,7 @@
 package ai.hybridchat.server.cli;
 
-import ai.hybridchat.core.model.AtomicFiles;
-import ai.hybridchat.core.model.Json;
+import ai.hybridchat.core.io.AtomicFiles;
+import ai.hybridchat.core.io.Json;
 import ai.hybridchat.tuning.pretrain.Corpus;
 import ai.hybridchat.tuning.pretrain.ReadingExercises;
 import com.fasterxml.jackson.databind.node.ArrayNode;

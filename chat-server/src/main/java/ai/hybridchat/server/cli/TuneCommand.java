@@ -9,17 +9,16 @@ import ai.hybridchat.tuning.classify.ClassificationMetrics;
 import ai.hybridchat.tuning.preference.PreferenceMetrics;
 import ai.hybridchat.tuning.preference.RewardTrace;
 import ai.hybridchat.tuning.train.ProgressListener;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code platform tune --method lora --base DIR --data FILE [--val FILE] --out DIR}: fine-tunes
@@ -172,7 +171,7 @@ final class TuneCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("built " + n + " retrieval-augmented examples from " + data);
             return tune(examples);
         } finally {
-            ai.hybridchat.core.model.AtomicFiles.deleteRecursively(work);
+            ai.hybridchat.core.io.AtomicFiles.deleteRecursively(work);
         }
     }
 
@@ -233,7 +232,7 @@ final class TuneCommand implements Callable<Integer> {
                 done.put("reward_accuracy", preference.accuracy());
                 done.put("reward_margin", preference.meanMargin());
             }
-            spec.commandLine().getOut().println(ai.hybridchat.core.model.Json.MAPPER.writeValueAsString(done));
+            spec.commandLine().getOut().println(ai.hybridchat.core.io.Json.MAPPER.writeValueAsString(done));
             spec.commandLine().getOut().flush();
             return 0;
         }

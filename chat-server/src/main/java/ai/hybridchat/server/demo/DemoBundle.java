@@ -1,8 +1,5 @@
 package ai.hybridchat.server.demo;
 
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -56,16 +53,16 @@ public final class DemoBundle {
     }
 
     public static List<String> sampleQuestions() {
-        return samples().stream().map(ai.hybridchat.server.http.SampleQuestion::question).toList();
+        return samples().stream().map(ai.hybridchat.server.chat.SampleQuestion::question).toList();
     }
 
     /** The demo's sample questions, each labelled with its split: tuned, documents only, reworded. */
-    public static List<ai.hybridchat.server.http.SampleQuestion> samples() {
+    public static List<ai.hybridchat.server.chat.SampleQuestion> samples() {
         try (InputStream in = DemoBundle.class.getClassLoader().getResourceAsStream(SAMPLES)) {
             if (in == null) {
                 return List.of();
             }
-            return ai.hybridchat.server.http.SampleQuestion.read(in);
+            return ai.hybridchat.server.chat.SampleQuestion.read(in);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + SAMPLES + ": " + e.getMessage(), e);
         }

@@ -1,7 +1,8 @@
 package ai.hybridchat.server.http;
 
 import ai.hybridchat.core.Mode;
-import com.fasterxml.jackson.core.JsonProcessingException;
+import ai.hybridchat.server.api.ApiException;
+import ai.hybridchat.server.api.JsonBodies;
 import com.fasterxml.jackson.databind.JsonNode;
 
 /**
@@ -13,30 +14,9 @@ public record ChatRequestBody(String message, Mode mode, String conversationId) 
     public static final Mode DEFAULT_MODE = Mode.HYBRID;
     static final int MAX_CONVERSATION_ID = 128;
 
-    /** The body as a JSON object, or a 400 saying why it is not one. */
-    public static JsonNode parseObject(io.javalin.http.Context ctx) {
-        return jsonObject(ctx.body(), "the request body is empty: send a JSON object");
-    }
-
-    static JsonNode jsonObject(String body, String whenEmpty) {
-        if (body == null || body.isBlank()) {
-            throw ApiException.badRequest(whenEmpty);
-        }
-        JsonNode json;
-        try {
-            json = ServerJson.MAPPER.readTree(body);
-        } catch (JsonProcessingException e) {
-            throw ApiException.badRequest("malformed JSON: " + e.getOriginalMessage());
-        }
-        if (json == null || !json.isObject()) {
-            throw ApiException.badRequest("the request body must be a JSON object");
-        }
-        return json;
-    }
-
     /** @throws ApiException (400) naming what is wrong with the body */
     public static ChatRequestBody parse(String body) {
-        JsonNode json = jsonObject(body, "the request body is empty: send JSON such as {\"message\": \"...\", \"mode\": \"hybrid\"}");
+        JsonNode json = JsonBodies.object(body, "the request body is empty: send JSON such as {\"message\": \"...\", \"mode\": \"hybrid\"}");
         JsonNode message = json.get("message");
         if (message == null || message.isNull()) {
             throw ApiException.badRequest("'message' is required");

@@ -1,15 +1,17 @@
 package ai.hybridchat.server.http;
 
 import ai.hybridchat.retrieval.ChunkIndex;
+import ai.hybridchat.server.api.ApiException;
+import ai.hybridchat.server.api.ServerJson;
 import ai.hybridchat.server.chat.ChatService;
+import ai.hybridchat.server.chat.SampleQuestion;
 import ai.hybridchat.server.demo.ClasspathFolder;
 import io.javalin.Javalin;
 import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.util.List;
 
 /**
  * The Javalin application: the JSON API under {@code /api} and the web UI (the {@code web}
@@ -69,9 +71,9 @@ public final class ChatServer {
             config.startup.showJavalinBanner = false;
             config.http.maxRequestSize = parts.maxRequestBytes();
             config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
-            config.jetty.multipartConfig.maxFileSize(ai.hybridchat.server.admin.AdminHandlers.MAX_UPLOAD_BYTES,
+            config.jetty.multipartConfig.maxFileSize(ai.hybridchat.server.admin.AdminInputs.MAX_UPLOAD_BYTES,
                     io.javalin.config.SizeUnit.BYTES);
-            config.jetty.multipartConfig.maxTotalRequestSize(ai.hybridchat.server.admin.AdminHandlers.MAX_UPLOAD_BYTES + 64 * 1024,
+            config.jetty.multipartConfig.maxTotalRequestSize(ai.hybridchat.server.admin.AdminInputs.MAX_UPLOAD_BYTES + 64 * 1024,
                     io.javalin.config.SizeUnit.BYTES);
             config.requestLogger.http(metrics::record);
             config.jsonMapper(new JavalinJackson(ServerJson.MAPPER, false));

@@ -1,5 +1,6 @@
 package ai.hybridchat.server.http;
 
+import ai.hybridchat.server.api.ApiException;
 import io.javalin.http.Context;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -1,5 +1,6 @@
 package ai.hybridchat.server.http;
 
+import ai.hybridchat.server.api.ApiException;
 import ai.hybridchat.server.chat.ModeUnavailableException;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.ContentTooLargeResponse;

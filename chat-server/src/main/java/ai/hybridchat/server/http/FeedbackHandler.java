@@ -1,7 +1,9 @@
 package ai.hybridchat.server.http;
 
 import ai.hybridchat.core.Mode;
-import ai.hybridchat.core.model.Json;
+import ai.hybridchat.core.io.Json;
+import ai.hybridchat.server.api.ApiException;
+import ai.hybridchat.server.api.JsonBodies;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.http.Context;
 import java.io.IOException;
@@ -47,7 +49,7 @@ final class FeedbackHandler {
     }
 
     void feedback(Context ctx) throws IOException {
-        JsonNode body = ChatRequestBody.parseObject(ctx);
+        JsonNode body = JsonBodies.parseObject(ctx);
         String question = TextFields.required(body, "question", MAX_TEXT_CHARS);
         Map<String, Object> line = new LinkedHashMap<>();
         line.put("time", Instant.now().toString());

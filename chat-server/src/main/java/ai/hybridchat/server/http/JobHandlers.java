@@ -2,6 +2,7 @@ package ai.hybridchat.server.http;
 
 import ai.hybridchat.server.admin.Job;
 import ai.hybridchat.server.admin.JobRunner;
+import ai.hybridchat.server.api.ApiException;
 import io.javalin.http.Context;
 import java.util.Map;
 import java.util.concurrent.LinkedBlockingQueue;

@@ -1,5 +1,6 @@
 package ai.hybridchat.server.http;
 
+import ai.hybridchat.server.api.ServerJson;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import java.io.IOException;
 import java.nio.ByteBuffer;

@@ -1,5 +1,7 @@
 package ai.hybridchat.server.http;
 
+import ai.hybridchat.server.api.ApiException;
+import ai.hybridchat.server.api.ServerJson;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.langchain4j.data.message.AiMessage;

@@ -2,20 +2,20 @@ package ai.hybridchat.server.http;
 
 import ai.hybridchat.core.Answer;
 import ai.hybridchat.core.Mode;
-import ai.hybridchat.server.chat.ChatService;
 import ai.hybridchat.core.Usage;
+import ai.hybridchat.server.api.ApiException;
+import ai.hybridchat.server.chat.ChatService;
 import dev.langchain4j.data.message.ChatMessage;
 import dev.langchain4j.data.message.UserMessage;
 import io.javalin.http.Context;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The OpenAI-compatible surface, so existing clients and SDKs talk to the platform unchanged.

@@ -1,7 +1,7 @@
 package ai.hybridchat.server.http;
 
+import ai.hybridchat.server.chat.SampleQuestion;
 import io.javalin.http.Context;
-
 import java.util.List;
 
 /**

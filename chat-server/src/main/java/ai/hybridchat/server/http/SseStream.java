@@ -1,8 +1,8 @@
 package ai.hybridchat.server.http;
 
+import ai.hybridchat.server.api.ServerJson;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.javalin.http.Context;
-
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;

@@ -1,5 +1,6 @@
 package ai.hybridchat.server.http;
 
+import ai.hybridchat.server.api.ApiException;
 import com.fasterxml.jackson.databind.JsonNode;
 
 /** String fields of request bodies from strangers: present, a string, not blank, bounded, well-formed Unicode. */

@@ -3,10 +3,10 @@ package ai.hybridchat.server.demo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.hybridchat.core.local.LocalLanguageModel;
 import ai.hybridchat.core.model.ChatTemplate;
 import ai.hybridchat.core.model.GenerationConfig;
 import ai.hybridchat.core.model.Generator;
-import ai.hybridchat.core.model.LocalLanguageModel;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

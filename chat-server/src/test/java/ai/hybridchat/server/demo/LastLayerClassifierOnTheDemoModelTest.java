@@ -3,7 +3,7 @@ package ai.hybridchat.server.demo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.hybridchat.core.model.Json;
+import ai.hybridchat.core.io.Json;
 import ai.hybridchat.server.testing.Cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;

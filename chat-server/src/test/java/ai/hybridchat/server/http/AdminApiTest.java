@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.hybridchat.retrieval.ChunkIndex;
+import ai.hybridchat.server.api.ServerJson;
 import ai.hybridchat.server.chat.ChatService;
 import ai.hybridchat.server.testing.DemoDocs;
 import ai.hybridchat.server.testing.Http;
@@ -86,7 +87,7 @@ class AdminApiTest {
         ChatServerTest.assertError(broken, 422, "unprocessable_document");
         assertTrue(Http.json(broken).path("detail").asText().contains("not a readable PDF"), broken.body());
         ChatServerTest.assertError(http.upload("/api/admin/documents", "other", "a.md", "x".getBytes(), AUTH), 400, "bad_request");
-        byte[] huge = new byte[(int) ai.hybridchat.server.admin.AdminHandlers.MAX_UPLOAD_BYTES + 1024];
+        byte[] huge = new byte[(int) ai.hybridchat.server.admin.AdminInputs.MAX_UPLOAD_BYTES + 1024];
         java.util.Arrays.fill(huge, (byte) 'a');
         ChatServerTest.assertError(http.upload("/api/admin/documents", "file", "huge.txt", huge, AUTH), 413, "payload_too_large");
         try (var files = Files.list(dir.resolve("docs"))) {

@@ -1,5 +1,10 @@
 package ai.hybridchat.server.http;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import ai.hybridchat.retrieval.ChunkIndex;
 import ai.hybridchat.retrieval.ChunkSearcher;
 import ai.hybridchat.retrieval.LuceneRetriever;
@@ -7,25 +12,20 @@ import ai.hybridchat.retrieval.SearchMode;
 import ai.hybridchat.retrieval.SearchOptions;
 import ai.hybridchat.retrieval.SnippetStyle;
 import ai.hybridchat.server.chat.ChatService;
+import ai.hybridchat.server.chat.SampleQuestion;
 import ai.hybridchat.server.testing.DemoDocs;
 import ai.hybridchat.server.testing.Http;
 import ai.hybridchat.server.testing.ScriptedChatModel;
 import ai.hybridchat.server.testing.SseEvents;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.Javalin;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import java.net.http.HttpResponse;
-import java.nio.file.Path;
-import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The HTTP API on a real Javalin server and a real (BM25) index of the demo documents; the two

@@ -9,7 +9,6 @@ import ai.hybridchat.core.adapter.PeftLoraAdapter;
 import ai.hybridchat.core.model.DecoderLayer;
 import ai.hybridchat.core.model.LlamaModel;
 import ai.hybridchat.core.model.Projection;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -35,7 +34,7 @@ public final class TinyModel {
                 Path dir = Files.createTempDirectory("tiny-model-");
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                     try {
-                        ai.hybridchat.core.model.AtomicFiles.deleteRecursively(dir);
+                        ai.hybridchat.core.io.AtomicFiles.deleteRecursively(dir);
                     } catch (IOException ignored) {
                         // a temporary folder
                     }

@@ -1,13 +1,18 @@
 package ai.hybridchat.server.web;
 
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
 import ai.hybridchat.retrieval.ChunkIndex;
-import ai.hybridchat.server.http.SampleQuestion;
 import ai.hybridchat.retrieval.ChunkSearcher;
 import ai.hybridchat.retrieval.LuceneRetriever;
 import ai.hybridchat.retrieval.SearchMode;
 import ai.hybridchat.retrieval.SearchOptions;
 import ai.hybridchat.retrieval.SnippetStyle;
 import ai.hybridchat.server.chat.ChatService;
+import ai.hybridchat.server.chat.SampleQuestion;
 import ai.hybridchat.server.http.ChatServer;
 import ai.hybridchat.server.testing.DemoDocs;
 import ai.hybridchat.server.testing.ScriptedChatModel;
@@ -17,22 +22,16 @@ import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
 import io.javalin.Javalin;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
-import java.util.Map;
-
-import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The web page in a real browser (Debian's chromium, driven by Playwright) against a real server

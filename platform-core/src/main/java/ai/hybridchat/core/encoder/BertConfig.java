@@ -1,6 +1,6 @@
 package ai.hybridchat.core.encoder;
 
-import ai.hybridchat.core.model.Json;
+import ai.hybridchat.core.io.Json;
 import ai.hybridchat.core.model.ModelFormatException;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;

@@ -2,6 +2,7 @@ package ai.hybridchat.core.model;
 
 import ai.hybridchat.core.template.JinjaTemplate;
 import ai.hybridchat.core.template.TemplateException;
+import ai.hybridchat.core.template.TemplateFunction;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Clock;
 import java.time.ZonedDateTime;
@@ -122,10 +123,10 @@ public final class ChatTemplate {
         context.put("add_generation_prompt", addGenerationPrompt);
         context.put("tools", tools);
         context.put("documents", documents);
-        context.put("raise_exception", (JinjaTemplate.Function) (args, kw) -> {
+        context.put("raise_exception", (TemplateFunction) (args, kw) -> {
             throw new TemplateException.Raised(args.isEmpty() ? "" : String.valueOf(args.get(0)));
         });
-        context.put("strftime_now", (JinjaTemplate.Function) (args, kw) -> strftime(String.valueOf(args.get(0)),
+        context.put("strftime_now", (TemplateFunction) (args, kw) -> strftime(String.valueOf(args.get(0)),
                 ZonedDateTime.now(clock)));
         try {
             return template.render(context);

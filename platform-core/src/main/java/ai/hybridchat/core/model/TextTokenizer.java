@@ -1,6 +1,7 @@
 package ai.hybridchat.core.model;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import ai.hybridchat.core.io.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.ByteArrayInputStream;

@@ -10,7 +10,7 @@ final class Eval {
     private Eval() {
     }
 
-    static Object eval(Node.Expr e, JinjaTemplate.Scope scope) {
+    static Object eval(Node.Expr e, Scope scope) {
         if (e instanceof Node.Literal l) {
             return l.value();
         }
@@ -78,7 +78,7 @@ final class Eval {
         throw new TemplateException("cannot evaluate " + e);
     }
 
-    private static Object opt(Node.Expr e, JinjaTemplate.Scope scope) {
+    private static Object opt(Node.Expr e, Scope scope) {
         return e == null ? null : eval(e, scope);
     }
 
@@ -96,7 +96,7 @@ final class Eval {
         return new Py.Undefined(name);
     }
 
-    private static Object call(Node.Call c, JinjaTemplate.Scope scope) {
+    private static Object call(Node.Call c, Scope scope) {
         List<Object> args = new ArrayList<>();
         c.args().forEach(x -> args.add(eval(x, scope)));
         Map<String, Object> kw = new LinkedHashMap<>();
@@ -120,8 +120,8 @@ final class Eval {
     }
 
     private static Object invoke(Object f, String name, List<Object> args, Map<String, Object> kw) {
-        if (f instanceof JinjaTemplate.Function fn) {
-            return JinjaTemplate.normalise(fn.call(args, kw));
+        if (f instanceof TemplateFunction fn) {
+            return Py.normalise(fn.call(args, kw));
         }
         if (f instanceof Py.Undefined u) {
             throw new TemplateException("'" + u.name + "' is undefined");
@@ -129,7 +129,7 @@ final class Eval {
         throw new TemplateException("'" + Py.typeName(f) + "' object is not callable");
     }
 
-    private static Object binary(Node.Binary b, JinjaTemplate.Scope scope) {
+    private static Object binary(Node.Binary b, Scope scope) {
         String op = b.op();
         if (op.equals("and")) {
             Object left = eval(b.left(), scope);
@@ -144,30 +144,12 @@ final class Eval {
         return switch (op) {
             case "==" -> Py.eq(x, y);
             case "!=" -> !Py.eq(x, y);
-            case "<", ">", "<=", ">=" -> compare(op, x, y);
+            case "<", ">", "<=", ">=" -> Py.compare(op, x, y);
             case "in" -> Py.in(x, y);
             case "+" -> Py.add(x, y);
             case "~" -> Py.str(x) + Py.str(y);
             case "-", "*", "/", "//", "%", "**" -> arithmetic(op, x, y);
             default -> throw new TemplateException("unknown operator " + op);
-        };
-    }
-
-    static boolean compare(String op, Object x, Object y) {
-        int c;
-        if (Py.isNumber(x) && Py.isNumber(y)) {
-            c = Double.compare(Py.toDouble(x), Py.toDouble(y));
-        } else if (x instanceof String s && y instanceof String t) {
-            c = s.compareTo(t);
-        } else {
-            throw new TemplateException("'" + op + "' not supported between instances of '" + Py.typeName(x) + "' and '"
-                    + Py.typeName(y) + "'");
-        }
-        return switch (op) {
-            case "<" -> c < 0;
-            case ">" -> c > 0;
-            case "<=" -> c <= 0;
-            default -> c >= 0;
         };
     }
 

@@ -113,7 +113,7 @@ final class Filters {
                 Comparator<Object> order = (a, b) -> {
                     Object x = attribute == null ? a : attributeOf(a, (String) attribute);
                     Object y = attribute == null ? b : attributeOf(b, (String) attribute);
-                    return Eval.compare("<", x, y) ? -1 : Py.eq(x, y) ? 0 : 1;
+                    return Py.compare("<", x, y) ? -1 : Py.eq(x, y) ? 0 : 1;
                 };
                 items.sort(reverse ? order.reversed() : order);
                 yield items;
@@ -138,7 +138,7 @@ final class Filters {
                 items.sort((a, b) -> {
                     Object x = ((List<?>) a).get(0);
                     Object y = ((List<?>) b).get(0);
-                    return Eval.compare("<", x, y) ? -1 : Py.eq(x, y) ? 0 : 1;
+                    return Py.compare("<", x, y) ? -1 : Py.eq(x, y) ? 0 : 1;
                 });
                 yield items;
             }
@@ -156,7 +156,7 @@ final class Filters {
                 }
                 Object best = items.get(0);
                 for (Object o : items) {
-                    best = Eval.compare(name.equals("min") ? "<" : ">", o, best) ? o : best;
+                    best = Py.compare(name.equals("min") ? "<" : ">", o, best) ? o : best;
                 }
                 yield best;
             }
@@ -180,13 +180,13 @@ final class Filters {
             case "mapping" -> v instanceof Map && !(v instanceof Py.Namespace);
             case "iterable" -> v instanceof String || v instanceof List || v instanceof Map || v instanceof Py.Undefined;
             case "sequence" -> v instanceof String || v instanceof List || v instanceof Map;
-            case "callable" -> v instanceof JinjaTemplate.Function;
+            case "callable" -> v instanceof TemplateFunction;
             case "equalto", "eq", "==" -> Py.eq(v, args.get(0));
             case "ne", "!=" -> !Py.eq(v, args.get(0));
-            case "lt", "lessthan", "<" -> Eval.compare("<", v, args.get(0));
-            case "le", "<=" -> Eval.compare("<=", v, args.get(0));
-            case "gt", "greaterthan", ">" -> Eval.compare(">", v, args.get(0));
-            case "ge", ">=" -> Eval.compare(">=", v, args.get(0));
+            case "lt", "lessthan", "<" -> Py.compare("<", v, args.get(0));
+            case "le", "<=" -> Py.compare("<=", v, args.get(0));
+            case "gt", "greaterthan", ">" -> Py.compare(">", v, args.get(0));
+            case "ge", ">=" -> Py.compare(">=", v, args.get(0));
             case "in" -> Py.in(v, args.get(0));
             case "sameas" -> v == args.get(0) || (v == null && args.get(0) == null) || (v instanceof Boolean && v.equals(args.get(0)));
             case "odd" -> Py.toLong(v) % 2 != 0;

@@ -23,12 +23,6 @@ import java.util.Map;
  * never parsed.
  */
 public final class JinjaTemplate {
-    /** A callable global such as {@code raise_exception}. */
-    @FunctionalInterface
-    public interface Function {
-        Object call(List<Object> args, Map<String, Object> keywords);
-    }
-
     /** Rendered output longer than this is refused. */
     static final long MAX_OUTPUT_CHARS = 8L * 1024 * 1024;
     /** Loop iterations over a whole render. */
@@ -40,7 +34,6 @@ public final class JinjaTemplate {
         this.body = body;
     }
 
-    /** @throws TemplateException when the template is not valid Jinja (or uses what is not supported) */
     /**
      * Python's {@code str.strip()}, {@code lstrip()} or {@code rstrip()} (its whitespace is wider
      * than Java's), for code that mirrors what Python does around a template's output.
@@ -49,64 +42,25 @@ public final class JinjaTemplate {
         return Py.strip(s, null, left, right);
     }
 
+    /** @throws TemplateException when the template is not valid Jinja (or uses what is not supported) */
     public static JinjaTemplate parse(String source) {
         return new JinjaTemplate(JinjaParser.parse(source));
     }
 
     /**
      * Renders with {@code context}: values are {@code null}, Boolean, Long or Integer, Double,
-     * String, List, Map and {@link Function}s.
+     * String, List, Map and {@link TemplateFunction}s.
      */
     public String render(Map<String, Object> context) {
         Map<String, Object> globals = new HashMap<>();
         // jinja2's own globals; the caller's context may replace them
-        globals.put("namespace", (Function) Filters::namespace);
-        globals.put("range", (Function) (args, kw) -> Filters.range(args));
-        globals.put("dict", (Function) (args, kw) -> Filters.dict(kw));
-        context.forEach((k, v) -> globals.put(k, normalise(v)));
+        globals.put("namespace", (TemplateFunction) Filters::namespace);
+        globals.put("range", (TemplateFunction) (args, kw) -> Filters.range(args));
+        globals.put("dict", (TemplateFunction) (args, kw) -> Filters.dict(kw));
+        context.forEach((k, v) -> globals.put(k, Py.normalise(v)));
         Renderer r = new Renderer();
         r.block(body, new Scope(new Scope(null, globals), new HashMap<>()));
         return r.out.toString();
-    }
-
-    /** Ints as Long, floats as Double, collections copied: the values {@link Py} expects. */
-    static Object normalise(Object v) {
-        if (v instanceof Integer || v instanceof Short || v instanceof Byte) {
-            return ((Number) v).longValue();
-        }
-        if (v instanceof Float f) {
-            return f.doubleValue();
-        }
-        if (v instanceof List<?> l) {
-            List<Object> out = new ArrayList<>(l.size());
-            l.forEach(x -> out.add(normalise(x)));
-            return out;
-        }
-        if (v instanceof Map<?, ?> m && !(v instanceof Py.Namespace)) {
-            Map<Object, Object> out = new LinkedHashMap<>();
-            m.forEach((k, x) -> out.put(k, normalise(x)));
-            return out;
-        }
-        return v;
-    }
-
-    static final class Scope {
-        final Scope parent;
-        final Map<String, Object> vars;
-
-        Scope(Scope parent, Map<String, Object> vars) {
-            this.parent = parent;
-            this.vars = vars;
-        }
-
-        Object get(String name) {
-            for (Scope s = this; s != null; s = s.parent) {
-                if (s.vars.containsKey(name)) {
-                    return s.vars.get(name);
-                }
-            }
-            return new Py.Undefined(name);
-        }
     }
 
     private static final class LoopControl extends RuntimeException {

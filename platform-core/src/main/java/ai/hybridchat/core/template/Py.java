@@ -1,6 +1,7 @@
 package ai.hybridchat.core.template;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -401,5 +402,45 @@ final class Py {
 
     private static boolean stripped(int c, String chars) {
         return chars == null ? isPyWhitespace(c) : chars.codePoints().anyMatch(x -> x == c);
+    }
+
+    /** Python's {@code <, >, <=, >=}: numbers with numbers, strings with strings, anything else a TypeError. */
+    static boolean compare(String op, Object x, Object y) {
+        int c;
+        if (Py.isNumber(x) && Py.isNumber(y)) {
+            c = Double.compare(Py.toDouble(x), Py.toDouble(y));
+        } else if (x instanceof String s && y instanceof String t) {
+            c = s.compareTo(t);
+        } else {
+            throw new TemplateException("'" + op + "' not supported between instances of '" + Py.typeName(x) + "' and '"
+                    + Py.typeName(y) + "'");
+        }
+        return switch (op) {
+            case "<" -> c < 0;
+            case ">" -> c > 0;
+            case "<=" -> c <= 0;
+            default -> c >= 0;
+        };
+    }
+
+    /** Ints as Long, floats as Double, collections copied: the values this class expects. */
+    static Object normalise(Object v) {
+        if (v instanceof Integer || v instanceof Short || v instanceof Byte) {
+            return ((Number) v).longValue();
+        }
+        if (v instanceof Float f) {
+            return f.doubleValue();
+        }
+        if (v instanceof List<?> l) {
+            List<Object> out = new ArrayList<>(l.size());
+            l.forEach(x -> out.add(normalise(x)));
+            return out;
+        }
+        if (v instanceof Map<?, ?> m && !(v instanceof Namespace)) {
+            Map<Object, Object> out = new LinkedHashMap<>();
+            m.forEach((k, x) -> out.put(k, normalise(x)));
+            return out;
+        }
+        return v;
     }
 }

@@ -1,6 +1,6 @@
 package ai.hybridchat.tuning.classify;
 
-import ai.hybridchat.core.model.Json;
+import ai.hybridchat.core.io.Json;
 import ai.hybridchat.tuning.data.DatasetException;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;

@@ -1,6 +1,6 @@
 package ai.hybridchat.tuning.data;
 
-import ai.hybridchat.core.model.Json;
+import ai.hybridchat.core.io.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -44,7 +44,7 @@ public final class PreferenceDataset {
     public static void write(Path file, List<Pair> pairs) throws IOException {
         StringBuilder out = new StringBuilder();
         for (Pair p : pairs) {
-            out.append(ai.hybridchat.core.model.Json.MAPPER.writeValueAsString(
+            out.append(ai.hybridchat.core.io.Json.MAPPER.writeValueAsString(
                     java.util.Map.of("prompt", p.prompt(), "chosen", p.chosen(), "rejected", p.rejected()))).append('\n');
         }
         java.nio.file.Files.writeString(file, out, java.nio.charset.StandardCharsets.UTF_8);

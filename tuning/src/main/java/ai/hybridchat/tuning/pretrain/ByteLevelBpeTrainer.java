@@ -1,7 +1,7 @@
 package ai.hybridchat.tuning.pretrain;
 
-import ai.hybridchat.core.model.AtomicFiles;
-import ai.hybridchat.core.model.Json;
+import ai.hybridchat.core.io.AtomicFiles;
+import ai.hybridchat.core.io.Json;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;

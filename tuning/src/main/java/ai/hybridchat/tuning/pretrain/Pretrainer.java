@@ -2,13 +2,13 @@ package ai.hybridchat.tuning.pretrain;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.hybridchat.core.model.AtomicFiles;
+import ai.hybridchat.core.io.AtomicFiles;
+import ai.hybridchat.core.io.Json;
 import ai.hybridchat.core.model.ChatTemplate;
-import ai.hybridchat.tuning.data.ChatEncoder;
-import ai.hybridchat.core.model.Json;
 import ai.hybridchat.core.model.LlamaConfig;
 import ai.hybridchat.core.model.LlamaModel;
 import ai.hybridchat.core.model.TextTokenizer;
+import ai.hybridchat.tuning.data.ChatEncoder;
 import ai.hybridchat.tuning.train.CrossEntropy;
 import ai.hybridchat.tuning.train.LearningRateSchedule;
 import ai.hybridchat.tuning.train.ProgressListener;

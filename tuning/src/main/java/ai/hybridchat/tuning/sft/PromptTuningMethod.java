@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.hybridchat.core.adapter.PeftPromptAdapter;
-import ai.hybridchat.core.model.Json;
+import ai.hybridchat.core.io.Json;
 import ai.hybridchat.core.model.LlamaModel;
 import ai.hybridchat.core.model.TextTokenizer;
 import ai.hybridchat.tuning.TuneOptions;

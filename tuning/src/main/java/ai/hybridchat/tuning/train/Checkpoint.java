@@ -2,8 +2,8 @@ package ai.hybridchat.tuning.train;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.hybridchat.core.model.AtomicFiles;
-import ai.hybridchat.core.model.Json;
+import ai.hybridchat.core.io.AtomicFiles;
+import ai.hybridchat.core.io.Json;
 import ai.hybridchat.core.model.Safetensors;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;

@@ -73,7 +73,7 @@ public interface ProgressListener {
             private void emit(java.util.Map<String, Object> event) {
                 try {
                     // sorted keys: the same event always prints the same way
-                    out.println(ai.hybridchat.core.model.Json.MAPPER.writeValueAsString(new java.util.TreeMap<>(event)));
+                    out.println(ai.hybridchat.core.io.Json.MAPPER.writeValueAsString(new java.util.TreeMap<>(event)));
                     out.flush();
                 } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
                     throw new IllegalStateException(e);

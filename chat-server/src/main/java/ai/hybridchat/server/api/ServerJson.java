@@ -1,4 +1,4 @@
-package ai.hybridchat.server.http;
+package ai.hybridchat.server.api;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;

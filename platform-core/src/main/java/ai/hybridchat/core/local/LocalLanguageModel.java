@@ -1,7 +1,16 @@
-package ai.hybridchat.core.model;
+package ai.hybridchat.core.local;
 
 import ai.djl.ndarray.NDManager;
 import ai.hybridchat.core.adapter.PeftLoraAdapter;
+import ai.hybridchat.core.io.Json;
+import ai.hybridchat.core.model.ChatTemplate;
+import ai.hybridchat.core.model.CopyPointer;
+import ai.hybridchat.core.model.GenerationConfig;
+import ai.hybridchat.core.model.Generator;
+import ai.hybridchat.core.model.LlamaModel;
+import ai.hybridchat.core.model.ModelFormatException;
+import ai.hybridchat.core.model.PromptEncoder;
+import ai.hybridchat.core.model.TextTokenizer;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,8 +1,8 @@
-package ai.hybridchat.server.http;
+package ai.hybridchat.server.api;
 
 /**
- * Thrown by a handler to answer with an error status and an error body: an {@link ApiError} on
- * the platform's own routes, OpenAI's error object (with {@link #param}) on {@code /v1}.
+ * Thrown by a handler to answer with an error status and an error body: the platform's own
+ * {@code {"error", "detail"}} on its routes, OpenAI's error object (with {@link #param}) on {@code /v1}.
  */
 public final class ApiException extends RuntimeException {
     private final int status;

@@ -1,4 +1,4 @@
-package ai.hybridchat.core.model;
+package ai.hybridchat.core.io;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;

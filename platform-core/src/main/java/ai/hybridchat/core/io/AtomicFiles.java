@@ -1,4 +1,4 @@
-package ai.hybridchat.core.model;
+package ai.hybridchat.core.io;
 
 import java.io.IOException;
 import java.io.OutputStream;
