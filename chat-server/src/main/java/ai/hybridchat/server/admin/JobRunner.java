@@ -8,7 +8,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs admin jobs one at a time on a background thread (a reindex and a tuning run each use
@@ -87,9 +89,31 @@ public final class JobRunner implements AutoCloseable {
         return true;
     }
 
+    /** How long {@link #close()} waits for the running job to see its cancellation and end. */
+    static final long CLOSE_WAIT_SECONDS = 60;
+
+    /**
+     * Cancels every job and waits (up to {@value #CLOSE_WAIT_SECONDS} s) for the running one to
+     * end, so that no job still reads the index or a model once the server has closed them.
+     */
     @Override
     public void close() {
-        jobs.values().forEach(Job::requestCancel);
+        synchronized (jobs) {
+            jobs.values().forEach(Job::requestCancel);
+        }
         executor.shutdownNow();
+        try {
+            if (!executor.awaitTermination(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS)) {
+                LoggerFactory.getLogger(JobRunner.class).warn("an admin job did not end within {} s of the server's close",
+                        CLOSE_WAIT_SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        // the jobs still queued never run: they end here rather than stay queued for ever
+        synchronized (jobs) {
+            jobs.values().stream().filter(j -> j.state() == Job.State.QUEUED)
+                    .forEach(j -> j.finished(Job.State.CANCELLED, null, "the server stopped before the job started"));
+        }
     }
 }

@@ -69,6 +69,8 @@ public final class ChatServer {
                 : new ai.hybridchat.server.admin.EvalAdmin(parts.dataDir(), jobRunner, parts.chat(), parts.index());
         return Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
+            // a running job ends (cancelled) before the server's parts it reads are closed
+            config.events.serverStopping(jobRunner::close);
             config.http.maxRequestSize = parts.maxRequestBytes();
             config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
             config.jetty.multipartConfig.maxFileSize(ai.hybridchat.server.admin.AdminInputs.MAX_UPLOAD_BYTES,

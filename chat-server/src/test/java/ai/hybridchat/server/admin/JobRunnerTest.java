@@ -70,6 +70,36 @@ class JobRunnerTest {
     }
 
     @Test
+    void closingTheRunnerEndsTheRunningJobBeforeItReturns() throws Exception {
+        JobRunner runner = new JobRunner();
+        CountDownLatch started = new CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicBoolean stillWorkingAfterClose = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+        Job running = runner.submit("test", j -> {
+            started.countDown();
+            long spin = 0;
+            while (!j.cancelRequested()) {
+                spin++; // busy, as a tuning step is: it sees the cancellation, not an interrupt
+            }
+            // a job winding down after the cancel (writing nothing) still takes a moment
+            long until = System.nanoTime() + 200_000_000L;
+            while (System.nanoTime() < until) {
+                spin++;
+            }
+            stillWorkingAfterClose.set(closed.get());
+            return spin;
+        });
+        Job queued = runner.submit("test", j -> "never");
+        assertTrue(started.await(5, TimeUnit.SECONDS));
+        runner.close();
+        closed.set(true);
+        assertTrue(running.finished(), "close() returned while the job still ran");
+        assertEquals(Job.State.CANCELLED, running.state());
+        assertFalse(stillWorkingAfterClose.get());
+        assertEquals(Job.State.CANCELLED, queued.state(), "a queued job ends with the runner");
+    }
+
+    @Test
     void onlyTheLastFinishedJobsAreKeptAndAJobKeepsABoundedNumberOfEvents() throws Exception {
         try (JobRunner runner = new JobRunner()) {
             Job first = runner.submit("noisy", j -> {
