@@ -1,7 +1,6 @@
 package ai.hybridchat.core;
 
 import java.util.List;
-import java.util.Map;
 
 /**
  * What a chat turn returns: the text, how it was produced, what it cites, how long it took, the
@@ -9,15 +8,15 @@ import java.util.Map;
  * prompt fits the model's context ({@code historyDropped}, 0 when all were read).
  */
 public record Answer(String answer, Mode mode, List<Citation> citations, String model, String adapter,
-                     Map<String, Long> timingsMs, Usage usage, int historyDropped) {
+                     Timings timings, Usage usage, int historyDropped) {
     public Answer {
         citations = citations == null ? List.of() : List.copyOf(citations);
-        timingsMs = timingsMs == null ? Map.of() : Map.copyOf(timingsMs);
+        timings = timings == null ? Timings.NONE : timings;
         usage = usage == null ? Usage.NONE : usage;
     }
 
     /** The same answer, noting that {@code dropped} earliest messages of the conversation were not read. */
     public Answer withHistoryDropped(int dropped) {
-        return new Answer(answer, mode, citations, model, adapter, timingsMs, usage, dropped);
+        return new Answer(answer, mode, citations, model, adapter, timings, usage, dropped);
     }
 }

@@ -1,5 +1,6 @@
 package ai.hybridchat.core;
 
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -8,16 +9,16 @@ import java.util.Objects;
  * document's (format, path, and whatever ingestion recorded), searchable as filters.
  */
 public record Chunk(String id, String docId, String title, String source, int ordinal, String text, String contentHash,
-                    java.util.Map<String, String> metadata) {
+                    Map<String, String> metadata) {
     public Chunk {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(docId, "docId");
         Objects.requireNonNull(text, "text");
-        metadata = metadata == null ? java.util.Map.of() : java.util.Map.copyOf(metadata);
+        metadata = metadata == null ? Map.of() : Map.copyOf(metadata);
     }
 
     /** A chunk without metadata. */
     public Chunk(String id, String docId, String title, String source, int ordinal, String text, String contentHash) {
-        this(id, docId, title, source, ordinal, text, contentHash, java.util.Map.of());
+        this(id, docId, title, source, ordinal, text, contentHash, Map.of());
     }
 }

@@ -21,6 +21,7 @@ import java.util.Objects;
 import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.analysis.en.EnglishAnalyzer;
 import org.apache.lucene.document.IntField;
+import org.apache.lucene.index.CodecReader;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.FloatVectorValues;
 import org.apache.lucene.index.IndexNotFoundException;
@@ -30,6 +31,7 @@ import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.ReaderUtil;
 import org.apache.lucene.index.SegmentInfos;
+import org.apache.lucene.index.SlowCodecReaderWrapper;
 import org.apache.lucene.index.StoredFields;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.search.IndexSearcher;
@@ -314,11 +316,11 @@ public final class ChunkIndex implements Closeable {
     /** Puts back the documents of {@code snapshot} after a failed swap, before anything was committed. */
     private void restore(IndexSearcher snapshot) throws IOException {
         writer.deleteAll();
-        List<org.apache.lucene.index.CodecReader> readers = new ArrayList<>();
+        List<CodecReader> readers = new ArrayList<>();
         for (LeafReaderContext leaf : snapshot.getIndexReader().leaves()) {
-            readers.add(org.apache.lucene.index.SlowCodecReaderWrapper.wrap(leaf.reader()));
+            readers.add(SlowCodecReaderWrapper.wrap(leaf.reader()));
         }
-        writer.addIndexes(readers.toArray(org.apache.lucene.index.CodecReader[]::new));
+        writer.addIndexes(readers.toArray(CodecReader[]::new));
     }
 
     /** Removes every chunk of a document and commits; false when it was not indexed. */

@@ -1,6 +1,8 @@
 package ai.hybridchat.retrieval;
 
 import ai.hybridchat.core.Chunk;
+import java.util.Map;
+import java.util.TreeMap;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
 import org.apache.lucene.document.IntField;
@@ -8,6 +10,7 @@ import org.apache.lucene.document.KnnFloatVectorField;
 import org.apache.lucene.document.StoredField;
 import org.apache.lucene.document.StringField;
 import org.apache.lucene.document.TextField;
+import org.apache.lucene.index.IndexableField;
 import org.apache.lucene.index.VectorSimilarityFunction;
 
 /**
@@ -55,7 +58,7 @@ final class ChunkSchema {
         if (!context.isEmpty()) {
             doc.add(new TextField(CONTEXT, context, Field.Store.NO));
         }
-        for (java.util.Map.Entry<String, String> m : chunk.metadata().entrySet()) {
+        for (Map.Entry<String, String> m : chunk.metadata().entrySet()) {
             doc.add(new StringField(META + m.getKey(), m.getValue(), Field.Store.YES));
         }
         if (vector != null) {
@@ -65,8 +68,8 @@ final class ChunkSchema {
     }
 
     static Chunk toChunk(Document stored) {
-        java.util.Map<String, String> metadata = new java.util.TreeMap<>();
-        for (org.apache.lucene.index.IndexableField f : stored.getFields()) {
+        Map<String, String> metadata = new TreeMap<>();
+        for (IndexableField f : stored.getFields()) {
             if (f.name().startsWith(META)) {
                 metadata.put(f.name().substring(META.length()), f.stringValue());
             }

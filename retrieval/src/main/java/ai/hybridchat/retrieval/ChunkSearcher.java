@@ -2,19 +2,22 @@ package ai.hybridchat.retrieval;
 
 import ai.hybridchat.core.Chunk;
 import ai.hybridchat.core.RetrievedPassage;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 import org.apache.lucene.index.StoredFields;
+import org.apache.lucene.search.BooleanClause;
+import org.apache.lucene.search.BooleanQuery;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.KnnFloatVectorQuery;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.ScoreDoc;
-
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.util.ArrayList;
-import java.util.LinkedHashSet;
-import java.util.List;
-import java.util.Objects;
-import java.util.Set;
 
 /**
  * Searches a {@link ChunkIndex} in one of three {@link SearchMode}s.
@@ -23,11 +26,12 @@ import java.util.Set;
  *   <li>{@code BM25}: the user's text as a literal {@link LexicalQuery}; the score is BM25.</li>
  *   <li>{@code DENSE}: HNSW nearest neighbours of the query embedding; the score is the cosine
  *       similarity (Lucene's {@code (1 + cos) / 2} mapped back to {@code cos}).</li>
- *   <li>{@code HYBRID}: {@link ReciprocalRankFusion} of the top {@code max(k, candidates)} of both
- *       rankings; the score is the fused RRF score.</li>
+ *   <li>{@code FUSED} ({@code hybrid} on the command line): the top {@code max(k, candidates)} of
+ *       both rankings fused as {@link SearchOptions#fusion()} says: a convex combination of their
+ *       normalised scores (the default) or {@link ReciprocalRankFusion}; the score is the fused one.</li>
  * </ul>
  *
- * Both rankings of a hybrid search and the snippets come from one point-in-time searcher, so a
+ * Both rankings of a fused search and the snippets come from one point-in-time searcher, so a
  * concurrent write cannot mix index versions within a result. Thread-safe.
  */
 public final class ChunkSearcher {
@@ -135,13 +139,13 @@ public final class ChunkSearcher {
 
     private List<Hit> rank(IndexSearcher searcher, String query, Query lexical, Query allowed, SearchMode mode, int k)
             throws IOException {
-        Query filteredLexical = allowed == null ? lexical : new org.apache.lucene.search.BooleanQuery.Builder()
-                .add(lexical, org.apache.lucene.search.BooleanClause.Occur.MUST)
-                .add(allowed, org.apache.lucene.search.BooleanClause.Occur.FILTER).build();
+        Query filteredLexical = allowed == null ? lexical : new BooleanQuery.Builder()
+                .add(lexical, BooleanClause.Occur.MUST)
+                .add(allowed, BooleanClause.Occur.FILTER).build();
         return switch (mode) {
             case BM25 -> bm25(searcher, filteredLexical, k);
             case DENSE -> dense(searcher, query, allowed, k);
-            case HYBRID -> hybrid(searcher, query, filteredLexical, allowed, k);
+            case FUSED -> hybrid(searcher, query, filteredLexical, allowed, k);
         };
     }
 
@@ -187,19 +191,19 @@ public final class ChunkSearcher {
 
     /** Weighted sum of min-max normalised scores; a chunk missing from one ranking scores that ranking's minimum. */
     private List<Hit> convex(List<Hit> lexical, List<Hit> dense, int k) {
-        java.util.Map<Integer, Double> fused = new java.util.HashMap<>();
+        Map<Integer, Double> fused = new HashMap<>();
         double total = options.bm25Weight() + options.denseWeight();
         addNormalised(fused, lexical, options.bm25Weight() / total);
         addNormalised(fused, dense, options.denseWeight() / total);
         return fused.entrySet().stream()
-                .sorted(java.util.Map.Entry.<Integer, Double>comparingByValue().reversed()
-                        .thenComparing(java.util.Map.Entry.comparingByKey()))
+                .sorted(Map.Entry.<Integer, Double>comparingByValue().reversed()
+                        .thenComparing(Map.Entry.comparingByKey()))
                 .limit(k)
                 .map(e -> new Hit(e.getKey(), e.getValue()))
                 .toList();
     }
 
-    private static void addNormalised(java.util.Map<Integer, Double> fused, List<Hit> hits, double weight) {
+    private static void addNormalised(Map<Integer, Double> fused, List<Hit> hits, double weight) {
         double max = hits.stream().mapToDouble(Hit::score).max().orElse(0);
         double min = hits.stream().mapToDouble(Hit::score).min().orElse(0);
         double range = max - min;

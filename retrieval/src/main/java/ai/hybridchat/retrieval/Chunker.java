@@ -5,9 +5,9 @@ import ai.hybridchat.core.Document;
 import dev.langchain4j.data.document.DocumentSplitter;
 import dev.langchain4j.data.document.splitter.DocumentSplitters;
 import dev.langchain4j.data.segment.TextSegment;
-
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * Splits a {@link Document} into {@link Chunk}s: id {@code docId#ordinal} (ordinal from 0), the
@@ -108,7 +108,7 @@ public final class Chunker {
         return text.lines().filter(l -> !l.isBlank()).allMatch(l -> HEADING.matcher(l).matches());
     }
 
-    private static final java.util.regex.Pattern HEADING = java.util.regex.Pattern.compile("^\\s{0,3}#{1,6}\\s+\\S.*$");
+    private static final Pattern HEADING = Pattern.compile("^\\s{0,3}#{1,6}\\s+\\S.*$");
 
     @Override
     public String toString() {

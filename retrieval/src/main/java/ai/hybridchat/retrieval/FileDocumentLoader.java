@@ -1,7 +1,6 @@
 package ai.hybridchat.retrieval;
 
 import ai.hybridchat.core.Document;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -16,6 +15,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
 
@@ -95,7 +95,7 @@ public final class FileDocumentLoader {
      * must see, so they agree with a reindex).
      */
     public static List<Path> documentFiles(Path folder) {
-        return files(folder, new java.util.ArrayList<>()).stream().filter(f -> FileFormat.of(f).isPresent()).toList();
+        return files(folder, new ArrayList<>()).stream().filter(f -> FileFormat.of(f).isPresent()).toList();
     }
 
     private static List<Path> files(Path root, List<SkippedFile> skipped) {
@@ -190,7 +190,7 @@ public final class FileDocumentLoader {
                 : base.toAbsolutePath().normalize().relativize(absolute).toString();
         Map<String, String> metadata = new LinkedHashMap<>();
         metadata.put("path", absolute.toString());
-        metadata.put("format", format.name().toLowerCase(java.util.Locale.ROOT));
+        metadata.put("format", format.name().toLowerCase(Locale.ROOT));
         metadata.putAll(extra);
         documents.put(id, new Document(id, title == null || title.isEmpty() ? null : title, source, text, Map.copyOf(metadata)));
         origins.put(id, file);

@@ -1,9 +1,12 @@
 package ai.hybridchat.retrieval;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 
 /** Files and folders into the index: {@link FileDocumentLoader} then {@link ChunkIndex#upsertAll}, one commit. */
 public final class Ingestor {
@@ -57,9 +60,9 @@ public final class Ingestor {
         LoadedDocuments loaded = loader.load(List.of(folder));
         List<IndexUpdate> updates = loaded.documents().isEmpty() ? List.of()
                 : index.upsertAll(loaded.documents(), IndexProgress.NONE);
-        java.util.Set<String> present = new java.util.HashSet<>();
+        Set<String> present = new HashSet<>();
         loaded.documents().forEach(d -> present.add(d.id()));
-        List<String> deleted = new java.util.ArrayList<>();
+        List<String> deleted = new ArrayList<>();
         for (IndexedDocument d : index.documents()) {
             if (!present.contains(d.docId()) && index.delete(d.docId())) {
                 deleted.add(d.docId());

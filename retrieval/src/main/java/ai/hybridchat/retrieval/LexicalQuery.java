@@ -1,14 +1,14 @@
 package ai.hybridchat.retrieval;
 
+import java.util.Arrays;
+import java.util.Locale;
 import org.apache.lucene.analysis.Analyzer;
+import org.apache.lucene.queryparser.classic.MultiFieldQueryParser;
 import org.apache.lucene.queryparser.classic.ParseException;
 import org.apache.lucene.queryparser.classic.QueryParser;
 import org.apache.lucene.queryparser.classic.QueryParserBase;
 import org.apache.lucene.search.MatchNoDocsQuery;
 import org.apache.lucene.search.Query;
-
-import java.util.Arrays;
-import java.util.Locale;
 
 /**
  * The BM25 query for what a user typed. The text is taken literally: Lucene syntax characters are
@@ -39,7 +39,7 @@ final class LexicalQuery {
             text = String.join(" ", Arrays.copyOf(words, MAX_WORDS));
         }
         // the text and the title it lacks (ChunkContext), each scored by BM25 and summed
-        QueryParser parser = new org.apache.lucene.queryparser.classic.MultiFieldQueryParser(
+        QueryParser parser = new MultiFieldQueryParser(
                 new String[] {ChunkSchema.TEXT, ChunkSchema.CONTEXT}, analyzer);
         try {
             Query parsed = parser.parse(QueryParserBase.escape(text.toLowerCase(Locale.ROOT)));

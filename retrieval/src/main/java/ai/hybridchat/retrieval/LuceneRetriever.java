@@ -13,7 +13,7 @@ public final class LuceneRetriever implements Retriever {
 
     /** Hybrid search with default options. */
     public LuceneRetriever(ChunkIndex index) {
-        this(new ChunkSearcher(index), SearchMode.HYBRID);
+        this(new ChunkSearcher(index), SearchMode.FUSED);
     }
 
     public LuceneRetriever(ChunkIndex index, SearchMode mode) {

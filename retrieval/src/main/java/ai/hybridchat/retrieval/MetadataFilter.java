@@ -1,5 +1,6 @@
 package ai.hybridchat.retrieval;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,7 +39,7 @@ public record MetadataFilter(Map<String, List<String>> allowed) {
             if (eq <= 0 || eq == term.length() - 1) {
                 throw new IllegalArgumentException("a filter is key=value, got '" + term + "'");
             }
-            allowed.computeIfAbsent(term.substring(0, eq).strip(), k -> new java.util.ArrayList<>())
+            allowed.computeIfAbsent(term.substring(0, eq).strip(), k -> new ArrayList<>())
                     .add(term.substring(eq + 1).strip());
         }
         return new MetadataFilter(allowed);

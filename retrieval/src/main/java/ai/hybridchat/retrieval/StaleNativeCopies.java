@@ -3,6 +3,7 @@ package ai.hybridchat.retrieval;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
@@ -30,7 +31,7 @@ final class StaleNativeCopies {
         int removed = 0;
         try (DirectoryStream<Path> dirs = Files.newDirectoryStream(tempDir, PREFIX + "*")) {
             for (Path dir : dirs) {
-                if (Files.isDirectory(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS) && stale(dir, now) && delete(dir)) {
+                if (Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS) && stale(dir, now) && delete(dir)) {
                     removed++;
                 }
             }

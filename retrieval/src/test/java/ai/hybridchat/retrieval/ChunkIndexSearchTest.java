@@ -55,8 +55,8 @@ class ChunkIndexSearchTest {
             "DENSE,  flightless birds living on the ice near the south pole, penguins",
             "DENSE,  mountain that erupts molten rock,                      volcano",
             "DENSE,  how do I pay less in penalties when I submit my income statement late, taxes",
-            "HYBRID, how do I keep my sourdough starter alive,              sourdough",
-            "HYBRID, short pauses while the collector moves objects,        jvm-gc",
+            "FUSED,  how do I keep my sourdough starter alive,              sourdough",
+            "FUSED,  short pauses while the collector moves objects,        jvm-gc",
     })
     void eachModeFindsTheRightDocument(SearchMode mode, String query, String expected) {
         List<RetrievedPassage> hits = searcher.search(query, mode, 3);
@@ -136,7 +136,7 @@ class ChunkIndexSearchTest {
         assertEquals(IndexUpdate.Outcome.UPDATED, update.outcome());
         assertEquals(5, index.documentCount());
         assertFalse(docIds("emperor penguins antarctic egg", SearchMode.BM25, 5).contains("penguins"));
-        RetrievedPassage top = searcher.search("espresso machine pressure", SearchMode.HYBRID, 1).get(0);
+        RetrievedPassage top = searcher.search("espresso machine pressure", SearchMode.FUSED, 1).get(0);
         assertEquals("penguins", top.chunk().docId());
         assertEquals("Espresso", top.chunk().title());
         assertEquals(1, index.chunks("penguins").size());
@@ -207,7 +207,7 @@ class ChunkIndexSearchTest {
         assertEquals(5, index.documentCount());
         assertEquals(chunks, index.chunkCount());
         assertEquals("penguins", docIds("flightless birds living on the ice near the south pole", SearchMode.DENSE, 1).get(0));
-        assertEquals("volcano", docIds("magma chamber", SearchMode.HYBRID, 1).get(0));
+        assertEquals("volcano", docIds("magma chamber", SearchMode.FUSED, 1).get(0));
         assertEquals(IndexUpdate.Outcome.UNCHANGED, index.upsert(TestDocs.TAXES).outcome());
     }
 
@@ -231,10 +231,10 @@ class ChunkIndexSearchTest {
         String query = "freezing blizzards memory";
         List<String> bm25 = docIds(query, SearchMode.BM25, 5);
         List<String> lexicalOnly = new ChunkSearcher(index, SearchOptions.defaults().withWeights(1, 0))
-                .search(query, SearchMode.HYBRID, 5).stream().map(p -> p.chunk().docId()).toList();
+                .search(query, SearchMode.FUSED, 5).stream().map(p -> p.chunk().docId()).toList();
         assertEquals(bm25.get(0), lexicalOnly.get(0));
         List<String> denseOnly = new ChunkSearcher(index, SearchOptions.defaults().withWeights(0, 1))
-                .search(query, SearchMode.HYBRID, 5).stream().map(p -> p.chunk().docId()).toList();
+                .search(query, SearchMode.FUSED, 5).stream().map(p -> p.chunk().docId()).toList();
         assertEquals(docIds(query, SearchMode.DENSE, 5).get(0), denseOnly.get(0));
     }
 

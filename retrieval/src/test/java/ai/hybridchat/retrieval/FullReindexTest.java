@@ -62,7 +62,7 @@ class FullReindexTest {
             List<String> problems = Collections.synchronizedList(new ArrayList<>());
             ExecutorService pool = Executors.newFixedThreadPool(2);
             List<Future<?>> readers = new ArrayList<>();
-            for (SearchMode mode : List.of(SearchMode.HYBRID, SearchMode.BM25)) {
+            for (SearchMode mode : List.of(SearchMode.FUSED, SearchMode.BM25)) {
                 readers.add(pool.submit(() -> {
                     while (!done.get()) {
                         try {
@@ -120,7 +120,7 @@ class FullReindexTest {
                     () -> index.replaceAll(second(), IndexProgress.NONE));
             assertTrue(e.getMessage().contains("embedding service down"), e.getMessage());
             assertEquals(chunks, index.chunkCount());
-            assertEquals("volcano", new ChunkSearcher(index).search("magma and lava", SearchMode.HYBRID, 1).get(0).chunk().docId());
+            assertEquals("volcano", new ChunkSearcher(index).search("magma and lava", SearchMode.FUSED, 1).get(0).chunk().docId());
             // the next ordinary write publishes nothing of the failed rebuild
             index.upsert(new Document("extra", "Extra", "extra.md", "A short note about kilns.", Map.of()));
             assertEquals(ids(TestDocs.all()).size() + 1, index.documentCount());

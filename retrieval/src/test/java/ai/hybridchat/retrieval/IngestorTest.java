@@ -38,7 +38,7 @@ class IngestorTest {
             assertTrue(report.summary().startsWith("3 added, 0 updated, 0 unchanged"), report.summary());
 
             LuceneRetriever retriever = new LuceneRetriever(index);
-            assertEquals(SearchMode.HYBRID, retriever.mode());
+            assertEquals(SearchMode.FUSED, retriever.mode());
             var top = retriever.retrieve("emperor penguin egg", 1).get(0);
             assertEquals("penguins", top.chunk().docId());
             assertEquals("Emperor penguins", top.chunk().title());

@@ -83,7 +83,7 @@ class RetrievalEvaluatorTest {
     @Test
     void defaultHybridOnCisiReachesItsGoal() {
         assumeTrue(Files.isRegularFile(CISI.resolve("corpus.jsonl")), "CISI not found at " + CISI.toAbsolutePath());
-        RetrievalScores scores = new RetrievalEvaluator(Embeddings.allMiniLmL6V2()).evaluate(BeirDataset.load(CISI), SearchMode.HYBRID);
+        RetrievalScores scores = new RetrievalEvaluator(Embeddings.allMiniLmL6V2()).evaluate(BeirDataset.load(CISI), SearchMode.FUSED);
         assertTrue(scores.ndcg10() >= 0.464, scores.toString());
     }
 }

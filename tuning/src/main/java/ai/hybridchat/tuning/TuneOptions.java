@@ -2,6 +2,7 @@ package ai.hybridchat.tuning;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Settings of a fine-tuning run, shared by every method; LoRA fields are ignored by the others.
@@ -118,7 +119,7 @@ public record TuneOptions(String method, Path base, Path data, Path validation, 
             throw new IllegalArgumentException("LoRA rank must be at least 1, got " + rank);
         }
         targetModules = List.copyOf(targetModules);
-        java.util.Objects.requireNonNull(methodOptions, "methodOptions");
+        Objects.requireNonNull(methodOptions, "methodOptions");
     }
 
     public static TuneOptions lora(Path base, Path data, Path out) {

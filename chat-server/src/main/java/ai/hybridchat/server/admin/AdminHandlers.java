@@ -4,6 +4,7 @@ import ai.hybridchat.core.Document;
 import ai.hybridchat.core.io.AtomicFiles;
 import ai.hybridchat.retrieval.ChunkIndex;
 import ai.hybridchat.retrieval.FileDocumentLoader;
+import ai.hybridchat.retrieval.FileFormat;
 import ai.hybridchat.retrieval.IndexUpdate;
 import ai.hybridchat.retrieval.IndexedDocument;
 import ai.hybridchat.retrieval.IngestReport;
@@ -15,10 +16,13 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
 
 /**
@@ -40,7 +44,7 @@ public final class AdminHandlers {
      * (an upload dropped from the index, a delete undone). Also makes an upload's check for
      * another file of the same id and its move into place one step.
      */
-    private final java.util.concurrent.locks.ReentrantLock changes = new java.util.concurrent.locks.ReentrantLock(true);
+    private final ReentrantLock changes = new ReentrantLock(true);
     private final Runnable reindexAfterLoad;
 
     public AdminHandlers(ChunkIndex index, Path docsDir, JobRunner jobs) {
@@ -59,7 +63,7 @@ public final class AdminHandlers {
     private void changing(IoAction action) throws IOException {
         boolean locked;
         try {
-            locked = changes.tryLock(WAIT_FOR_REINDEX_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
+            locked = changes.tryLock(WAIT_FOR_REINDEX_SECONDS, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ApiException(503, "unavailable", "interrupted while waiting for a reindex to finish");
@@ -135,8 +139,8 @@ public final class AdminHandlers {
                 throw new ApiException(422, "unprocessable_document", e.getMessage());
             }
             try {
-                Files.move(staged, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                Files.move(staged, target, StandardCopyOption.REPLACE_EXISTING,
+                        StandardCopyOption.ATOMIC_MOVE);
             } catch (IOException e) {
                 restore(document.id(), target, update);
                 throw e;
@@ -180,7 +184,7 @@ public final class AdminHandlers {
         // the folder as the loader reads it: subfolders too, hidden ones (uploads being staged) not,
         // and only files of a type it reads (a stray x.bak is not document x)
         return FileDocumentLoader.documentFiles(docsDir).stream()
-                .filter(f -> ai.hybridchat.retrieval.FileFormat.documentId(f).equals(docId))
+                .filter(f -> FileFormat.documentId(f).equals(docId))
                 .toList();
     }
 
@@ -196,9 +200,9 @@ public final class AdminHandlers {
      */
     static String safeName(String raw) {
         String name = AdminInputs.plainName(raw, "file name");
-        if (ai.hybridchat.retrieval.FileFormat.of(Path.of(name)).isEmpty()) {
+        if (FileFormat.of(Path.of(name)).isEmpty()) {
             throw new ApiException(415, "unsupported_media_type", "'" + name + "' is not a supported document type; supported: "
-                    + ai.hybridchat.retrieval.FileFormat.supportedList());
+                    + FileFormat.supportedList());
         }
         return name;
     }

@@ -4,6 +4,7 @@ import ai.hybridchat.core.Mode;
 import ai.hybridchat.core.io.Json;
 import ai.hybridchat.retrieval.ChunkIndex;
 import ai.hybridchat.server.api.ApiException;
+import ai.hybridchat.server.api.JsonBodies;
 import ai.hybridchat.server.chat.ChatService;
 import ai.hybridchat.server.eval.CrossDocumentCheck;
 import ai.hybridchat.server.eval.EvalReport;
@@ -23,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 /**
@@ -35,7 +37,7 @@ import java.util.stream.Stream;
  */
 public final class EvalAdmin {
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS").withZone(ZoneOffset.UTC);
-    private final java.util.concurrent.atomic.AtomicInteger started = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger started = new AtomicInteger();
 
     private final Path dataDir;
     private final JobRunner jobs;
@@ -54,7 +56,7 @@ public final class EvalAdmin {
     }
 
     public void start(Context ctx) {
-        JsonNode body = ai.hybridchat.server.api.JsonBodies.parseObject(ctx);
+        JsonNode body = JsonBodies.parseObject(ctx);
         String name = AdminInputs.plainName(body.path("data").asText(null), "data");
         Path file = dataDir.resolve("tuning").resolve(name);
         if (!Files.isRegularFile(file)) {

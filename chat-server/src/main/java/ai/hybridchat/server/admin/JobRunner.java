@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -49,7 +50,7 @@ public final class JobRunner implements AutoCloseable {
             try {
                 Object result = work.run(job);
                 job.finished(job.cancelRequested() ? Job.State.CANCELLED : Job.State.SUCCEEDED, result, null);
-            } catch (java.util.concurrent.CancellationException e) {
+            } catch (CancellationException e) {
                 job.finished(Job.State.CANCELLED, null, e.getMessage());
             } catch (Exception | Error e) {
                 job.finished(job.cancelRequested() ? Job.State.CANCELLED : Job.State.FAILED, null,

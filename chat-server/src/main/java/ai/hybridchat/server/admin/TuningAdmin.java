@@ -1,7 +1,9 @@
 package ai.hybridchat.server.admin;
 
 import ai.hybridchat.core.io.Json;
+import ai.hybridchat.core.model.LlamaConfig;
 import ai.hybridchat.server.api.ApiException;
+import ai.hybridchat.server.api.JsonBodies;
 import ai.hybridchat.tuning.TuneOptions;
 import ai.hybridchat.tuning.Tuner;
 import ai.hybridchat.tuning.TuningDefaults;
@@ -17,14 +19,18 @@ import io.javalin.http.Context;
 import io.javalin.http.UploadedFile;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Stream;
 
 /**
@@ -69,15 +75,15 @@ public final class TuningAdmin {
         Files.createDirectories(tuningDir());
         Path staging = Files.createTempFile(tuningDir(), ".upload-", ".jsonl");
         try (InputStream in = file.content()) {
-            Files.copy(in, staging, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Files.copy(in, staging, StandardCopyOption.REPLACE_EXISTING);
             int examples;
             try {
                 examples = isPreferenceData(staging) ? PreferenceDataset.read(staging).size() : SftDataset.read(staging).size();
             } catch (IllegalArgumentException e) { // a DatasetException names every bad line
                 throw new ApiException(422, "invalid_dataset", e.getMessage().replace(staging.toString(), name));
             }
-            Files.move(staging, tuningDir().resolve(name), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            Files.move(staging, tuningDir().resolve(name), StandardCopyOption.REPLACE_EXISTING,
+                    StandardCopyOption.ATOMIC_MOVE);
             ctx.status(201).json(Map.of("file", name, "examples", examples));
         } finally {
             Files.deleteIfExists(staging);
@@ -90,8 +96,8 @@ public final class TuningAdmin {
      * on the pairs collected from compared answers ({@code preferences.jsonl}).
      */
     public void tune(Context ctx) {
-        JsonNode body = ai.hybridchat.server.api.JsonBodies.parseObject(ctx);
-        for (java.util.Iterator<String> it = body.fieldNames(); it.hasNext(); ) {
+        JsonNode body = JsonBodies.parseObject(ctx);
+        for (Iterator<String> it = body.fieldNames(); it.hasNext(); ) {
             String field = it.next();
             if (!TUNE_FIELDS.contains(field)) {
                 throw ApiException.badRequest("unknown field '" + field + "'; a tuning job takes " + TUNE_FIELDS);
@@ -127,7 +133,7 @@ public final class TuningAdmin {
                         : "'" + dataName + "' is preference data: train on it with method dpo");
             }
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         }
         String name = AdminInputs.plainName(text(body, "name", null), "name");
         Path out = adaptersDir().resolve(name);
@@ -153,7 +159,7 @@ public final class TuningAdmin {
                 PreferenceDataset.write(data, screened.pairs());
                 screening = screened.summary();
             } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
+                throw new UncheckedIOException(e);
             }
         }
         Path snapshot = data.getFileName().toString().startsWith(".feedback-") ? data : null;
@@ -266,7 +272,7 @@ public final class TuningAdmin {
     }
 
     /** The fields a tuning job takes; any other is a 400, not silently ignored. */
-    static final java.util.Set<String> TUNE_FIELDS = new java.util.TreeSet<>(List.of("method", "data", "name", "steps",
+    static final Set<String> TUNE_FIELDS = new TreeSet<>(List.of("method", "data", "name", "steps",
             "epochs", "rank", "batch", "lr", "alpha", "beta"));
 
     /** A whole number in [min, max], the fallback when absent, else a 400 naming the field. */
@@ -310,7 +316,7 @@ public final class TuningAdmin {
             return;
         }
         try {
-            ai.hybridchat.core.model.LlamaConfig config = ai.hybridchat.core.model.LlamaConfig.read(host.baseModelDir());
+            LlamaConfig config = LlamaConfig.read(host.baseModelDir());
             long need = TuningMemory.estimateBytes(config, method, rank, batch, 512);
             long have = TuningMemory.machineBytes();
             if (need > have / 4 * 3) {
@@ -318,7 +324,7 @@ public final class TuningAdmin {
                         + "%.1f GB: lower rank or batch", need / 1e9, have / 1e9));
             }
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         }
     }
 }

@@ -1,6 +1,7 @@
 package ai.hybridchat.server.admin;
 
 import ai.hybridchat.core.model.LlamaConfig;
+import java.lang.management.ManagementFactory;
 
 /**
  * A rough upper estimate of the native memory a tuning job takes, so the admin API can refuse a
@@ -47,7 +48,7 @@ final class TuningMemory {
     /** What this machine has: its physical memory, or the JVM's own view when that is unknown. */
     static long machineBytes() {
         try {
-            java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+            java.lang.management.OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
             if (os instanceof com.sun.management.OperatingSystemMXBean sun) {
                 return sun.getTotalMemorySize();
             }

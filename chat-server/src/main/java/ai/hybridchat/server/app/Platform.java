@@ -5,19 +5,26 @@ import ai.hybridchat.core.langchain.PassagePointer;
 import ai.hybridchat.core.langchain.RemoteChatModel;
 import ai.hybridchat.core.local.LocalLanguageModel;
 import ai.hybridchat.core.model.GenerationConfig;
+import ai.hybridchat.core.reader.SentenceScorer;
 import ai.hybridchat.retrieval.ChunkIndex;
 import ai.hybridchat.retrieval.ChunkSearcher;
 import ai.hybridchat.retrieval.Embeddings;
+import ai.hybridchat.retrieval.EnglishTerms;
 import ai.hybridchat.retrieval.IngestReport;
 import ai.hybridchat.retrieval.Ingestor;
 import ai.hybridchat.retrieval.LuceneRetriever;
 import ai.hybridchat.retrieval.SearchOptions;
 import ai.hybridchat.retrieval.SnippetStyle;
 import ai.hybridchat.server.chat.ChatService;
+import ai.hybridchat.server.chat.DocumentSubjects;
+import ai.hybridchat.server.chat.SampleQuestion;
+import ai.hybridchat.server.chat.TunedScope;
 import ai.hybridchat.server.config.RemoteModel;
 import ai.hybridchat.server.config.ServerConfig;
 import ai.hybridchat.server.demo.DemoBundle;
+import ai.hybridchat.server.eval.CrossDocumentCheck;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,14 +43,14 @@ public final class Platform implements AutoCloseable {
     /** The local base model (the adapters share its weights); null for a remote model. */
     private final LocalLanguageModel base;
     private final ChatService chat;
-    private final List<ai.hybridchat.server.chat.SampleQuestion> sampleQuestions;
+    private final List<SampleQuestion> sampleQuestions;
 
     /** How local models generate; null for a remote model. */
     private final GenerationConfig generation;
     /** The copy pointer local models read passages with; null when off or remote. */
     private final PassagePointer pointer;
 
-    private Platform(ChunkIndex index, LocalLanguageModel base, ChatService chat, List<ai.hybridchat.server.chat.SampleQuestion> sampleQuestions,
+    private Platform(ChunkIndex index, LocalLanguageModel base, ChatService chat, List<SampleQuestion> sampleQuestions,
                      GenerationConfig generation, PassagePointer pointer) {
         this.index = index;
         this.generation = generation;
@@ -70,7 +77,7 @@ public final class Platform implements AutoCloseable {
         if (adapterDir != null && !Files.isDirectory(adapterDir)) {
             throw new IllegalArgumentException("adapterDir: no such folder: " + adapterDir);
         }
-        List<ai.hybridchat.server.chat.SampleQuestion> samples = samples(config);
+        List<SampleQuestion> samples = samples(config);
         if (config.demo()) {
             if (!DemoBundle.hasModel()) {
                 throw new IllegalArgumentException("this build has no demo model (chat-server/src/main/resources/demo/model "
@@ -94,11 +101,11 @@ public final class Platform implements AutoCloseable {
             base = LocalLanguageModel.load(modelDir);
             GenerationConfig generation = GenerationConfig.greedy(config.maxNewTokens());
             PassagePointer pointer = config.copyWeight() == 0 ? null
-                    : new PassagePointer(ai.hybridchat.retrieval.Embeddings.allMiniLmL6V2(), config.copyWeight(),
-                            ai.hybridchat.core.reader.SentenceScorer.bundled(), new ai.hybridchat.retrieval.EnglishTerms());
+                    : new PassagePointer(Embeddings.allMiniLmL6V2(), config.copyWeight(),
+                            SentenceScorer.bundled(), new EnglishTerms());
             ChatService.Builder builder = ChatService.builder()
                     .retriever(retriever(config, index))
-                    .subjects(new ai.hybridchat.server.chat.DocumentSubjects(index))
+                    .subjects(new DocumentSubjects(index))
                     .baseModel(new LocalChatModel(base, generation, pointer), base.name())
                     .passages(config.retrievalK());
             if (adapterDir != null) {
@@ -127,7 +134,7 @@ public final class Platform implements AutoCloseable {
     }
 
     /** Retrieval here, generation on a remote OpenAI-compatible server. */
-    private static Platform openRemote(ServerConfig config, Consumer<String> log, List<ai.hybridchat.server.chat.SampleQuestion> samples) {
+    private static Platform openRemote(ServerConfig config, Consumer<String> log, List<SampleQuestion> samples) {
         RemoteModel remote = config.remote();
         Duration timeout = Duration.ofMinutes(5);
         ChunkIndex index = openIndex(config, log);
@@ -167,12 +174,12 @@ public final class Platform implements AutoCloseable {
         }
     }
 
-    private static List<ai.hybridchat.server.chat.SampleQuestion> samples(ServerConfig config) {
+    private static List<SampleQuestion> samples(ServerConfig config) {
         if (config.samples() == null) {
             return config.demo() ? DemoBundle.samples() : List.of();
         }
-        try (java.io.InputStream in = java.nio.file.Files.newInputStream(config.samples())) {
-            return ai.hybridchat.server.chat.SampleQuestion.read(in);
+        try (InputStream in = Files.newInputStream(config.samples())) {
+            return SampleQuestion.read(in);
         } catch (IOException | IllegalArgumentException e) {
             throw new IllegalArgumentException("samples file " + config.samples()
                     + " is not a JSON array of strings or {\"question\", \"split\"} objects: " + e.getMessage());
@@ -215,10 +222,10 @@ public final class Platform implements AutoCloseable {
     }
 
     /** The questions the adapter was tuned on, which bound what the tuned mode answers (null: no bound). */
-    private static ai.hybridchat.server.chat.TunedScope scope(Path adapterDir, java.util.function.Consumer<String> log)
+    private static TunedScope scope(Path adapterDir, Consumer<String> log)
             throws IOException {
-        ai.hybridchat.server.chat.TunedScope scope = ai.hybridchat.server.chat.TunedScope.of(adapterDir,
-                Embeddings.allMiniLmL6V2(), ai.hybridchat.server.chat.TunedScope.DEFAULT_MIN_SIMILARITY);
+        TunedScope scope = TunedScope.of(adapterDir,
+                Embeddings.allMiniLmL6V2(), TunedScope.DEFAULT_MIN_SIMILARITY);
         log.accept(scope == null ? "adapter keeps no training questions: the tuned mode answers every question"
                 : "tuned mode answers questions near its " + scope.size() + " training questions, abstains on others");
         return scope;
@@ -234,15 +241,15 @@ public final class Platform implements AutoCloseable {
     }
 
     /** The cross-document check of evaluations over this platform's documents (their indexed text). */
-    public ai.hybridchat.server.eval.CrossDocumentCheck crossDocumentCheck() {
-        return ai.hybridchat.server.eval.CrossDocumentCheck.of(index);
+    public CrossDocumentCheck crossDocumentCheck() {
+        return CrossDocumentCheck.of(index);
     }
 
     public ChunkIndex index() {
         return index;
     }
 
-    public List<ai.hybridchat.server.chat.SampleQuestion> sampleQuestions() {
+    public List<SampleQuestion> sampleQuestions() {
         return sampleQuestions;
     }
 

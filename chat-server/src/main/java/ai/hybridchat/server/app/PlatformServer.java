@@ -1,11 +1,13 @@
 package ai.hybridchat.server.app;
 
 import ai.hybridchat.retrieval.ChunkIndex;
+import ai.hybridchat.server.admin.AdapterHost;
 import ai.hybridchat.server.chat.ChatService;
 import ai.hybridchat.server.config.ServerConfig;
 import ai.hybridchat.server.http.ChatServer;
 import io.javalin.Javalin;
-
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.function.Consumer;
 
 /** {@code platform serve}: the {@link Platform} with the HTTP API and web UI in front. */
@@ -29,14 +31,14 @@ public final class PlatformServer implements AutoCloseable {
             String token = config.adminToken() != null ? config.adminToken() : System.getenv("PLATFORM_ADMIN_TOKEN");
             Javalin app = ChatServer.create(new ChatServer.Parts(platform.chat(), platform.index(),
                     platform.sampleQuestions(), config.maxRequestBytes(), config.dataDir(), token,
-                    new ai.hybridchat.server.admin.AdapterHost() {
+                    new AdapterHost() {
                         @Override
-                        public java.nio.file.Path baseModelDir() {
+                        public Path baseModelDir() {
                             return platform.baseModelDir();
                         }
 
                         @Override
-                        public String activate(java.nio.file.Path adapterDir) throws java.io.IOException {
+                        public String activate(Path adapterDir) throws IOException {
                             return platform.activateAdapter(adapterDir);
                         }
 

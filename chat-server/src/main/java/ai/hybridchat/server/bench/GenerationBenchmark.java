@@ -9,6 +9,7 @@ import ai.hybridchat.core.model.LlamaModel;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
@@ -64,7 +65,7 @@ public final class GenerationBenchmark {
             for (int i = 0; i < prompt.length; i++) {
                 prompt[i] = random.nextInt(shape.vocab());
             }
-            generator.generate(java.util.Arrays.copyOf(prompt, 8), GenerationConfig.greedy(8), null, null); // warm-up
+            generator.generate(Arrays.copyOf(prompt, 8), GenerationConfig.greedy(8), null, null); // warm-up
             Generator.Result r = generator.generate(prompt, GenerationConfig.greedy(newTokens), null, null);
             long bytes = 0;
             for (NDArray w : new HashSet<>(model.weights().values())) {

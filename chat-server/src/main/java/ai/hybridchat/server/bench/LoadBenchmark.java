@@ -1,5 +1,6 @@
 package ai.hybridchat.server.bench;
 
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -48,7 +49,7 @@ public final class LoadBenchmark {
                         if (r.statusCode() / 100 != 2) {
                             errors.incrementAndGet();
                         }
-                    } catch (java.io.IOException e) {
+                    } catch (IOException e) {
                         errors.incrementAndGet();
                     }
                     latencies.add(System.nanoTime() - t0);

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.function.Consumer;
@@ -68,7 +69,7 @@ public final class RetrievalScaleBenchmark {
                     docs.add(new Document("c" + i, "Chunk " + i, "synthetic/" + i + ".txt", text.toString(), Map.of()));
                 }
                 index.upsertAll(docs, IndexProgress.NONE);
-                log.accept(String.format(java.util.Locale.ROOT, "indexed %d of %d chunks, %.0f chunks/s",
+                log.accept(String.format(Locale.ROOT, "indexed %d of %d chunks, %.0f chunks/s",
                         Math.min(chunks, from + batch), chunks, Math.min(chunks, from + batch) / ((System.nanoTime() - t0) / 1e9)));
             }
             double indexSeconds = (System.nanoTime() - t0) / 1e9;

@@ -2,13 +2,17 @@ package ai.hybridchat.server.bench;
 
 import ai.hybridchat.core.io.AtomicFiles;
 import ai.hybridchat.core.io.Json;
+import ai.hybridchat.retrieval.FileDocumentLoader;
 import ai.hybridchat.retrieval.FileFormat;
 import ai.hybridchat.retrieval.IndexedDocument;
 import ai.hybridchat.server.app.PlatformServer;
 import ai.hybridchat.server.config.ServerConfig;
 import ai.hybridchat.server.demo.DemoBundle;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -18,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -28,6 +33,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
@@ -104,7 +110,7 @@ public final class SoakBenchmark {
             }
             workers.add(pool.submit(() -> administration(data.resolve("docs"), end)));
             Thread.sleep(warmUp.toMillis());
-            List<MemorySample> memory = java.util.Collections.synchronizedList(new ArrayList<>());
+            List<MemorySample> memory = Collections.synchronizedList(new ArrayList<>());
             long t0 = System.nanoTime();
             memory.add(MemorySample.afterGc(0));
             counting = true;
@@ -115,17 +121,17 @@ public final class SoakBenchmark {
                 try {
                     memory.add(MemorySample.afterGc((System.nanoTime() - t0) / 1e9));
                 } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
+                    throw new UncheckedIOException(e);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
-            }, every, every, java.util.concurrent.TimeUnit.MILLISECONDS);
+            }, every, every, TimeUnit.MILLISECONDS);
             for (Future<?> f : workers) {
                 f.get();
             }
             double seconds = (System.nanoTime() - t0) / 1e9;
             sampler.shutdownNow();
-            sampler.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES);
+            sampler.awaitTermination(1, TimeUnit.MINUTES);
             pool.shutdown();
             waitForJobs();
             memory.add(MemorySample.afterGc((System.nanoTime() - t0) / 1e9));
@@ -219,7 +225,7 @@ public final class SoakBenchmark {
             return HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).timeout(Duration.ofMinutes(5))
                     .header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString(Json.MAPPER.writeValueAsString(body))).build();
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
     }
@@ -231,7 +237,7 @@ public final class SoakBenchmark {
 
     private HttpRequest upload(String fileName, byte[] content) {
         String boundary = "----soak" + System.nanoTime();
-        java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
         body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + fileName
                 + "\"\r\nContent-Type: text/markdown\r\n\r\n").getBytes(StandardCharsets.UTF_8));
         body.writeBytes(content);
@@ -262,7 +268,7 @@ public final class SoakBenchmark {
 
     private static Set<String> documentIds(Path docs) throws IOException {
         Set<String> ids = new TreeSet<>();
-        ai.hybridchat.retrieval.FileDocumentLoader.documentFiles(docs).forEach(f -> ids.add(FileFormat.documentId(f)));
+        FileDocumentLoader.documentFiles(docs).forEach(f -> ids.add(FileFormat.documentId(f)));
         return ids;
     }
 

@@ -4,10 +4,15 @@ import ai.hybridchat.core.Answer;
 import ai.hybridchat.core.Citation;
 import ai.hybridchat.core.Mode;
 import ai.hybridchat.core.RetrievedPassage;
-import ai.hybridchat.core.Usage;
 import ai.hybridchat.core.Retriever;
+import ai.hybridchat.core.Timings;
+import ai.hybridchat.core.Usage;
+import ai.hybridchat.core.langchain.GroundedChatModel;
+import ai.hybridchat.core.model.ContextLengthExceededException;
 import ai.hybridchat.core.prompt.RagPrompt;
+import dev.langchain4j.data.message.AiMessage;
 import dev.langchain4j.data.message.ChatMessage;
+import dev.langchain4j.data.message.SystemMessage;
 import dev.langchain4j.data.message.UserMessage;
 import dev.langchain4j.memory.ChatMemory;
 import dev.langchain4j.memory.chat.MessageWindowChatMemory;
@@ -17,16 +22,20 @@ import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.request.ChatRequestParameters;
 import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
-
+import dev.langchain4j.model.output.FinishReason;
+import dev.langchain4j.model.output.TokenUsage;
 import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * Answers a question in one of the three {@link Mode}s.
@@ -51,7 +60,7 @@ public final class ChatService {
     private final ChatModel baseModel;
     private final String modelName;
     private final AdapterSlot adapter;
-    private final java.util.function.Supplier<java.util.Set<String>> subjects;
+    private final Supplier<Set<String>> subjects;
     private final int passages;
     private final ConversationMemories memories = new ConversationMemories(1000, 4);
 
@@ -155,7 +164,7 @@ public final class ChatService {
         Answer answer = stream(memory == null ? List.of() : memory.messages(), question, mode, null, onText);
         if (memory != null) {
             memory.add(UserMessage.from(question));
-            memory.add(dev.langchain4j.data.message.AiMessage.from(answer.answer().isEmpty() ? "(no answer)" : answer.answer()));
+            memory.add(AiMessage.from(answer.answer().isEmpty() ? "(no answer)" : answer.answer()));
         }
         return answer;
     }
@@ -194,7 +203,7 @@ public final class ChatService {
             try {
                 Answer answer = generate(question, mode, retrieval, onText, start, read, parameters, tuned);
                 return dropped == 0 ? answer : answer.withHistoryDropped(dropped);
-            } catch (ai.hybridchat.core.model.ContextLengthExceededException e) {
+            } catch (ContextLengthExceededException e) {
                 // the oldest turn goes, as chat servers trim a conversation to the context; the
                 // length is checked before any token is generated, so nothing was sent yet
                 int oldest = firstTurn(read);
@@ -214,7 +223,7 @@ public final class ChatService {
     /** The index of the first message that is not a system message, or -1. */
     private static int firstTurn(List<ChatMessage> messages) {
         for (int i = 0; i < messages.size(); i++) {
-            if (!(messages.get(i) instanceof dev.langchain4j.data.message.SystemMessage)) {
+            if (!(messages.get(i) instanceof SystemMessage)) {
                 return i;
             }
         }
@@ -228,7 +237,7 @@ public final class ChatService {
         List<ChatMessage> system = new ArrayList<>();
         List<ChatMessage> turns = new ArrayList<>();
         for (ChatMessage m : history) {
-            (m instanceof dev.langchain4j.data.message.SystemMessage ? system : turns).add(m);
+            (m instanceof SystemMessage ? system : turns).add(m);
         }
         List<ChatMessage> out = new ArrayList<>(system);
         out.addAll(turns.subList(Math.max(0, turns.size() - HISTORY_MESSAGES), turns.size()));
@@ -273,7 +282,7 @@ public final class ChatService {
     }
 
     /** Daemon threads for the parallel answers of {@link #compare}. */
-    private static final java.util.concurrent.ExecutorService COMPARE_POOL = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+    private static final ExecutorService COMPARE_POOL = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "compare");
         t.setDaemon(true);
         return t;
@@ -363,7 +372,7 @@ public final class ChatService {
         long t0 = System.nanoTime();
         Generated generated = null;
         Usage usage = Usage.NONE;
-        if (mode == Mode.HYBRID && scope != null && model instanceof ai.hybridchat.core.langchain.GroundedChatModel
+        if (mode == Mode.HYBRID && scope != null && model instanceof GroundedChatModel
                 && !retrieval.passages().isEmpty() && scope.wasTunedOn(question)) {
             // a question the adapter was tuned on: its own answer, if a retrieved passage states it
             Generated own = call(model, request, piece -> { });
@@ -374,7 +383,7 @@ public final class ChatService {
             }
         }
         if (generated == null) {
-            if (model instanceof ai.hybridchat.core.langchain.GroundedChatModel grounded && !retrieval.passages().isEmpty()) {
+            if (model instanceof GroundedChatModel grounded && !retrieval.passages().isEmpty()) {
                 model = grounded.groundedIn(question, retrieval.passages());
             }
             generated = call(model, request, onText);
@@ -386,10 +395,7 @@ public final class ChatService {
         for (RetrievedPassage p : CitationOrder.supportFirst(text, retrieval.passages())) {
             citations.add(p.toCitation());
         }
-        Map<String, Long> timings = new LinkedHashMap<>();
-        timings.put("retrievalMs", millis(retrieval.nanos()));
-        timings.put("generationMs", millis(end - t0));
-        timings.put("totalMs", millis(end - start));
+        Timings timings = new Timings(millis(retrieval.nanos()), millis(end - t0), millis(end - start));
         return new Answer(text.strip(), mode, citations, modelName, mode.usesAdapter() ? tuned.name() : null, timings, usage, 0);
     }
 
@@ -416,10 +422,7 @@ public final class ChatService {
         }
         onText.accept(text);
         long end = System.nanoTime();
-        Map<String, Long> timings = new LinkedHashMap<>();
-        timings.put("retrievalMs", 0L);
-        timings.put("generationMs", millis(end - t0));
-        timings.put("totalMs", millis(end - start));
+        Timings timings = new Timings(0, millis(end - t0), millis(end - start));
         return new Answer(text, Mode.TUNED, List.of(), modelName, tuned.name(), timings, usage, 0);
     }
 
@@ -427,10 +430,10 @@ public final class ChatService {
     private record Generated(String text, Usage usage) {
         static Generated of(ChatResponse response) {
             String text = response.aiMessage() == null || response.aiMessage().text() == null ? "" : response.aiMessage().text();
-            dev.langchain4j.model.output.TokenUsage tokens = response.tokenUsage();
+            TokenUsage tokens = response.tokenUsage();
             Usage usage = new Usage(tokens == null || tokens.inputTokenCount() == null ? 0 : tokens.inputTokenCount(),
                     tokens == null || tokens.outputTokenCount() == null ? 0 : tokens.outputTokenCount(),
-                    response.finishReason() == dev.langchain4j.model.output.FinishReason.LENGTH);
+                    response.finishReason() == FinishReason.LENGTH);
             return new Generated(text, usage);
         }
     }
@@ -482,7 +485,7 @@ public final class ChatService {
         private String adapterName;
         private TunedScope tunedScope;
         private AutoCloseable tunedResources;
-        private java.util.function.Supplier<java.util.Set<String>> subjects = java.util.Set::of;
+        private Supplier<Set<String>> subjects = Set::of;
         private int passages = DEFAULT_PASSAGES;
 
         private Builder() {
@@ -526,8 +529,8 @@ public final class ChatService {
          * The content words of the documents' titles (default: none), by which a bounded tuned
          * mode checks that an answer is about what the question names.
          */
-        public Builder subjects(java.util.function.Supplier<java.util.Set<String>> subjects) {
-            this.subjects = java.util.Objects.requireNonNull(subjects, "subjects");
+        public Builder subjects(Supplier<Set<String>> subjects) {
+            this.subjects = Objects.requireNonNull(subjects, "subjects");
             return this;
         }
 

@@ -1,6 +1,7 @@
 package ai.hybridchat.server.chat;
 
 import ai.hybridchat.core.io.Json;
+import ai.hybridchat.retrieval.EnglishTerms;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.langchain4j.data.embedding.Embedding;
 import dev.langchain4j.data.segment.TextSegment;
@@ -10,7 +11,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * What a tuned adapter can answer without passages: the questions it was tuned on (kept in its
@@ -43,7 +48,7 @@ public final class TunedScope {
 
     private final EmbeddingModel embeddings;
     private final List<String> questions;
-    private final java.util.Set<String> normalised;
+    private final Set<String> normalised;
     private final List<Embedding> vectors;
     private final double minSimilarity;
 
@@ -53,7 +58,7 @@ public final class TunedScope {
         }
         this.embeddings = embeddings;
         this.questions = List.copyOf(questions);
-        this.normalised = this.questions.stream().map(TunedScope::normalise).collect(java.util.stream.Collectors.toUnmodifiableSet());
+        this.normalised = this.questions.stream().map(TunedScope::normalise).collect(Collectors.toUnmodifiableSet());
         this.minSimilarity = minSimilarity;
         List<TextSegment> segments = this.questions.stream().map(TextSegment::from).toList();
         List<Embedding> out = new ArrayList<>();
@@ -110,7 +115,7 @@ public final class TunedScope {
     }
 
     private static String normalise(String question) {
-        return String.join(" ", question.toLowerCase(java.util.Locale.ROOT).split("[^\\p{L}\\p{N}]+")).strip();
+        return String.join(" ", question.toLowerCase(Locale.ROOT).split("[^\\p{L}\\p{N}]+")).strip();
     }
 
     /** Whether {@code question} is (nearly) one the adapter was tuned on: the hybrid tries its own answer first. */
@@ -126,13 +131,13 @@ public final class TunedScope {
      * subject's fact (measured on the water-board handbook: all four cross-document answers of the
      * tuned mode that passed {@link #covers} named another chapter or none).
      */
-    public static boolean addressesSubject(String question, String answer, java.util.Set<String> subjects) {
-        java.util.Set<String> named = new java.util.HashSet<>(TERMS.of(question));
+    public static boolean addressesSubject(String question, String answer, Set<String> subjects) {
+        Set<String> named = new HashSet<>(TERMS.of(question));
         named.retainAll(subjects);
         return TERMS.of(answer).containsAll(named);
     }
 
-    private static final ai.hybridchat.retrieval.EnglishTerms TERMS = new ai.hybridchat.retrieval.EnglishTerms();
+    private static final EnglishTerms TERMS = new EnglishTerms();
 
     public int size() {
         return questions.size();

@@ -1,14 +1,32 @@
 package ai.hybridchat.server.cli;
 
+import ai.hybridchat.core.Document;
+import ai.hybridchat.core.io.AtomicFiles;
+import ai.hybridchat.core.io.Json;
+import ai.hybridchat.retrieval.FileDocumentLoader;
+import ai.hybridchat.server.app.PlatformServer;
 import ai.hybridchat.server.bench.GenerationBenchmark.ModelShape;
 import ai.hybridchat.server.bench.GenerationBenchmark;
+import ai.hybridchat.server.bench.LoadBenchmark;
+import ai.hybridchat.server.bench.LoraTrainingBenchmark;
 import ai.hybridchat.server.bench.MachineLimits;
 import ai.hybridchat.server.bench.PythonPeer;
+import ai.hybridchat.server.bench.RetrievalScaleBenchmark;
+import ai.hybridchat.server.bench.SoakBenchmark;
+import ai.hybridchat.server.config.ServerConfig;
+import ai.hybridchat.server.demo.DemoBundle;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.javalin.Javalin;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -153,8 +171,8 @@ final class BenchCommand implements Runnable {
             out.println("| shape | params | trainable | GFLOP/token | tokens/s | MFU | PyTorch tokens/s | PyTorch MFU | vs PyTorch |");
             out.println("|---|---|---|---|---|---|---|---|---|");
             for (ModelShape shape : selected) {
-                ai.hybridchat.server.bench.LoraTrainingBenchmark.Result r =
-                        ai.hybridchat.server.bench.LoraTrainingBenchmark.run(shape, batch, length, rank, warmup, steps);
+                LoraTrainingBenchmark.Result r =
+                        LoraTrainingBenchmark.run(shape, batch, length, rank, warmup, steps);
                 JsonNode p = peer.stream().filter(n -> n.path("shape").asText().equals(shape.name())).findFirst().orElse(null);
                 double theirs = p == null ? Double.NaN : p.path("tokens_per_s").asDouble();
                 out.printf(Locale.ROOT, "| %s | %.1fM | %,d | %.3f | %.0f | %.2f | %s | %s | %s |%n", shape.name(),
@@ -187,11 +205,11 @@ final class BenchCommand implements Runnable {
                 throw new IllegalArgumentException("--chunks and --queries must be >= 1");
             }
             PrintWriter out = spec.commandLine().getOut();
-            java.nio.file.Path work = java.nio.file.Files.createTempDirectory("scale-bench-");
+            Path work = Files.createTempDirectory("scale-bench-");
             try {
-                ai.hybridchat.server.demo.DemoBundle.copyDocsIfEmpty(work.resolve("docs"));
+                DemoBundle.copyDocsIfEmpty(work.resolve("docs"));
                 List<String> sentences = new ArrayList<>();
-                for (ai.hybridchat.core.Document d : new ai.hybridchat.retrieval.FileDocumentLoader().load(work.resolve("docs")).documents()) {
+                for (Document d : new FileDocumentLoader().load(work.resolve("docs")).documents()) {
                     for (String sentence : d.text().split("(?<=[.!?])\\s+")) {
                         if (sentence.length() > 30 && !sentence.startsWith("#")) {
                             sentences.add(sentence.strip());
@@ -200,16 +218,16 @@ final class BenchCommand implements Runnable {
                 }
                 List<String> questions = new ArrayList<>();
                 try (var in = BenchCommand.class.getClassLoader().getResourceAsStream("demo/qa/train.jsonl")) {
-                    for (String line : new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).split("\n")) {
+                    for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
                         if (!line.isBlank() && questions.size() < queries) {
-                            questions.add(ai.hybridchat.core.io.Json.MAPPER.readTree(line).path("question").asText());
+                            questions.add(Json.MAPPER.readTree(line).path("question").asText());
                         }
                     }
                 }
                 out.printf(Locale.ROOT, "%d cores; %d chunks from %d sentences; %d queries per mode, k=3%n",
                         Runtime.getRuntime().availableProcessors(), chunks, sentences.size(), questions.size());
                 out.flush();
-                ai.hybridchat.server.bench.RetrievalScaleBenchmark.Result r = ai.hybridchat.server.bench.RetrievalScaleBenchmark
+                RetrievalScaleBenchmark.Result r = RetrievalScaleBenchmark
                         .run(work.resolve("index"), chunks, sentences, questions, line -> {
                             spec.commandLine().getErr().println(line);
                             spec.commandLine().getErr().flush();
@@ -225,7 +243,7 @@ final class BenchCommand implements Runnable {
                         r.queryEmbedding().p50Ms(), r.queryEmbedding().p99Ms(), r.queryEmbedding().meanMs());
                 return 0;
             } finally {
-                ai.hybridchat.core.io.AtomicFiles.deleteRecursively(work);
+                AtomicFiles.deleteRecursively(work);
             }
         }
     }
@@ -248,34 +266,34 @@ final class BenchCommand implements Runnable {
                 throw new IllegalArgumentException("--clients and --seconds must be >= 1");
             }
             PrintWriter out = spec.commandLine().getOut();
-            java.nio.file.Path data = java.nio.file.Files.createTempDirectory("load-bench-");
-            var duration = java.time.Duration.ofSeconds(seconds);
-            List<ai.hybridchat.server.bench.LoadBenchmark.Result> results = new ArrayList<>();
-            io.javalin.Javalin plain = io.javalin.Javalin.create(c -> {
+            Path data = Files.createTempDirectory("load-bench-");
+            var duration = Duration.ofSeconds(seconds);
+            List<LoadBenchmark.Result> results = new ArrayList<>();
+            Javalin plain = Javalin.create(c -> {
                 c.startup.showJavalinBanner = false;
-                c.routes.get("/health", ctx -> ctx.json(java.util.Map.of("status", "ok")));
+                c.routes.get("/health", ctx -> ctx.json(Map.of("status", "ok")));
             }).start(0);
-            try (ai.hybridchat.server.app.PlatformServer server = ai.hybridchat.server.app.PlatformServer.start(
-                    ai.hybridchat.server.config.ServerConfig.defaults().withPort(0).withDataDir(data), line -> { })) {
+            try (PlatformServer server = PlatformServer.start(
+                    ServerConfig.defaults().withPort(0).withDataDir(data), line -> { })) {
                 int port = server.port();
-                List<String> questions = ai.hybridchat.server.demo.DemoBundle.sampleQuestions();
+                List<String> questions = DemoBundle.sampleQuestions();
                 String[] modes = {"rag", "tuned", "hybrid"};
                 // warm-up (JIT, connection pools) of both HTTP stacks, not counted
-                var warm = java.time.Duration.ofMillis(Math.min(3000, duration.toMillis() / 4 + 1));
-                ai.hybridchat.server.bench.LoadBenchmark.run("warm-up", clients, warm,
-                        i -> ai.hybridchat.server.bench.LoadBenchmark.get(plain.port(), "/health"));
-                ai.hybridchat.server.bench.LoadBenchmark.run("warm-up", clients, warm,
-                        i -> ai.hybridchat.server.bench.LoadBenchmark.get(port, "/api/health"));
-                results.add(ai.hybridchat.server.bench.LoadBenchmark.run("plain Javalin GET /health (peer)", clients, duration,
-                        i -> ai.hybridchat.server.bench.LoadBenchmark.get(plain.port(), "/health")));
-                results.add(ai.hybridchat.server.bench.LoadBenchmark.run("GET /api/health", clients, duration,
-                        i -> ai.hybridchat.server.bench.LoadBenchmark.get(port, "/api/health")));
-                results.add(ai.hybridchat.server.bench.LoadBenchmark.run("POST /api/chat (demo model, modes in turn)", clients, duration,
-                        i -> ai.hybridchat.server.bench.LoadBenchmark.postJson(port, "/api/chat",
-                                json(java.util.Map.of("message", questions.get(i % questions.size()), "mode", modes[i % 3])))));
+                var warm = Duration.ofMillis(Math.min(3000, duration.toMillis() / 4 + 1));
+                LoadBenchmark.run("warm-up", clients, warm,
+                        i -> LoadBenchmark.get(plain.port(), "/health"));
+                LoadBenchmark.run("warm-up", clients, warm,
+                        i -> LoadBenchmark.get(port, "/api/health"));
+                results.add(LoadBenchmark.run("plain Javalin GET /health (peer)", clients, duration,
+                        i -> LoadBenchmark.get(plain.port(), "/health")));
+                results.add(LoadBenchmark.run("GET /api/health", clients, duration,
+                        i -> LoadBenchmark.get(port, "/api/health")));
+                results.add(LoadBenchmark.run("POST /api/chat (demo model, modes in turn)", clients, duration,
+                        i -> LoadBenchmark.postJson(port, "/api/chat",
+                                json(Map.of("message", questions.get(i % questions.size()), "mode", modes[i % 3])))));
             } finally {
                 plain.stop();
-                ai.hybridchat.core.io.AtomicFiles.deleteRecursively(data);
+                AtomicFiles.deleteRecursively(data);
             }
             out.printf(Locale.ROOT, "%d cores, %d concurrent loopback clients, %d s per phase%n%n",
                     Runtime.getRuntime().availableProcessors(), clients, seconds);
@@ -292,8 +310,8 @@ final class BenchCommand implements Runnable {
 
         private static String json(Object value) {
             try {
-                return ai.hybridchat.core.io.Json.MAPPER.writeValueAsString(value);
-            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                return Json.MAPPER.writeValueAsString(value);
+            } catch (JsonProcessingException e) {
                 throw new IllegalStateException(e);
             }
         }
@@ -325,8 +343,8 @@ final class BenchCommand implements Runnable {
                 throw new IllegalArgumentException("--minutes must be > 0, --warm-up-seconds >= 0 and --clients >= 1");
             }
             PrintWriter out = spec.commandLine().getOut();
-            var r = ai.hybridchat.server.bench.SoakBenchmark.run(java.time.Duration.ofSeconds(warmUpSeconds),
-                    java.time.Duration.ofMillis((long) (minutes * 60_000)), clients);
+            var r = SoakBenchmark.run(Duration.ofSeconds(warmUpSeconds),
+                    Duration.ofMillis((long) (minutes * 60_000)), clients);
             // the allocator setting changes the resident set more than anything in the code (the launcher sets it)
             String arenas = System.getenv("MALLOC_ARENA_MAX");
             out.printf(Locale.ROOT, "%d cores, %d chat clients and one admin client, %.0f s counted after %d s warm-up, MALLOC_ARENA_MAX %s%n%n",

@@ -2,21 +2,20 @@ package ai.hybridchat.server.cli;
 
 import ai.hybridchat.retrieval.ChunkIndex;
 import ai.hybridchat.retrieval.Embeddings;
+import ai.hybridchat.retrieval.IndexProgress;
 import ai.hybridchat.retrieval.IngestReport;
 import ai.hybridchat.retrieval.Ingestor;
 import ai.hybridchat.retrieval.SkippedFile;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
-
-import org.apache.lucene.store.LockObtainFailedException;
-
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.apache.lucene.store.LockObtainFailedException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code platform index --docs PATH... [--index DIR]}: adds or updates documents in the index. */
 @Command(name = "index", mixinStandardHelpOptions = true,
@@ -41,7 +40,7 @@ final class IndexCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         try (ChunkIndex chunks = open(index)) {
-            IngestReport report = full ? new Ingestor(chunks).rebuild(docs, ai.hybridchat.retrieval.IndexProgress.NONE)
+            IngestReport report = full ? new Ingestor(chunks).rebuild(docs, IndexProgress.NONE)
                     : new Ingestor(chunks).ingest(docs);
             for (SkippedFile skipped : report.skipped()) {
                 err.println("skipped " + skipped);

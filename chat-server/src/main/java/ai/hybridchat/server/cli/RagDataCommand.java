@@ -1,5 +1,6 @@
 package ai.hybridchat.server.cli;
 
+import ai.hybridchat.core.io.AtomicFiles;
 import ai.hybridchat.retrieval.ChunkIndex;
 import ai.hybridchat.retrieval.Embeddings;
 import ai.hybridchat.retrieval.Ingestor;
@@ -8,6 +9,7 @@ import ai.hybridchat.server.demo.DemoTuningData;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -29,7 +31,7 @@ final class RagDataCommand implements Callable<Integer> {
     Path qa;
 
     @Option(names = "--docs", required = true, arity = "1..*", paramLabel = "PATH", description = "The documents to retrieve from.")
-    java.util.List<Path> docs;
+    List<Path> docs;
 
     @Option(names = "--out", required = true, paramLabel = "FILE", description = "Where to write the SFT JSONL.")
     Path out;
@@ -51,7 +53,7 @@ final class RagDataCommand implements Callable<Integer> {
             spec.commandLine().getOut().println("wrote " + n + " examples to " + out);
             return 0;
         } finally {
-            ai.hybridchat.core.io.AtomicFiles.deleteRecursively(indexDir);
+            AtomicFiles.deleteRecursively(indexDir);
         }
     }
 }

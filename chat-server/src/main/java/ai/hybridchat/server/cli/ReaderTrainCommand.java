@@ -1,14 +1,17 @@
 package ai.hybridchat.server.cli;
 
+import ai.djl.ndarray.NDManager;
 import ai.hybridchat.core.RetrievedPassage;
 import ai.hybridchat.core.encoder.BundledEncoder;
 import ai.hybridchat.core.encoder.CrossEncoder;
+import ai.hybridchat.core.io.AtomicFiles;
 import ai.hybridchat.core.io.Json;
 import ai.hybridchat.core.langchain.PassagePointer;
 import ai.hybridchat.core.reader.ReaderFeatures;
 import ai.hybridchat.core.reader.SentenceScorer;
 import ai.hybridchat.retrieval.ChunkIndex;
 import ai.hybridchat.retrieval.Embeddings;
+import ai.hybridchat.retrieval.EnglishTerms;
 import ai.hybridchat.retrieval.Ingestor;
 import ai.hybridchat.retrieval.LuceneRetriever;
 import ai.hybridchat.server.eval.KeyFact;
@@ -16,6 +19,7 @@ import ai.hybridchat.server.eval.QaItem;
 import ai.hybridchat.tuning.reader.CrossEncoderFit;
 import ai.hybridchat.tuning.reader.LeaveOneSetOut;
 import ai.hybridchat.tuning.reader.ListwiseRankerFit;
+import ai.hybridchat.tuning.train.ProgressListener;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.langchain4j.model.embedding.EmbeddingModel;
 import java.io.IOException;
@@ -23,6 +27,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -100,7 +105,7 @@ final class ReaderTrainCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         EmbeddingModel embeddings = Embeddings.allMiniLmL6V2();
         PassagePointer pointer = new PassagePointer(embeddings, 0.5, SentenceScorer.cosineBaseline(),
-                new ai.hybridchat.retrieval.EnglishTerms());
+                new EnglishTerms());
         List<ListwiseRankerFit.Question> training = new ArrayList<>();
         Map<String, List<ListwiseRankerFit.Question>> bySet = new LinkedHashMap<>();
         Map<String, Integer> asked = new LinkedHashMap<>();
@@ -190,7 +195,7 @@ final class ReaderTrainCommand implements Callable<Integer> {
             }
         });
         double[] linearStart = SentenceScorer.cosineBaseline().weights();
-        double[] quadraticStart = java.util.Arrays.copyOf(linearStart, LeaveOneSetOut.quadratic(linearStart).length);
+        double[] quadraticStart = Arrays.copyOf(linearStart, LeaveOneSetOut.quadratic(linearStart).length);
         Map<String, Object> report = new LinkedHashMap<>();
         double bestL2 = 0;
         double best = -1;
@@ -262,11 +267,11 @@ final class ReaderTrainCommand implements Callable<Integer> {
             }
         });
         Map<String, Object> report = new LinkedHashMap<>();
-        try (ai.djl.ndarray.NDManager manager = ai.djl.ndarray.NDManager.newBaseManager();
+        try (NDManager manager = NDManager.newBaseManager();
              CrossEncoder ce = CrossEncoder.untrained(BundledEncoder.ALL_MINILM_L6_V2.load(manager), ceTargets, ceRank, 2.0 * ceRank, 11)) {
             CrossEncoderFit.Options o = new CrossEncoderFit.Options(ceEpochs, ceLearningRate, ceCandidates, 4, 7);
             long start = System.nanoTime();
-            CrossEncoderFit.Result r = CrossEncoderFit.fit(ce, training, o, new ai.hybridchat.tuning.train.ProgressListener() {
+            CrossEncoderFit.Result r = CrossEncoderFit.fit(ce, training, o, new ProgressListener() {
                 @Override
                 public void onStep(StepReport s) {
                     if (s.step() % 25 == 0) {
@@ -336,7 +341,7 @@ final class ReaderTrainCommand implements Callable<Integer> {
                 }
             }
         } finally {
-            ai.hybridchat.core.io.AtomicFiles.deleteRecursively(indexDir);
+            AtomicFiles.deleteRecursively(indexDir);
         }
         return out;
     }

@@ -1,22 +1,23 @@
 package ai.hybridchat.server.cli;
 
 import ai.hybridchat.retrieval.BeirDataset;
+import ai.hybridchat.retrieval.Chunker;
 import ai.hybridchat.retrieval.Embeddings;
 import ai.hybridchat.retrieval.RetrievalEvaluator;
 import ai.hybridchat.retrieval.RetrievalScores;
 import ai.hybridchat.retrieval.SearchMode;
+import ai.hybridchat.retrieval.SearchOptions;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
-
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code platform retrieval-eval --beir DIR [--mode ...] [--json]}: nDCG@10, Recall@100 and MAP on a BEIR folder. */
 @Command(name = "retrieval-eval", mixinStandardHelpOptions = true,
@@ -44,7 +45,7 @@ final class RetrievalEvalCommand implements Callable<Integer> {
         PathChecks.requireDir(beir, "--beir");
         BeirDataset data = BeirDataset.load(beir);
         RetrievalEvaluator evaluator = new RetrievalEvaluator(mode == SearchMode.BM25 ? null : Embeddings.allMiniLmL6V2(),
-                fusion.apply(ai.hybridchat.retrieval.SearchOptions.defaults()), ai.hybridchat.retrieval.Chunker.wholeDocuments());
+                fusion.apply(SearchOptions.defaults()), Chunker.wholeDocuments());
         RetrievalScores s = evaluator.evaluate(data, mode);
         if (json) {
             Map<String, Object> body = new LinkedHashMap<>();

@@ -4,17 +4,13 @@ import ai.hybridchat.core.RetrievedPassage;
 import ai.hybridchat.retrieval.ChunkIndex;
 import ai.hybridchat.retrieval.ChunkSearcher;
 import ai.hybridchat.retrieval.Embeddings;
+import ai.hybridchat.retrieval.Ingestor;
+import ai.hybridchat.retrieval.MetadataFilter;
 import ai.hybridchat.retrieval.SearchMode;
 import ai.hybridchat.retrieval.SearchOptions;
 import ai.hybridchat.retrieval.SnippetStyle;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
-
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,6 +20,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /** {@code platform search "QUERY" [--mode bm25|dense|hybrid] [--k 10] [--json] [--index DIR]}. */
 @Command(name = "search", mixinStandardHelpOptions = true, description = "Search the index and print the best passages.")
@@ -43,7 +44,7 @@ final class SearchCommand implements Callable<Integer> {
 
     @Option(names = "--filter", paramLabel = "KEY=VALUE",
             description = "Only chunks whose metadata has this value (docId, format, ...); repeat: keys AND, values of one key OR.")
-    List<String> filters = new java.util.ArrayList<>();
+    List<String> filters = new ArrayList<>();
 
     @picocli.CommandLine.Mixin
     FusionOptions fusion = new FusionOptions();
@@ -77,7 +78,7 @@ final class SearchCommand implements Callable<Integer> {
             SearchOptions options = fusion.apply(SearchOptions.defaults())
                     .withSnippets(SearchOptions.DEFAULT_SNIPPET_CHARS, SnippetStyle.PLAIN);
             List<RetrievedPassage> hits = new ChunkSearcher(chunks, options).search(query, mode, k,
-                    ai.hybridchat.retrieval.MetadataFilter.parse(filters));
+                    MetadataFilter.parse(filters));
             if (json) {
                 out.println(new ObjectMapper().writeValueAsString(toJson(hits)));
             } else {
@@ -96,7 +97,7 @@ final class SearchCommand implements Callable<Integer> {
         index = dataDir.resolve("index");
         PrintWriter err = spec.commandLine().getErr();
         try (ChunkIndex writable = ChunkIndex.open(index, Embeddings.allMiniLmL6V2())) {
-            var report = new ai.hybridchat.retrieval.Ingestor(writable).sync(docs);
+            var report = new Ingestor(writable).sync(docs);
             err.println("index synced: " + report.summary());
             report.skipped().forEach(s -> err.println("skipped " + s));
         }

@@ -1,5 +1,13 @@
 package ai.hybridchat.server.cli;
 
+import ai.hybridchat.core.io.AtomicFiles;
+import ai.hybridchat.core.io.Json;
+import ai.hybridchat.retrieval.ChunkIndex;
+import ai.hybridchat.retrieval.Embeddings;
+import ai.hybridchat.retrieval.Ingestor;
+import ai.hybridchat.retrieval.LuceneRetriever;
+import ai.hybridchat.server.chat.ChatService;
+import ai.hybridchat.server.demo.DemoTuningData;
 import ai.hybridchat.tuning.TuneOptions;
 import ai.hybridchat.tuning.Tuner;
 import ai.hybridchat.tuning.TuningDefaults;
@@ -14,6 +22,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -162,16 +172,16 @@ final class TuneCommand implements Callable<Integer> {
         }
         docs.forEach(p -> PathChecks.requireExists(p, "--docs"));
         Path work = Files.createTempDirectory("tune-docs");
-        try (ai.hybridchat.retrieval.ChunkIndex index = ai.hybridchat.retrieval.ChunkIndex.open(work.resolve("index"),
-                ai.hybridchat.retrieval.Embeddings.allMiniLmL6V2())) {
-            new ai.hybridchat.retrieval.Ingestor(index).ingest(docs);
+        try (ChunkIndex index = ChunkIndex.open(work.resolve("index"),
+                Embeddings.allMiniLmL6V2())) {
+            new Ingestor(index).ingest(docs);
             Path examples = work.resolve("examples.jsonl");
-            int n = new ai.hybridchat.server.demo.DemoTuningData(new ai.hybridchat.retrieval.LuceneRetriever(index),
-                    index::chunks, ai.hybridchat.server.chat.ChatService.DEFAULT_PASSAGES).build(data, examples);
+            int n = new DemoTuningData(new LuceneRetriever(index),
+                    index::chunks, ChatService.DEFAULT_PASSAGES).build(data, examples);
             spec.commandLine().getErr().println("built " + n + " retrieval-augmented examples from " + data);
             return tune(examples);
         } finally {
-            ai.hybridchat.core.io.AtomicFiles.deleteRecursively(work);
+            AtomicFiles.deleteRecursively(work);
         }
     }
 
@@ -216,7 +226,7 @@ final class TuneCommand implements Callable<Integer> {
         PreferenceMetrics preference = r.evaluation(PreferenceMetrics.class).orElse(null);
         List<Double> rewardPerStep = r.evaluation(RewardTrace.class).map(RewardTrace::perStep).orElse(null);
         if (json) {
-            java.util.Map<String, Object> done = new java.util.TreeMap<>();
+            Map<String, Object> done = new TreeMap<>();
             done.put("event", "done");
             done.put("out", r.out().toString());
             done.put("steps", r.training().steps());
@@ -232,7 +242,7 @@ final class TuneCommand implements Callable<Integer> {
                 done.put("reward_accuracy", preference.accuracy());
                 done.put("reward_margin", preference.meanMargin());
             }
-            spec.commandLine().getOut().println(ai.hybridchat.core.io.Json.MAPPER.writeValueAsString(done));
+            spec.commandLine().getOut().println(Json.MAPPER.writeValueAsString(done));
             spec.commandLine().getOut().flush();
             return 0;
         }

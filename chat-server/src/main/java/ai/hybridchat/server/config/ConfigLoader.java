@@ -1,13 +1,13 @@
 package ai.hybridchat.server.config;
 
 import ai.hybridchat.retrieval.SearchMode;
+import ai.hybridchat.retrieval.SearchOptions;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -126,14 +126,14 @@ public final class ConfigLoader {
         }
     }
 
-    private static ai.hybridchat.retrieval.SearchOptions search(FusionFile f) {
-        ai.hybridchat.retrieval.SearchOptions o = ai.hybridchat.retrieval.SearchOptions.defaults();
+    private static SearchOptions search(FusionFile f) {
+        SearchOptions o = SearchOptions.defaults();
         if (f == null) {
             return o;
         }
         if (f.method() != null) {
             try {
-                o = o.withFusion(ai.hybridchat.retrieval.SearchOptions.Fusion.valueOf(f.method().toUpperCase(Locale.ROOT)));
+                o = o.withFusion(SearchOptions.Fusion.valueOf(f.method().toUpperCase(Locale.ROOT)));
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("fusion.method must be convex or rrf, got '" + f.method() + "'");
             }

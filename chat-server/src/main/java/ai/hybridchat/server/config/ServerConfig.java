@@ -1,9 +1,9 @@
 package ai.hybridchat.server.config;
 
 import ai.hybridchat.retrieval.SearchMode;
+import ai.hybridchat.retrieval.SearchOptions;
 import ai.hybridchat.server.chat.ChatService;
 import ai.hybridchat.server.http.ChatServer;
-
 import java.nio.file.Path;
 import java.util.Objects;
 
@@ -34,7 +34,7 @@ import java.util.Objects;
  */
 public record ServerConfig(int port, Path dataDir, Path modelDir, Path adapterDir, String adminToken, int retrievalK,
                            SearchMode retrievalMode, int maxNewTokens, long maxRequestBytes, Path samples, RemoteModel remote,
-                           ai.hybridchat.retrieval.SearchOptions search, double copyWeight, Exposure exposure) {
+                           SearchOptions search, double copyWeight, Exposure exposure) {
     /**
      * Who can reach the server. {@code host}: the address it listens on, loopback unless a
      * deployment opens it (then behind TLS, docs/SECURITY.md); {@code metricsToken}: the bearer
@@ -57,7 +57,7 @@ public record ServerConfig(int port, Path dataDir, Path modelDir, Path adapterDi
     /** Listening on loopback, /metrics open. */
     public ServerConfig(int port, Path dataDir, Path modelDir, Path adapterDir, String adminToken, int retrievalK,
                         SearchMode retrievalMode, int maxNewTokens, long maxRequestBytes, Path samples, RemoteModel remote,
-                        ai.hybridchat.retrieval.SearchOptions search, double copyWeight) {
+                        SearchOptions search, double copyWeight) {
         this(port, dataDir, modelDir, adapterDir, adminToken, retrievalK, retrievalMode, maxNewTokens, maxRequestBytes, samples,
                 remote, search, copyWeight, Exposure.DEFAULT);
     }
@@ -65,7 +65,7 @@ public record ServerConfig(int port, Path dataDir, Path modelDir, Path adapterDi
     /** With the default copy weight. */
     public ServerConfig(int port, Path dataDir, Path modelDir, Path adapterDir, String adminToken, int retrievalK,
                         SearchMode retrievalMode, int maxNewTokens, long maxRequestBytes, Path samples, RemoteModel remote,
-                        ai.hybridchat.retrieval.SearchOptions search) {
+                        SearchOptions search) {
         this(port, dataDir, modelDir, adapterDir, adminToken, retrievalK, retrievalMode, maxNewTokens, maxRequestBytes, samples,
                 remote, search, DEFAULT_COPY_WEIGHT);
     }
@@ -74,7 +74,7 @@ public record ServerConfig(int port, Path dataDir, Path modelDir, Path adapterDi
     public ServerConfig(int port, Path dataDir, Path modelDir, Path adapterDir, String adminToken, int retrievalK,
                         SearchMode retrievalMode, int maxNewTokens, long maxRequestBytes, Path samples, RemoteModel remote) {
         this(port, dataDir, modelDir, adapterDir, adminToken, retrievalK, retrievalMode, maxNewTokens, maxRequestBytes, samples,
-                remote, ai.hybridchat.retrieval.SearchOptions.defaults());
+                remote, SearchOptions.defaults());
     }
 
     public static final int DEFAULT_PORT = 7070;
@@ -113,7 +113,7 @@ public record ServerConfig(int port, Path dataDir, Path modelDir, Path adapterDi
     /** The embedded demo: port 7070, {@code ./data}, bundled model and adapter. */
     public static ServerConfig defaults() {
         return new ServerConfig(DEFAULT_PORT, DEFAULT_DATA_DIR, null, null, null, ChatService.DEFAULT_PASSAGES,
-                SearchMode.HYBRID, DEFAULT_MAX_NEW_TOKENS, ChatServer.DEFAULT_MAX_REQUEST_BYTES, null, null);
+                SearchMode.FUSED, DEFAULT_MAX_NEW_TOKENS, ChatServer.DEFAULT_MAX_REQUEST_BYTES, null, null);
     }
 
     /** True when the bundled demo model answers. */

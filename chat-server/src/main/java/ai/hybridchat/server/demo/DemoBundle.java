@@ -1,5 +1,6 @@
 package ai.hybridchat.server.demo;
 
+import ai.hybridchat.server.chat.SampleQuestion;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -53,16 +54,16 @@ public final class DemoBundle {
     }
 
     public static List<String> sampleQuestions() {
-        return samples().stream().map(ai.hybridchat.server.chat.SampleQuestion::question).toList();
+        return samples().stream().map(SampleQuestion::question).toList();
     }
 
     /** The demo's sample questions, each labelled with its split: tuned, documents only, reworded. */
-    public static List<ai.hybridchat.server.chat.SampleQuestion> samples() {
+    public static List<SampleQuestion> samples() {
         try (InputStream in = DemoBundle.class.getClassLoader().getResourceAsStream(SAMPLES)) {
             if (in == null) {
                 return List.of();
             }
-            return ai.hybridchat.server.chat.SampleQuestion.read(in);
+            return SampleQuestion.read(in);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + SAMPLES + ": " + e.getMessage(), e);
         }

@@ -1,7 +1,10 @@
 package ai.hybridchat.server.eval;
 
+import ai.hybridchat.retrieval.ChunkIndex;
+import ai.hybridchat.retrieval.IndexedDocument;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -20,14 +23,14 @@ public final class CrossDocumentCheck {
 
     /** @param documentTexts every document of the collection by id, its whole text */
     public CrossDocumentCheck(Map<String, String> documentTexts) {
-        this.wordsByDocument = new java.util.LinkedHashMap<>();
+        this.wordsByDocument = new LinkedHashMap<>();
         documentTexts.forEach((id, text) -> wordsByDocument.put(id, new HashSet<>(AnswerMetrics.words(text))));
     }
 
     /** The check over every document of an index (title and chunk texts). */
-    public static CrossDocumentCheck of(ai.hybridchat.retrieval.ChunkIndex index) {
-        Map<String, String> texts = new java.util.LinkedHashMap<>();
-        for (ai.hybridchat.retrieval.IndexedDocument d : index.documents()) {
+    public static CrossDocumentCheck of(ChunkIndex index) {
+        Map<String, String> texts = new LinkedHashMap<>();
+        for (IndexedDocument d : index.documents()) {
             StringBuilder text = new StringBuilder(d.title() == null ? "" : d.title());
             index.chunks(d.docId()).forEach(c -> text.append('\n').append(c.text()));
             texts.put(d.docId(), text.toString());

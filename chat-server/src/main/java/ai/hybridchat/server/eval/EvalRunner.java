@@ -4,13 +4,14 @@ import ai.hybridchat.core.Answer;
 import ai.hybridchat.core.Citation;
 import ai.hybridchat.core.Mode;
 import ai.hybridchat.server.chat.ChatService;
-
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
@@ -68,14 +69,14 @@ public final class EvalRunner {
     }
 
     /** As above, reporting numbers, and stopping between questions once {@code cancelled} says so. */
-    public Result run(List<QaItem> items, Collection<Mode> modes, Progress progress, java.util.function.BooleanSupplier cancelled) {
+    public Result run(List<QaItem> items, Collection<Mode> modes, Progress progress, BooleanSupplier cancelled) {
         modes.forEach(chat::requireAvailable);
         Map<Mode, List<Row>> byMode = new LinkedHashMap<>();
         modes.forEach(m -> byMode.put(m, new ArrayList<>()));
         int done = 0;
         for (QaItem item : items) {
             if (cancelled.getAsBoolean()) {
-                throw new java.util.concurrent.CancellationException("evaluation cancelled after " + done + " questions");
+                throw new CancellationException("evaluation cancelled after " + done + " questions");
             }
             for (Mode mode : modes) {
                 byMode.get(mode).add(score(item, mode, chat.answer(item.question(), mode), crossDocument));
@@ -110,7 +111,7 @@ public final class EvalRunner {
         List<String> passages = answer.citations().stream().map(c -> c.docId() + ": " + c.text()).toList();
         return new Row(item.question(), mode.wireName(), answer.answer(), item.answer(), hasFact ? fact.describe() : null,
                 AnswerMetrics.tokenF1(answer.answer(), item.answer()), factHit, supported, citationHit, foreign, cited,
-                passages, answer.timingsMs().getOrDefault("totalMs", 0L));
+                passages, answer.timings().totalMs());
     }
 
     static ModeSummary summarise(Mode mode, List<Row> rows) {

@@ -1,5 +1,6 @@
 package ai.hybridchat.server.eval;
 
+import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -23,7 +24,7 @@ public record KeyFact(String phrase, Set<String> terms) {
     private static final Pattern WORD = Pattern.compile("[\\p{L}\\p{N}][\\p{L}\\p{N}'’.,-]*[\\p{L}\\p{N}]|[\\p{L}\\p{N}]");
 
     public KeyFact {
-        terms = java.util.Collections.unmodifiableSet(new LinkedHashSet<>(terms));
+        terms = Collections.unmodifiableSet(new LinkedHashSet<>(terms));
     }
 
     /** The item's fact, or the one derived from its reference answer. */

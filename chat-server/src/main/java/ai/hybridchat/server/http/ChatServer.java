@@ -1,14 +1,23 @@
 package ai.hybridchat.server.http;
 
 import ai.hybridchat.retrieval.ChunkIndex;
+import ai.hybridchat.server.admin.AdapterHost;
+import ai.hybridchat.server.admin.AdminAccess;
+import ai.hybridchat.server.admin.AdminHandlers;
+import ai.hybridchat.server.admin.AdminInputs;
+import ai.hybridchat.server.admin.EvalAdmin;
+import ai.hybridchat.server.admin.JobRunner;
+import ai.hybridchat.server.admin.TuningAdmin;
 import ai.hybridchat.server.api.ApiException;
 import ai.hybridchat.server.api.ServerJson;
 import ai.hybridchat.server.chat.ChatService;
 import ai.hybridchat.server.chat.SampleQuestion;
 import ai.hybridchat.server.demo.ClasspathFolder;
 import io.javalin.Javalin;
+import io.javalin.config.SizeUnit;
 import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
+import java.nio.file.Path;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,10 +40,10 @@ public final class ChatServer {
      * the admin API answers 403.
      */
     public record Parts(ChatService chat, ChunkIndex index, List<SampleQuestion> sampleQuestions, long maxRequestBytes,
-                        java.nio.file.Path dataDir, String adminToken, ai.hybridchat.server.admin.AdapterHost adapters,
+                        Path dataDir, String adminToken, AdapterHost adapters,
                         String metricsToken) {
         public Parts(ChatService chat, ChunkIndex index, List<SampleQuestion> sampleQuestions, long maxRequestBytes,
-                     java.nio.file.Path dataDir, String adminToken, ai.hybridchat.server.admin.AdapterHost adapters) {
+                     Path dataDir, String adminToken, AdapterHost adapters) {
             this(chat, index, sampleQuestions, maxRequestBytes, dataDir, adminToken, adapters, null);
         }
 
@@ -43,7 +52,7 @@ public final class ChatServer {
         }
 
         public Parts(ChatService chat, ChunkIndex index, List<SampleQuestion> sampleQuestions, long maxRequestBytes,
-                     java.nio.file.Path dataDir, String adminToken) {
+                     Path dataDir, String adminToken) {
             this(chat, index, sampleQuestions, maxRequestBytes, dataDir, adminToken, null);
         }
     }
@@ -57,26 +66,26 @@ public final class ChatServer {
         SamplesHandler samples = new SamplesHandler(parts.sampleQuestions());
         OpenAiHandlers openAi = new OpenAiHandlers(parts.chat());
         Metrics metrics = new Metrics(parts.index());
-        ai.hybridchat.server.admin.AdminAccess access = new ai.hybridchat.server.admin.AdminAccess(parts.adminToken());
-        ai.hybridchat.server.admin.JobRunner jobRunner = new ai.hybridchat.server.admin.JobRunner();
+        AdminAccess access = new AdminAccess(parts.adminToken());
+        JobRunner jobRunner = new JobRunner();
         JobHandlers jobs = new JobHandlers(jobRunner);
-        ai.hybridchat.server.admin.AdminHandlers admin = parts.dataDir() == null ? null
-                : new ai.hybridchat.server.admin.AdminHandlers(parts.index(), parts.dataDir().resolve("docs"), jobRunner);
+        AdminHandlers admin = parts.dataDir() == null ? null
+                : new AdminHandlers(parts.index(), parts.dataDir().resolve("docs"), jobRunner);
         FeedbackHandler feedback = parts.dataDir() == null ? null : new FeedbackHandler(parts.dataDir());
-        ai.hybridchat.server.admin.TuningAdmin tuning = parts.dataDir() == null ? null
-                : new ai.hybridchat.server.admin.TuningAdmin(parts.dataDir(), jobRunner, parts.adapters());
-        ai.hybridchat.server.admin.EvalAdmin evals = parts.dataDir() == null ? null
-                : new ai.hybridchat.server.admin.EvalAdmin(parts.dataDir(), jobRunner, parts.chat(), parts.index());
+        TuningAdmin tuning = parts.dataDir() == null ? null
+                : new TuningAdmin(parts.dataDir(), jobRunner, parts.adapters());
+        EvalAdmin evals = parts.dataDir() == null ? null
+                : new EvalAdmin(parts.dataDir(), jobRunner, parts.chat(), parts.index());
         return Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             // a running job ends (cancelled) before the server's parts it reads are closed
             config.events.serverStopping(jobRunner::close);
             config.http.maxRequestSize = parts.maxRequestBytes();
             config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
-            config.jetty.multipartConfig.maxFileSize(ai.hybridchat.server.admin.AdminInputs.MAX_UPLOAD_BYTES,
-                    io.javalin.config.SizeUnit.BYTES);
-            config.jetty.multipartConfig.maxTotalRequestSize(ai.hybridchat.server.admin.AdminInputs.MAX_UPLOAD_BYTES + 64 * 1024,
-                    io.javalin.config.SizeUnit.BYTES);
+            config.jetty.multipartConfig.maxFileSize(AdminInputs.MAX_UPLOAD_BYTES,
+                    SizeUnit.BYTES);
+            config.jetty.multipartConfig.maxTotalRequestSize(AdminInputs.MAX_UPLOAD_BYTES + 64 * 1024,
+                    SizeUnit.BYTES);
             config.requestLogger.http(metrics::record);
             config.jsonMapper(new JavalinJackson(ServerJson.MAPPER, false));
             if (new ClasspathFolder(WEB_ROOT).exists()) {
@@ -97,7 +106,7 @@ public final class ChatServer {
             config.routes.get("/v1/models/{id}", openAi::model);
             config.routes.post("/v1/chat/completions", openAi::completions);
             if (parts.metricsToken() != null) {
-                config.routes.before("/metrics", new ai.hybridchat.server.admin.AdminAccess(parts.metricsToken(), "metrics")::check);
+                config.routes.before("/metrics", new AdminAccess(parts.metricsToken(), "metrics")::check);
             }
             config.routes.get("/metrics", metrics::metrics);
             config.routes.before(SecurityHeaders::add);

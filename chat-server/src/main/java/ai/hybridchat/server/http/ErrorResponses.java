@@ -1,11 +1,15 @@
 package ai.hybridchat.server.http;
 
+import ai.hybridchat.core.model.ContextLengthExceededException;
 import ai.hybridchat.server.api.ApiException;
 import ai.hybridchat.server.chat.ModeUnavailableException;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.ContentTooLargeResponse;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
+import java.io.EOFException;
+import org.eclipse.jetty.http.BadMessageException;
+import org.eclipse.jetty.io.EofException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,7 +29,7 @@ public final class ErrorResponses {
 
     public static void register(RoutesConfig routes) {
         routes.exception(ApiException.class, (e, ctx) -> send(ctx, e.status(), e.error(), e.getMessage(), e.param()));
-        routes.exception(ai.hybridchat.core.model.ContextLengthExceededException.class, (e, ctx) -> send(ctx, 400,
+        routes.exception(ContextLengthExceededException.class, (e, ctx) -> send(ctx, 400,
                 "context_length_exceeded", e.getMessage(), "messages"));
         routes.exception(ModeUnavailableException.class, (e, ctx) -> send(ctx, 503, "mode_unavailable", e.getMessage()));
         routes.exception(ContentTooLargeResponse.class, (e, ctx) -> send(ctx, 413, "payload_too_large",
@@ -59,8 +63,8 @@ public final class ErrorResponses {
      */
     static String unreadableBody(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof org.eclipse.jetty.io.EofException || t instanceof java.io.EOFException
-                    || t instanceof org.eclipse.jetty.http.BadMessageException) {
+            if (t instanceof EofException || t instanceof EOFException
+                    || t instanceof BadMessageException) {
                 return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
             }
         }

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -375,6 +376,6 @@ public record OpenAiChatRequest(String model, List<ChatMessage> messages, boolea
 
     private static ApiException typeError(String name, String expected, JsonNode got) {
         return ApiException.badParameter(name, "Invalid type for '" + name + "': expected " + expected + ", but got "
-                + got.getNodeType().toString().toLowerCase(java.util.Locale.ROOT) + " instead.");
+                + got.getNodeType().toString().toLowerCase(Locale.ROOT) + " instead.");
     }
 }

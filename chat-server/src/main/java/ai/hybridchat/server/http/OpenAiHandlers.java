@@ -3,6 +3,7 @@ package ai.hybridchat.server.http;
 import ai.hybridchat.core.Answer;
 import ai.hybridchat.core.Mode;
 import ai.hybridchat.core.Usage;
+import ai.hybridchat.core.model.ContextLengthExceededException;
 import ai.hybridchat.server.api.ApiException;
 import ai.hybridchat.server.chat.ChatService;
 import dev.langchain4j.data.message.ChatMessage;
@@ -139,7 +140,7 @@ public final class OpenAiHandlers {
             }
             try {
                 lazy.stream().sendData(clientsFault
-                        ? OpenAiError.body(400, e instanceof ai.hybridchat.core.model.ContextLengthExceededException
+                        ? OpenAiError.body(400, e instanceof ContextLengthExceededException
                                 ? "context_length_exceeded" : "invalid_request", e.getMessage(), null)
                         : OpenAiError.body(500, "internal_error", "generation failed: " + e.getClass().getSimpleName(), null));
                 lazy.stream().sendDone();

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.function.Consumer;
 
 /**
  * A Server-Sent Events response written as the events happen: {@code event: NAME} and one line
@@ -34,11 +35,11 @@ final class SseStream {
      */
     static final class Lazy {
         private final Context ctx;
-        private final java.util.function.Consumer<SseStream> onOpen;
+        private final Consumer<SseStream> onOpen;
         private SseStream open;
 
         /** {@code onOpen}: what to send first once the stream opens. */
-        Lazy(Context ctx, java.util.function.Consumer<SseStream> onOpen) {
+        Lazy(Context ctx, Consumer<SseStream> onOpen) {
             this.ctx = ctx;
             this.onOpen = onOpen;
         }

@@ -31,7 +31,7 @@ class PlatformServerTest {
     Path data;
 
     ServerConfig config() {
-        return new ServerConfig(0, data, TinyModel.model(), TinyModel.adapter(), null, 3, SearchMode.HYBRID, 8,
+        return new ServerConfig(0, data, TinyModel.model(), TinyModel.adapter(), null, 3, SearchMode.FUSED, 8,
                 ChatServer.DEFAULT_MAX_REQUEST_BYTES, null, null);
     }
 

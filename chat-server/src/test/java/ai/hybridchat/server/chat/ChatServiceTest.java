@@ -101,7 +101,7 @@ class ChatServiceTest {
         assertEquals("wren-lamp#0", answer.citations().get(0).chunkId());
         assertEquals("The standard Wren la", answer.citations().get(0).snippet());
         assertEquals(2.5, answer.citations().get(0).score());
-        assertEquals(java.util.Set.of("retrievalMs", "generationMs", "totalMs"), answer.timingsMs().keySet());
+        assertTrue(answer.timings().totalMs() >= answer.timings().generationMs(), answer.timings().toString());
     }
 
     @Test
@@ -114,7 +114,7 @@ class ChatServiceTest {
         verifyNoInteractions(retriever, base);
         assertEquals("domain-lora", answer.adapter());
         assertTrue(answer.citations().isEmpty());
-        assertEquals(0L, answer.timingsMs().get("retrievalMs"));
+        assertEquals(0L, answer.timings().retrievalMs());
     }
 
     @Test

@@ -1,9 +1,12 @@
 package ai.hybridchat.core.adapter;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import ai.hybridchat.core.model.Linear;
 import ai.hybridchat.core.model.Projection;
 import ai.hybridchat.core.model.Scalars;
+import java.util.Random;
 
 /**
  * LoRA (Hu et al., 2021): the frozen projection plus a trainable low-rank update,
@@ -40,8 +43,8 @@ public final class LoraLinear implements Projection {
      * A new adapter around {@code base} as PEFT initialises one: A by {@code kaiming_uniform_(a=sqrt(5))}
      * on {@code [r, in]}, which is U(-1/sqrt(in), 1/sqrt(in)), and B at zero, so it starts as the base.
      */
-    public static LoraLinear initialised(Projection base, int rank, double alpha, float dropout, java.util.Random random,
-                                         ai.djl.ndarray.NDManager manager) {
+    public static LoraLinear initialised(Projection base, int rank, double alpha, float dropout, Random random,
+                                         NDManager manager) {
         long out = base.shape().get(0);
         long in = base.shape().get(1);
         float bound = (float) (1.0 / Math.sqrt(in));
@@ -49,8 +52,8 @@ public final class LoraLinear implements Projection {
         for (int i = 0; i < a.length; i++) {
             a[i] = (random.nextFloat() * 2 - 1) * bound;
         }
-        return new LoraLinear(base, manager.create(a, new ai.djl.ndarray.types.Shape(rank, in)),
-                manager.zeros(new ai.djl.ndarray.types.Shape(out, rank)), alpha, dropout);
+        return new LoraLinear(base, manager.create(a, new Shape(rank, in)),
+                manager.zeros(new Shape(out, rank)), alpha, dropout);
     }
 
     @Override
@@ -74,7 +77,7 @@ public final class LoraLinear implements Projection {
     }
 
     @Override
-    public ai.djl.ndarray.types.Shape shape() {
+    public Shape shape() {
         return base.shape();
     }
 

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.hybridchat.core.io.AtomicFiles;
 import ai.hybridchat.core.io.Json;
 import ai.hybridchat.core.model.DecoderLayer;
+import ai.hybridchat.core.model.Linear;
 import ai.hybridchat.core.model.LlamaModel;
 import ai.hybridchat.core.model.ModelFormatException;
 import ai.hybridchat.core.model.Projection;
@@ -144,7 +145,7 @@ public final class PeftLoraAdapter {
                 int slash = e.getKey().indexOf('/');
                 DecoderLayer layer = model.layers().get(Integer.parseInt(e.getKey().substring(0, slash)));
                 String name = e.getKey().substring(slash + 1);
-                if (layer.projection(name) instanceof ai.hybridchat.core.model.Linear merged) {
+                if (layer.projection(name) instanceof Linear merged) {
                     merged.weight().close();
                 }
                 layer.replace(name, e.getValue());

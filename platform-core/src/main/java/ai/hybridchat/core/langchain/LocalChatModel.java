@@ -1,7 +1,9 @@
 package ai.hybridchat.core.langchain;
 
+import ai.hybridchat.core.RetrievedPassage;
 import ai.hybridchat.core.local.LocalLanguageModel;
 import ai.hybridchat.core.model.ChatTemplate;
+import ai.hybridchat.core.model.CopyPointer;
 import ai.hybridchat.core.model.GenerationConfig;
 import ai.hybridchat.core.model.Generator;
 import dev.langchain4j.data.message.AiMessage;
@@ -9,8 +11,11 @@ import dev.langchain4j.data.message.ChatMessage;
 import dev.langchain4j.data.message.SystemMessage;
 import dev.langchain4j.data.message.ToolExecutionResultMessage;
 import dev.langchain4j.data.message.UserMessage;
+import dev.langchain4j.model.ModelProvider;
+import dev.langchain4j.model.chat.Capability;
 import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.chat.StreamingChatModel;
+import dev.langchain4j.model.chat.listener.ChatModelListener;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.request.ChatRequestParameters;
 import dev.langchain4j.model.chat.response.ChatResponse;
@@ -19,8 +24,10 @@ import dev.langchain4j.model.openai.OpenAiChatRequestParameters;
 import dev.langchain4j.model.output.FinishReason;
 import dev.langchain4j.model.output.TokenUsage;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The in-process DJL model behind LangChain4j's {@link ChatModel} and {@link StreamingChatModel},
@@ -33,7 +40,7 @@ public final class LocalChatModel implements ChatModel, StreamingChatModel, Grou
     private final PassagePointer pointer;
     private final long endOfAnswer;
     private final String question;
-    private final List<ai.hybridchat.core.RetrievedPassage> passages;
+    private final List<RetrievedPassage> passages;
 
     public LocalChatModel(LocalLanguageModel model, GenerationConfig defaults) {
         this(model, defaults, null);
@@ -48,7 +55,7 @@ public final class LocalChatModel implements ChatModel, StreamingChatModel, Grou
     }
 
     private LocalChatModel(LocalLanguageModel model, GenerationConfig defaults, PassagePointer pointer, String question,
-                           List<ai.hybridchat.core.RetrievedPassage> passages) {
+                           List<RetrievedPassage> passages) {
         this.model = model;
         this.defaults = defaults;
         this.pointer = pointer;
@@ -58,7 +65,7 @@ public final class LocalChatModel implements ChatModel, StreamingChatModel, Grou
     }
 
     @Override
-    public ChatModel groundedIn(String question, List<ai.hybridchat.core.RetrievedPassage> passages) {
+    public ChatModel groundedIn(String question, List<RetrievedPassage> passages) {
         return new LocalChatModel(model, defaults, pointer, question, passages);
     }
 
@@ -68,8 +75,8 @@ public final class LocalChatModel implements ChatModel, StreamingChatModel, Grou
 
     // ChatModel and StreamingChatModel both default these; one answer serves both interfaces.
     @Override
-    public java.util.Set<dev.langchain4j.model.chat.Capability> supportedCapabilities() {
-        return java.util.Set.of();
+    public Set<Capability> supportedCapabilities() {
+        return Set.of();
     }
 
     /**
@@ -87,13 +94,13 @@ public final class LocalChatModel implements ChatModel, StreamingChatModel, Grou
     }
 
     @Override
-    public List<dev.langchain4j.model.chat.listener.ChatModelListener> listeners() {
+    public List<ChatModelListener> listeners() {
         return List.of();
     }
 
     @Override
-    public dev.langchain4j.model.ModelProvider provider() {
-        return dev.langchain4j.model.ModelProvider.OTHER;
+    public ModelProvider provider() {
+        return ModelProvider.OTHER;
     }
 
     @Override
@@ -123,7 +130,7 @@ public final class LocalChatModel implements ChatModel, StreamingChatModel, Grou
     }
 
     /** The pointer over the passages this request is grounded in, when it is and they have sentences. */
-    private ai.hybridchat.core.model.CopyPointer copyPointer(List<ChatTemplate.Message> messages) {
+    private CopyPointer copyPointer(List<ChatTemplate.Message> messages) {
         ChatTemplate.Message last = messages.get(messages.size() - 1);
         return pointer == null || passages.isEmpty() || !last.role().equals("user") ? null
                 : pointer.forPassages(question, passages, model.tokenizer(), endOfAnswer);
@@ -183,7 +190,7 @@ public final class LocalChatModel implements ChatModel, StreamingChatModel, Grou
         if (bias == null || bias.isEmpty()) {
             return Map.of();
         }
-        Map<Integer, Float> out = new java.util.HashMap<>();
+        Map<Integer, Float> out = new HashMap<>();
         for (Map.Entry<String, Integer> e : bias.entrySet()) {
             int id;
             try {

@@ -13,10 +13,16 @@ import dev.langchain4j.data.embedding.Embedding;
 import dev.langchain4j.data.segment.TextSegment;
 import dev.langchain4j.model.embedding.EmbeddingModel;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Builds the {@link CopyPointer} for a question with retrieved passages: the passages' sentences
@@ -34,7 +40,7 @@ public final class PassagePointer {
     private final double weight;
     private final SentenceScorer scorer;
     private final ReaderFeatures.Terms terms;
-    private final Map<String, float[]> vectors = java.util.Collections.synchronizedMap(
+    private final Map<String, float[]> vectors = Collections.synchronizedMap(
             new LinkedHashMap<>(1024, 0.75f, true) {
                 @Override
                 protected boolean removeEldestEntry(Map.Entry<String, float[]> eldest) {
@@ -93,8 +99,8 @@ public final class PassagePointer {
         Map<String, float[]> known = vectorsOf(asked, texts);
         float[] q = known.get(question);
         double[] passageScores = passages.stream().mapToDouble(RetrievedPassage::score).toArray();
-        java.util.Set<String> askedTerms = terms.of(AnswerType.withoutWhPhrase(question));
-        List<java.util.Set<String>> attributeTerms = titles.stream()
+        Set<String> askedTerms = terms.of(AnswerType.withoutWhPhrase(question));
+        List<Set<String>> attributeTerms = titles.stream()
                 .map(t -> ReaderFeatures.attribute(askedTerms, terms.of(t))).toList();
         AnswerType type = AnswerType.askedBy(question);
         List<double[]> features = new ArrayList<>();
@@ -141,7 +147,7 @@ public final class PassagePointer {
         String answer = withContinuation(question, best.unit(), candidates);
         long[] ids = tokenizer.encodeLiteral(answer);
         if (endOfAnswer >= 0) {
-            ids = java.util.Arrays.copyOf(ids, ids.length + 1);
+            ids = Arrays.copyOf(ids, ids.length + 1);
             ids[ids.length - 1] = endOfAnswer;
         }
         return new CopyPointer(List.of(ids), new double[] {1}, weight);
@@ -175,7 +181,7 @@ public final class PassagePointer {
      * for no particular kind of answer ("Is there a discount for pensioners?"), that is the rest
      * of the answer.
      */
-    private static final java.util.regex.Pattern ANAPHOR = java.util.regex.Pattern.compile(
+    private static final Pattern ANAPHOR = Pattern.compile(
             "(It|Its|This|That|These|Those|They|Their)\\b");
 
     private static String title(Chunk chunk) {
@@ -184,8 +190,8 @@ public final class PassagePointer {
 
     /** The vectors of the question's forms (never cached: questions do not repeat) and the texts (cached). */
     private Map<String, float[]> vectorsOf(List<String> questions, List<String> texts) {
-        Map<String, float[]> known = new java.util.HashMap<>();
-        List<String> asked = new ArrayList<>(new java.util.LinkedHashSet<>(questions));
+        Map<String, float[]> known = new HashMap<>();
+        List<String> asked = new ArrayList<>(new LinkedHashSet<>(questions));
         List<String> missing = new ArrayList<>();
         // read each cached vector once: another request may evict it meanwhile
         for (String t : texts) {

@@ -1,7 +1,10 @@
 package ai.hybridchat.core.langchain;
 
+import dev.langchain4j.model.ModelProvider;
+import dev.langchain4j.model.chat.Capability;
 import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.chat.StreamingChatModel;
+import dev.langchain4j.model.chat.listener.ChatModelListener;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.request.ChatRequestParameters;
 import dev.langchain4j.model.chat.response.ChatResponse;
@@ -11,6 +14,7 @@ import dev.langchain4j.model.openai.OpenAiStreamingChatModel;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * A model served by a remote OpenAI-compatible server (vLLM, Ollama, llama.cpp server, or another
@@ -45,7 +49,7 @@ public final class RemoteChatModel implements ChatModel, StreamingChatModel {
 
     // ChatModel and StreamingChatModel both default these; one answer serves both interfaces.
     @Override
-    public java.util.Set<dev.langchain4j.model.chat.Capability> supportedCapabilities() {
+    public Set<Capability> supportedCapabilities() {
         return blocking.supportedCapabilities();
     }
 
@@ -55,13 +59,13 @@ public final class RemoteChatModel implements ChatModel, StreamingChatModel {
     }
 
     @Override
-    public List<dev.langchain4j.model.chat.listener.ChatModelListener> listeners() {
+    public List<ChatModelListener> listeners() {
         return List.of();
     }
 
     @Override
-    public dev.langchain4j.model.ModelProvider provider() {
-        return dev.langchain4j.model.ModelProvider.OPEN_AI;
+    public ModelProvider provider() {
+        return ModelProvider.OPEN_AI;
     }
 
     @Override

@@ -2,6 +2,7 @@ package ai.hybridchat.core.local;
 
 import ai.djl.ndarray.NDManager;
 import ai.hybridchat.core.adapter.PeftLoraAdapter;
+import ai.hybridchat.core.adapter.PeftPromptAdapter;
 import ai.hybridchat.core.io.Json;
 import ai.hybridchat.core.model.ChatTemplate;
 import ai.hybridchat.core.model.CopyPointer;
@@ -101,8 +102,8 @@ public final class LocalLanguageModel implements AutoCloseable {
         NDManager manager = model.manager().newSubManager();
         try {
             LlamaModel adapted = LlamaModel.fromWeights(model.config(), model.weights(), manager);
-            if (ai.hybridchat.core.adapter.PeftPromptAdapter.isPromptTuning(adapterDir)) {
-                ai.hybridchat.core.adapter.PeftPromptAdapter.apply(adapterDir, adapted, manager);
+            if (PeftPromptAdapter.isPromptTuning(adapterDir)) {
+                PeftPromptAdapter.apply(adapterDir, adapted, manager);
             } else {
                 PeftLoraAdapter.apply(adapterDir, adapted, manager);
             }

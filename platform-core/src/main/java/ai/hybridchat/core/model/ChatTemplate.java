@@ -6,10 +6,12 @@ import ai.hybridchat.core.template.TemplateFunction;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Clock;
 import java.time.ZonedDateTime;
+import java.time.format.TextStyle;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -147,8 +149,8 @@ public final class ChatTemplate {
                 continue;
             }
             char d = format.charAt(++i);
-            String month = t.getMonth().getDisplayName(java.time.format.TextStyle.FULL, java.util.Locale.ROOT);
-            String day = t.getDayOfWeek().getDisplayName(java.time.format.TextStyle.FULL, java.util.Locale.ROOT);
+            String month = t.getMonth().getDisplayName(TextStyle.FULL, Locale.ROOT);
+            String day = t.getDayOfWeek().getDisplayName(TextStyle.FULL, Locale.ROOT);
             switch (d) {
                 case 'd' -> sb.append(String.format("%02d", t.getDayOfMonth()));
                 case 'm' -> sb.append(String.format("%02d", t.getMonthValue()));

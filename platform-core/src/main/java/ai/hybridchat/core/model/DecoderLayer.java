@@ -1,6 +1,7 @@
 package ai.hybridchat.core.model;
 
 import ai.djl.ndarray.NDArray;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -91,7 +92,7 @@ public final class DecoderLayer {
     }
 
     public Map<String, Projection> projections() {
-        return java.util.Collections.unmodifiableMap(projections);
+        return Collections.unmodifiableMap(projections);
     }
 
     public RmsNorm inputNorm() {

@@ -10,7 +10,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.stream.StreamSupport;
 
 /**
  * The subset of a Hugging Face {@code config.json} that defines a Llama-family decoder. Field
@@ -136,7 +138,7 @@ public final class LlamaConfig {
 
     public void write(Path modelDir) throws IOException {
         ObjectNode node = Json.MAPPER.valueToTree(this);
-        node.retain(node.properties().stream().filter(e -> !e.getValue().isNull()).map(java.util.Map.Entry::getKey).toList());
+        node.retain(node.properties().stream().filter(e -> !e.getValue().isNull()).map(Map.Entry::getKey).toList());
         Files.createDirectories(modelDir);
         AtomicFiles.writeString(modelDir.resolve("config.json"), Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(node));
     }
@@ -147,7 +149,7 @@ public final class LlamaConfig {
             return List.of();
         }
         if (eosTokenId.isArray()) {
-            return java.util.stream.StreamSupport.stream(eosTokenId.spliterator(), false).map(JsonNode::asInt).toList();
+            return StreamSupport.stream(eosTokenId.spliterator(), false).map(JsonNode::asInt).toList();
         }
         return List.of(eosTokenId.asInt());
     }

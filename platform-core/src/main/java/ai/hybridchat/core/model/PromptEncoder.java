@@ -1,5 +1,6 @@
 package ai.hybridchat.core.model;
 
+import ai.hybridchat.core.template.JinjaTemplate;
 import java.util.List;
 
 /**
@@ -54,13 +55,13 @@ public final class PromptEncoder {
      * from the end; if the template kept its trailing spaces the cut keeps them too.
      */
     static String continueFinalMessage(String rendered, String finalMessage) {
-        String stripped = ai.hybridchat.core.template.JinjaTemplate.pythonStrip(finalMessage, true, true);
+        String stripped = JinjaTemplate.pythonStrip(finalMessage, true, true);
         int at = stripped.isEmpty() ? -1 : rendered.lastIndexOf(stripped);
         if (at < 0) {
             throw new IllegalArgumentException("the final assistant message cannot be continued: the chat template "
                     + "does not render its text");
         }
-        int keptLength = ai.hybridchat.core.template.JinjaTemplate.pythonStrip(finalMessage, true, false).length();
+        int keptLength = JinjaTemplate.pythonStrip(finalMessage, true, false).length();
         boolean keepsSpacing = at + keptLength <= rendered.length()
                 && rendered.substring(at, at + keptLength).equals(finalMessage);
         return rendered.substring(0, at + (keepsSpacing ? keptLength : stripped.length()));

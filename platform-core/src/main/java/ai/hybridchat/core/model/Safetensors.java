@@ -16,10 +16,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * Reads and writes the safetensors format: an 8-byte little-endian header length, a JSON header
@@ -153,7 +156,7 @@ public final class Safetensors {
         byte[] headerBytes = Json.MAPPER.writeValueAsString(header).getBytes(StandardCharsets.UTF_8);
         int padded = (headerBytes.length + 7) / 8 * 8;
         byte[] headerPadded = new byte[padded];
-        java.util.Arrays.fill(headerPadded, (byte) ' ');
+        Arrays.fill(headerPadded, (byte) ' ');
         System.arraycopy(headerBytes, 0, headerPadded, 0, headerBytes.length);
         AtomicFiles.write(file, out -> {
             ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(padded);
@@ -196,7 +199,7 @@ public final class Safetensors {
         }
         JsonNode map = Json.MAPPER.readTree(index.toFile()).path("weight_map");
         Map<String, NDArray> all = new LinkedHashMap<>();
-        java.util.Set<String> shards = new java.util.TreeSet<>();
+        Set<String> shards = new TreeSet<>();
         map.forEach(n -> shards.add(n.asText()));
         for (String shard : shards) {
             Path shardFile = modelDir.resolve(shard).normalize();

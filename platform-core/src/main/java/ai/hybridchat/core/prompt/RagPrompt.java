@@ -1,6 +1,8 @@
 package ai.hybridchat.core.prompt;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * The one user-message layout the platform's models read and are tuned on: numbered context
@@ -33,7 +35,7 @@ public final class RagPrompt {
 
     private static final String CONTEXT = "Context:\n";
     private static final String QUESTION = "Question: ";
-    private static final java.util.regex.Pattern NUMBER_LINE = java.util.regex.Pattern.compile("\\[\\d+]");
+    private static final Pattern NUMBER_LINE = Pattern.compile("\\[\\d+]");
 
     /**
      * Reads a message laid out by {@link #userMessage} back into its question and passages; a
@@ -45,7 +47,7 @@ public final class RagPrompt {
             return new Parsed(message.startsWith(QUESTION) ? message.substring(QUESTION.length()) : message, List.of());
         }
         String[] lines = message.substring(CONTEXT.length(), q).split("\n", -1);
-        List<String> passages = new java.util.ArrayList<>();
+        List<String> passages = new ArrayList<>();
         for (int i = 0; i + 1 < lines.length; i += 2) {
             if (!NUMBER_LINE.matcher(lines[i]).matches()) {
                 return new Parsed(message, List.of());

@@ -4,6 +4,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * The evidence a {@link SentenceScorer} weighs for each candidate sentence of a question. Each is
@@ -58,7 +59,7 @@ public final class ReaderFeatures {
             "in", "on", "at", "to", "for", "by", "with", "from", "and", "or", "does", "do", "did", "what", "who", "whom",
             "which", "when", "where", "why", "how", "much", "many", "it", "its", "this", "that", "there", "as", "can",
             "has", "have", "had", "i", "you", "we", "they", "me", "my", "your", "our", "their");
-    private static final java.util.regex.Pattern NUMBER_QUESTION = java.util.regex.Pattern.compile(
+    private static final Pattern NUMBER_QUESTION = Pattern.compile(
             "\\b(how (much|many|long|tall|big|heavy|wide|old|often|far)|when|what (year|date|day|time|age|price|percentage)"
                     + "|which (year|date|day))\\b");
 

@@ -1,6 +1,7 @@
 package ai.hybridchat.core.template;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -103,7 +104,7 @@ final class Filters {
                     yield new StringBuilder(s).reverse().toString();
                 }
                 List<Object> items = Py.iterate(v);
-                java.util.Collections.reverse(items);
+                Collections.reverse(items);
                 yield items;
             }
             case "sort" -> {

@@ -1,6 +1,7 @@
 package ai.hybridchat.core.template;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -26,7 +27,7 @@ final class Methods {
         return switch (name) {
             case "items" -> {
                 List<Object> out = new ArrayList<>();
-                m.forEach((k, v) -> out.add(new ArrayList<>(java.util.Arrays.asList(k, v))));
+                m.forEach((k, v) -> out.add(new ArrayList<>(Arrays.asList(k, v))));
                 yield out;
             }
             case "keys" -> new ArrayList<Object>(m.keySet());

@@ -3,6 +3,7 @@ package ai.hybridchat.core.template;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 
@@ -31,7 +32,7 @@ final class Py {
     }
 
     /** {@code namespace(...)}: the one mutable object a template may assign attributes of. */
-    static final class Namespace extends java.util.LinkedHashMap<String, Object> {
+    static final class Namespace extends LinkedHashMap<String, Object> {
     }
 
     static boolean truthy(Object v) {
@@ -119,7 +120,7 @@ final class Py {
             return d > 0 ? "inf" : "-inf";
         }
         if (d == Math.rint(d) && Math.abs(d) < 1e16) {
-            return String.format(java.util.Locale.ROOT, "%.1f", d);
+            return String.format(Locale.ROOT, "%.1f", d);
         }
         String s = Double.toString(d);
         return s.contains("E") ? s.replace("E", "e").replace("e", Math.abs(d) < 1 ? "e" : "e+") : s;

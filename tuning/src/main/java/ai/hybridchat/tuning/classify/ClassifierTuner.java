@@ -16,9 +16,11 @@ import ai.hybridchat.tuning.train.TrainingLoop;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeSet;
@@ -79,7 +81,7 @@ public final class ClassifierTuner {
             }, batches(valSet, o.batchSize(), pad), listener, cancelled);
             List<Encoded> scored = valSet.isEmpty() ? trainSet : valSet;
             ClassificationMetrics metrics = evaluate(classifier, scored, labels.size(), o.batchSize(), pad);
-            listener.onMessage(String.format(java.util.Locale.ROOT, "%s accuracy %.4f, macro-F1 %.4f on %d examples",
+            listener.onMessage(String.format(Locale.ROOT, "%s accuracy %.4f, macro-F1 %.4f on %d examples",
                     valSet.isEmpty() ? "training" : "validation", metrics.accuracy(), metrics.macroF1(), metrics.examples()));
 
             Map<String, Object> meta = TuningMetadata.of(o, result, trainSet.size(), steps);
@@ -113,7 +115,7 @@ public final class ClassifierTuner {
         for (LabeledText t : texts) {
             long[] ids = tokenizer.encodeLiteral(t.text());
             if (ids.length > maxLength) {
-                ids = java.util.Arrays.copyOf(ids, maxLength);
+                ids = Arrays.copyOf(ids, maxLength);
             }
             out.add(new Encoded(ids, labels.indexOf(t.label())));
         }
@@ -126,11 +128,11 @@ public final class ClassifierTuner {
         long[] inputs = new long[rows.size() * length];
         long[] targets = new long[rows.size() * length];
         float[] mask = new float[rows.size() * length];
-        java.util.Arrays.fill(inputs, pad);
+        Arrays.fill(inputs, pad);
         for (int b = 0; b < rows.size(); b++) {
             long[] ids = rows.get(b).ids();
             System.arraycopy(ids, 0, inputs, b * length, ids.length);
-            java.util.Arrays.fill(targets, b * length, (b + 1) * length, rows.get(b).label());
+            Arrays.fill(targets, b * length, (b + 1) * length, rows.get(b).label());
             mask[b * length + ids.length - 1] = 1f;
         }
         return new TokenBatch(inputs, targets, mask, rows.size(), length);

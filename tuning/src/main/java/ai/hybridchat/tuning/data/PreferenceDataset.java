@@ -1,9 +1,13 @@
 package ai.hybridchat.tuning.data;
 
+import ai.hybridchat.core.io.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Reads preference data, the JSONL of DESIGN.md and of the chat server's {@code preferences.jsonl}:
@@ -44,10 +48,10 @@ public final class PreferenceDataset {
     public static void write(Path file, List<Pair> pairs) throws IOException {
         StringBuilder out = new StringBuilder();
         for (Pair p : pairs) {
-            out.append(ai.hybridchat.core.io.Json.MAPPER.writeValueAsString(
-                    java.util.Map.of("prompt", p.prompt(), "chosen", p.chosen(), "rejected", p.rejected()))).append('\n');
+            out.append(Json.MAPPER.writeValueAsString(
+                    Map.of("prompt", p.prompt(), "chosen", p.chosen(), "rejected", p.rejected()))).append('\n');
         }
-        java.nio.file.Files.writeString(file, out, java.nio.charset.StandardCharsets.UTF_8);
+        Files.writeString(file, out, StandardCharsets.UTF_8);
     }
 
     static Pair parse(JsonNode node) {

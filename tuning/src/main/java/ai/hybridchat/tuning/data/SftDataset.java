@@ -1,6 +1,7 @@
 package ai.hybridchat.tuning.data;
 
 import ai.hybridchat.core.model.ChatTemplate;
+import ai.hybridchat.core.prompt.RagPrompt;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -67,7 +68,7 @@ public final class SftDataset {
                 throw new IllegalArgumentException("\"question\" and \"answer\" must both be non-empty strings");
             }
             return SftExample.chat(List.of(new ChatTemplate.Message("user",
-                            ai.hybridchat.core.prompt.RagPrompt.userMessage(node.get("question").asText(), List.of()))),
+                            RagPrompt.userMessage(node.get("question").asText(), List.of()))),
                     node.get("answer").asText());
         }
         if (node.has("text")) {

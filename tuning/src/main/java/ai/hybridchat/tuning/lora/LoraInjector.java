@@ -42,7 +42,7 @@ public final class LoraInjector {
 
     /** Puts the adapters in training mode (dropout on) and returns what trains: every {@code lora_A} and {@code lora_B}. */
     public static List<NDArray> startTraining(List<LoraLinear> loras) {
-        List<NDArray> params = new java.util.ArrayList<>();
+        List<NDArray> params = new ArrayList<>();
         for (LoraLinear l : loras) {
             l.setTraining(true);
             params.add(l.loraA());

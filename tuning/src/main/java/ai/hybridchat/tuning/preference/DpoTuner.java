@@ -9,8 +9,8 @@ import ai.hybridchat.core.model.ChatTemplate;
 import ai.hybridchat.core.model.LlamaModel;
 import ai.hybridchat.core.model.Scalars;
 import ai.hybridchat.core.model.TextTokenizer;
-import ai.hybridchat.tuning.TuneOptions;
 import ai.hybridchat.tuning.TrainingRun;
+import ai.hybridchat.tuning.TuneOptions;
 import ai.hybridchat.tuning.TuningMetadata;
 import ai.hybridchat.tuning.TuningMethod;
 import ai.hybridchat.tuning.TuningOutputs;
@@ -26,7 +26,9 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.function.BooleanSupplier;
@@ -121,7 +123,7 @@ public final class DpoTuner implements TuningMethod {
 
     @Override
     public Map<String, Object> hyperparameters(TuneOptions o) {
-        Map<String, Object> hp = new java.util.LinkedHashMap<>(TuningMetadata.lora(o));
+        Map<String, Object> hp = new LinkedHashMap<>(TuningMetadata.lora(o));
         hp.put("beta", o.methodOptions().beta());
         return hp;
     }
@@ -187,7 +189,7 @@ public final class DpoTuner implements TuningMethod {
             PreferenceMetrics valMetrics = validation.size() == 0 ? null
                     : metrics(model, valList, valMembers, valRef, beta);
             PreferenceMetrics reported = valMetrics != null ? valMetrics : trainMetrics;
-            listener.onMessage(String.format(java.util.Locale.ROOT,
+            listener.onMessage(String.format(Locale.ROOT,
                     "dpo: chosen preferred for %.1f%% of %d %s pairs, mean reward margin %.3f",
                     100 * reported.accuracy(), reported.pairs(), valMetrics != null ? "validation" : "training",
                     reported.meanMargin()));

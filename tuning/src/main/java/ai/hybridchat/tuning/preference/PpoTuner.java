@@ -4,6 +4,7 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import ai.hybridchat.core.adapter.LoraLinear;
 import ai.hybridchat.core.model.ChatTemplate;
@@ -13,8 +14,8 @@ import ai.hybridchat.core.model.LlamaModel;
 import ai.hybridchat.core.model.Safetensors;
 import ai.hybridchat.core.model.Scalars;
 import ai.hybridchat.core.model.TextTokenizer;
-import ai.hybridchat.tuning.TuneOptions;
 import ai.hybridchat.tuning.TrainingRun;
+import ai.hybridchat.tuning.TuneOptions;
 import ai.hybridchat.tuning.TuningMetadata;
 import ai.hybridchat.tuning.TuningMethod;
 import ai.hybridchat.tuning.TuningOutputs;
@@ -33,10 +34,13 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -134,12 +138,12 @@ public final class PpoTuner implements TuningMethod {
             double lastLoss = Double.NaN;
             long tokens = 0;
             long start = System.nanoTime();
-            boolean gradMode = ai.djl.pytorch.jni.JniUtils.isGradMode();
-            ai.djl.pytorch.jni.JniUtils.setGradMode(false);
+            boolean gradMode = JniUtils.isGradMode();
+            JniUtils.setGradMode(false);
             try (AdamW optimizer = AdamW.standard(params, 0.0)) {
                 for (int step = 0; step < steps; step++) {
                     if (cancelled != null && cancelled.getAsBoolean()) {
-                        throw new java.util.concurrent.CancellationException("tuning cancelled at step " + step + "; nothing written");
+                        throw new CancellationException("tuning cancelled at step " + step + "; nothing written");
                     }
                     Rollout r = rollout(policy, loras, valueHead, reward, tokenizer, encoder, prompts, o, step, pad, end);
                     rewards.add(r.meanReward());
@@ -161,11 +165,11 @@ public final class PpoTuner implements TuningMethod {
                     double tps = tokens / Math.max(1e-9, (System.nanoTime() - start) / 1e9);
                     long eta = (long) ((steps - step - 1) * ((System.nanoTime() - start) / 1e9 / (step + 1)));
                     listener.onStep(new ProgressListener.StepReport(step + 1, steps, loss, lr, gradNorm, tps, eta));
-                    listener.onMessage(String.format(java.util.Locale.ROOT, "ppo step %d: mean reward %.4f, KL %.4f",
+                    listener.onMessage(String.format(Locale.ROOT, "ppo step %d: mean reward %.4f, KL %.4f",
                             step + 1, r.meanReward(), r.meanKl()));
                 }
             } finally {
-                ai.djl.pytorch.jni.JniUtils.setGradMode(gradMode);
+                JniUtils.setGradMode(gradMode);
             }
             TrainingLoop.Result result = new TrainingLoop.Result(lastLoss, null, steps,
                     tokens / Math.max(1e-9, (System.nanoTime() - start) / 1e9), false, false);
@@ -204,13 +208,13 @@ public final class PpoTuner implements TuningMethod {
             Generator.Result answer = generator.generate(promptIds, sampling, null, null);
             long[] response = answer.tokenIds();
             if (answer.finishReason() == Generator.FinishReason.EOS) {
-                response = java.util.Arrays.copyOf(response, response.length + 1);
+                response = Arrays.copyOf(response, response.length + 1);
                 response[response.length - 1] = end; // the policy learns when to stop, too
             }
             if (response.length == 0) {
                 response = new long[] {end};
             }
-            long[] ids = java.util.Arrays.copyOf(promptIds, promptIds.length + response.length);
+            long[] ids = Arrays.copyOf(promptIds, promptIds.length + response.length);
             System.arraycopy(response, 0, ids, promptIds.length, response.length);
             boolean[] trained = new boolean[ids.length];
             for (int p = promptIds.length - 1; p < ids.length - 1; p++) {
@@ -241,7 +245,7 @@ public final class PpoTuner implements TuningMethod {
             for (ChatEncoder.Encoded row : rows) {
                 long[] ids = row.ids();
                 if (ids[ids.length - 1] != end) {
-                    ids = java.util.Arrays.copyOf(ids, ids.length + 1);
+                    ids = Arrays.copyOf(ids, ids.length + 1);
                     ids[ids.length - 1] = end;
                 }
                 ended.add(new ChatEncoder.Encoded(ids, row.trained()));

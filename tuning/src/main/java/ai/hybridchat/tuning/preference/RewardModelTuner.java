@@ -23,8 +23,10 @@ import ai.hybridchat.tuning.train.TrainingLoop;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.function.BooleanSupplier;
@@ -100,7 +102,7 @@ public final class RewardModelTuner implements TuningMethod {
 
             List<Pair> scored = validation.isEmpty() ? train : validation;
             PreferenceMetrics metrics = evaluate(reward, model, batches(scored, o.batchSize(), pad));
-            listener.onMessage(String.format(java.util.Locale.ROOT,
+            listener.onMessage(String.format(Locale.ROOT,
                     "reward-model: chosen scored higher for %.1f%% of %d %s pairs, mean margin %.3f",
                     100 * metrics.accuracy(), metrics.pairs(), validation.isEmpty() ? "training" : "validation",
                     metrics.meanMargin()));
@@ -155,7 +157,7 @@ public final class RewardModelTuner implements TuningMethod {
         long[] inputs = new long[rows.size() * length];
         long[] targets = new long[rows.size() * length];
         float[] mask = new float[rows.size() * length];
-        java.util.Arrays.fill(inputs, pad);
+        Arrays.fill(inputs, pad);
         for (int b = 0; b < rows.size(); b++) {
             long[] ids = rows.get(b);
             System.arraycopy(ids, 0, inputs, b * length, ids.length);

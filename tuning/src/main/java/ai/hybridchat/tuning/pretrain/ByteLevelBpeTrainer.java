@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -155,7 +156,7 @@ public final class ByteLevelBpeTrainer {
                 out[j++] = word[i];
             }
         }
-        return java.util.Arrays.copyOf(out, j);
+        return Arrays.copyOf(out, j);
     }
 
     String toByteLevel(String s) {

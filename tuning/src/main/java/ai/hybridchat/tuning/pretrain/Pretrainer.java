@@ -15,9 +15,12 @@ import ai.hybridchat.tuning.train.ProgressListener;
 import ai.hybridchat.tuning.train.TokenBatch;
 import ai.hybridchat.tuning.train.TrainingLoop;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -70,10 +73,10 @@ public final class Pretrainer {
                 listener.onMessage("tokenizer: " + vocab.tokens().size() + " tokens, " + vocab.merges().size() + " merges");
             } else {
                 // continued pre-training keeps the model's tokenizer, so its embeddings keep their meaning
-                java.nio.file.Files.createDirectories(staging);
+                Files.createDirectories(staging);
                 for (String f : List.of("tokenizer.json", "tokenizer_config.json", "generation_config.json")) {
-                    if (java.nio.file.Files.isRegularFile(o.init().resolve(f))) {
-                        java.nio.file.Files.copy(o.init().resolve(f), staging.resolve(f));
+                    if (Files.isRegularFile(o.init().resolve(f))) {
+                        Files.copy(o.init().resolve(f), staging.resolve(f));
                     }
                 }
                 listener.onMessage("continuing " + o.init() + " with its tokenizer");
@@ -98,7 +101,7 @@ public final class Pretrainer {
                                 List.of(new ChatTemplate.Message("user", ex.userMessage())), ex.answer());
                         if (e.length() - 1 <= o.sequenceLength()) {
                             // the passages and question are good text too: pre-training learns every token
-                            java.util.Arrays.fill(e.trained(), 0, e.length() - 1, true);
+                            Arrays.fill(e.trained(), 0, e.length() - 1, true);
                             exercises.add(e);
                         }
                     }
@@ -123,7 +126,7 @@ public final class Pretrainer {
                 CopyExercises copies = new CopyExercises(stream, split, ByteLevelBpeTrainer.SPECIAL_TOKENS.size(),
                         model.config().vocabSize, o.seed() + 3);
                 listener.onMessage("model: " + model.parameterCount() + " parameters");
-                List<NDArray> params = new ArrayList<>(new java.util.LinkedHashSet<>(model.weights().values()));
+                List<NDArray> params = new ArrayList<>(new LinkedHashSet<>(model.weights().values()));
                 TrainingLoop loop = new TrainingLoop(params, (batch, m) -> CrossEntropy.nextToken(
                         model, batch.inputArray(m), batch.targetArray(m), batch.maskArray(m)),
                         new LearningRateSchedule(o.learningRate(), Math.max(1, o.steps() / 20), o.steps(), 0.1), 0.1, 1);
@@ -220,7 +223,7 @@ public final class Pretrainer {
             System.arraycopy(stream, start, inputs, b * length, length);
             System.arraycopy(stream, start + 1, targets, b * length, length);
         }
-        java.util.Arrays.fill(mask, 1f);
+        Arrays.fill(mask, 1f);
         return new TokenBatch(inputs, targets, mask, batch, length);
     }
 

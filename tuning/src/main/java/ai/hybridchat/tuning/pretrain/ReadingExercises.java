@@ -2,6 +2,7 @@ package ai.hybridchat.tuning.pretrain;
 
 import ai.hybridchat.core.prompt.RagPrompt;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
@@ -136,7 +137,7 @@ public final class ReadingExercises {
             return null;
         }
         int k = 2 + random.nextInt(3);
-        String phrase = String.join(" ", java.util.Arrays.copyOfRange(words, 0, k)).replaceAll("[,;:()\"]", "");
+        String phrase = String.join(" ", Arrays.copyOfRange(words, 0, k)).replaceAll("[,;:()\"]", "");
         return String.format(TEMPLATES[random.nextInt(TEMPLATES.length)], phrase);
     }
 

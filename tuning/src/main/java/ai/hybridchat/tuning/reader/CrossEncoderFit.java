@@ -3,8 +3,10 @@ package ai.hybridchat.tuning.reader;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import ai.hybridchat.core.encoder.CrossEncoder;
+import ai.hybridchat.core.model.Scalars;
 import ai.hybridchat.tuning.train.AdamW;
 import ai.hybridchat.tuning.train.LearningRateSchedule;
 import ai.hybridchat.tuning.train.ProgressListener;
@@ -12,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Random;
 
 /**
@@ -70,8 +73,8 @@ public final class CrossEncoderFit {
     }
 
     public static Result fit(CrossEncoder model, List<Group> groups, Options o, ProgressListener listener) {
-        boolean gradMode = ai.djl.pytorch.jni.JniUtils.isGradMode();
-        ai.djl.pytorch.jni.JniUtils.setGradMode(false);
+        boolean gradMode = JniUtils.isGradMode();
+        JniUtils.setGradMode(false);
         List<NDArray> params = model.trainables();
         for (NDArray p : params) {
             p.setRequiresGradient(true);
@@ -98,7 +101,7 @@ public final class CrossEncoderFit {
                              GradientCollector collector = Engine.getInstance().newGradientCollector()) {
                             NDArray loss = loss(model, g, pick, scratch);
                             stepLoss += loss.getFloat() / batch.size();
-                            collector.backward(ai.hybridchat.core.model.Scalars.mul(loss, 1f / batch.size()));
+                            collector.backward(Scalars.mul(loss, 1f / batch.size()));
                         }
                     }
                     double lr = schedule.at(step);
@@ -110,14 +113,14 @@ public final class CrossEncoderFit {
                 double mean = sum / shuffled.size();
                 first = epoch == 0 ? mean : first;
                 last = mean;
-                listener.onMessage(String.format(java.util.Locale.ROOT, "cross-encoder epoch %d/%d: listwise loss %.4f",
+                listener.onMessage(String.format(Locale.ROOT, "cross-encoder epoch %d/%d: listwise loss %.4f",
                         epoch + 1, o.epochs(), mean));
             }
         } finally {
             for (NDArray p : params) {
                 p.setRequiresGradient(false);
             }
-            ai.djl.pytorch.jni.JniUtils.setGradMode(gradMode);
+            JniUtils.setGradMode(gradMode);
         }
         return new Result(first, last, step);
     }

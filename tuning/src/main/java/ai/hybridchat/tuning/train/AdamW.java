@@ -3,6 +3,7 @@ package ai.hybridchat.tuning.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import java.util.List;
+import java.util.Map;
 
 /**
  * AdamW (Loshchilov and Hutter, 2019): Adam's moment estimates with weight decay applied to
@@ -84,7 +85,7 @@ public final class AdamW implements AutoCloseable {
     }
 
     /** Adds the moment estimates to {@code out} as {@code adam.m.i} and {@code adam.v.i}. */
-    void exportMoments(java.util.Map<String, NDArray> out) {
+    void exportMoments(Map<String, NDArray> out) {
         for (int i = 0; i < m.length; i++) {
             out.put("adam.m." + i, m[i]);
             out.put("adam.v." + i, v[i]);
@@ -92,7 +93,7 @@ public final class AdamW implements AutoCloseable {
     }
 
     /** Restores what {@link #exportMoments} wrote, and the step count used for bias correction. */
-    void importMoments(java.util.Map<String, NDArray> in, long steps) {
+    void importMoments(Map<String, NDArray> in, long steps) {
         for (int i = 0; i < m.length; i++) {
             NDArray savedM = in.get("adam.m." + i);
             NDArray savedV = in.get("adam.v." + i);

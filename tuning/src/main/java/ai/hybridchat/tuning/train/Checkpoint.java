@@ -9,9 +9,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Everything a run needs to go on exactly where it stopped: the trained parameters, AdamW's two
@@ -94,8 +97,8 @@ public record Checkpoint(int step, long optimizerSteps, double smoothedLoss) {
         if (recorded == null || !recorded.isObject()) {
             return "it records no run settings";
         }
-        java.util.List<String> out = new java.util.ArrayList<>();
-        java.util.Set<String> keys = new java.util.TreeSet<>();
+        List<String> out = new ArrayList<>();
+        Set<String> keys = new TreeSet<>();
         recorded.fieldNames().forEachRemaining(keys::add);
         now.fieldNames().forEachRemaining(keys::add);
         for (String k : keys) {

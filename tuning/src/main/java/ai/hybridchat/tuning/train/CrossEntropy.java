@@ -3,6 +3,7 @@ package ai.hybridchat.tuning.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
 import ai.hybridchat.core.model.LlamaModel;
 import ai.hybridchat.core.model.Projection;
 import ai.hybridchat.core.model.Scalars;
@@ -45,7 +46,7 @@ public final class CrossEntropy {
      * 0.5 for every target of every example, greedy decoding reproduces each example's completion
      * token for token (each target is then the most likely token after the ones before it).
      */
-    public static LeastTarget leastTargetProbability(LlamaModel model, TokenBatch batch, ai.djl.ndarray.NDManager manager) {
+    public static LeastTarget leastTargetProbability(LlamaModel model, TokenBatch batch, NDManager manager) {
         NDArray logProbs = tokenLogProbs(model, batch.inputArray(manager), batch.targetArray(manager));
         float[] lp = logProbs.toFloatArray();
         double least = 1;

@@ -1,5 +1,11 @@
 package ai.hybridchat.tuning.train;
 
+import ai.hybridchat.core.io.Json;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import java.io.PrintWriter;
+import java.util.Map;
+import java.util.TreeMap;
+
 /** Receives training progress: the terminal shows a line per report, the server sends JSON events. */
 public interface ProgressListener {
     void onStep(StepReport report);
@@ -51,31 +57,31 @@ public interface ProgressListener {
      * {@code {"event":"validation",...}} and {@code {"event":"message","text":...}}, for the server's
      * job events and for scripts.
      */
-    static ProgressListener json(java.io.PrintWriter out) {
+    static ProgressListener json(PrintWriter out) {
         return new ProgressListener() {
             @Override
             public void onStep(StepReport r) {
-                emit(java.util.Map.of("event", "step", "step", r.step(), "total_steps", r.totalSteps(), "loss", r.loss(),
+                emit(Map.of("event", "step", "step", r.step(), "total_steps", r.totalSteps(), "loss", r.loss(),
                         "learning_rate", r.learningRate(), "grad_norm", r.gradNorm(), "tokens_per_second", r.tokensPerSecond(),
                         "eta_seconds", r.etaSeconds()));
             }
 
             @Override
             public void onValidation(int step, double loss) {
-                emit(java.util.Map.of("event", "validation", "step", step, "loss", loss, "perplexity", Math.exp(loss)));
+                emit(Map.of("event", "validation", "step", step, "loss", loss, "perplexity", Math.exp(loss)));
             }
 
             @Override
             public void onMessage(String message) {
-                emit(java.util.Map.of("event", "message", "text", message));
+                emit(Map.of("event", "message", "text", message));
             }
 
-            private void emit(java.util.Map<String, Object> event) {
+            private void emit(Map<String, Object> event) {
                 try {
                     // sorted keys: the same event always prints the same way
-                    out.println(ai.hybridchat.core.io.Json.MAPPER.writeValueAsString(new java.util.TreeMap<>(event)));
+                    out.println(Json.MAPPER.writeValueAsString(new TreeMap<>(event)));
                     out.flush();
-                } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                } catch (JsonProcessingException e) {
                     throw new IllegalStateException(e);
                 }
             }

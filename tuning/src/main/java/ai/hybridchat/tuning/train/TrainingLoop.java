@@ -3,9 +3,15 @@ package ai.hybridchat.tuning.train;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import ai.hybridchat.core.model.Scalars;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.function.IntFunction;
 
@@ -32,12 +38,12 @@ public final class TrainingLoop {
     private int patience;
     private double targetLoss;
     private int learnedCheckEvery;
-    private java.util.function.BooleanSupplier learned;
+    private BooleanSupplier learned;
     private String learnedWhat;
-    private java.nio.file.Path checkpointDir;
+    private Path checkpointDir;
     private int checkpointEvery;
     private long seed;
-    private java.util.Map<String, Object> run;
+    private Map<String, Object> run;
     private boolean forceResume;
 
     public TrainingLoop(List<NDArray> parameters, LossFunction lossFunction, LearningRateSchedule schedule,
@@ -78,7 +84,7 @@ public final class TrainingLoop {
      * few examples are not learned yet (measured on the kite catalogue: runs stopped at a smoothed
      * 0.02 missed up to 4 of 40 facts on one machine and none on another).
      */
-    public TrainingLoop withLearnedCheck(int every, String what, java.util.function.BooleanSupplier learned) {
+    public TrainingLoop withLearnedCheck(int every, String what, BooleanSupplier learned) {
         this.learnedCheckEvery = Math.max(1, every);
         this.learnedWhat = what;
         this.learned = learned;
@@ -91,7 +97,7 @@ public final class TrainingLoop {
      * {@code seed} and the step number (dropout masks), so a resumed run ends with exactly the
      * weights of an uninterrupted one.
      */
-    public TrainingLoop withCheckpoints(java.nio.file.Path dir, int every, long seed) {
+    public TrainingLoop withCheckpoints(Path dir, int every, long seed) {
         return withCheckpoints(dir, every, seed, null, false);
     }
 
@@ -99,7 +105,7 @@ public final class TrainingLoop {
      * As above; {@code run} (method, data hash, hyper-parameters) is recorded in each checkpoint,
      * and a checkpoint that records other settings is refused unless {@code forceResume}.
      */
-    public TrainingLoop withCheckpoints(java.nio.file.Path dir, int every, long seed, java.util.Map<String, Object> run,
+    public TrainingLoop withCheckpoints(Path dir, int every, long seed, Map<String, Object> run,
                                         boolean forceResume) {
         this.checkpointDir = dir;
         this.checkpointEvery = every;
@@ -119,12 +125,12 @@ public final class TrainingLoop {
         // only restores what it found, so on a server's job thread the optimizer's in-place updates
         // would run with grad mode on and fail ("a leaf Variable that requires grad is being used
         // in an in-place operation"). Outside the collector, this loop wants it off.
-        boolean gradMode = ai.djl.pytorch.jni.JniUtils.isGradMode();
-        ai.djl.pytorch.jni.JniUtils.setGradMode(false);
+        boolean gradMode = JniUtils.isGradMode();
+        JniUtils.setGradMode(false);
         try {
             return runSteps(trainBatches, validation, evalEvery, listener, cancelled);
         } finally {
-            ai.djl.pytorch.jni.JniUtils.setGradMode(gradMode);
+            JniUtils.setGradMode(gradMode);
         }
     }
 
@@ -187,7 +193,7 @@ public final class TrainingLoop {
                 if (targetLoss > 0 && smoothed < targetLoss && (step + 1) * 4 >= total && step + 1 < total
                         && (learned == null || ((step + 1) % learnedCheckEvery == 0 && learned.getAsBoolean()))) {
                     listener.onMessage("stopping at step " + (step + 1) + " of " + total + ": the training loss "
-                            + String.format(java.util.Locale.ROOT, "%.4f", smoothed) + " is below " + targetLoss
+                            + String.format(Locale.ROOT, "%.4f", smoothed) + " is below " + targetLoss
                             + (learned == null ? "" : " and " + learnedWhat));
                     if (validation != null && !validation.isEmpty()) {
                         validationLoss = evaluate(validation);
@@ -216,16 +222,16 @@ public final class TrainingLoop {
     private Checkpoint restore(AdamW optimizer) {
         try {
             return Checkpoint.restore(checkpointDir, parameters, optimizer, run, forceResume);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("cannot read the checkpoint in " + checkpointDir, e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the checkpoint in " + checkpointDir, e);
         }
     }
 
     private void save(Checkpoint c, AdamW optimizer) {
         try {
             Checkpoint.save(checkpointDir, c, parameters, optimizer, run);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("cannot write the checkpoint to " + checkpointDir, e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the checkpoint to " + checkpointDir, e);
         }
     }
 
@@ -251,12 +257,12 @@ public final class TrainingLoop {
 
     /** PyTorch's grad mode is per thread and on by default in a new one: off for forward-only passes. */
     public static void withoutGradients(Runnable body) {
-        boolean before = ai.djl.pytorch.jni.JniUtils.isGradMode();
-        ai.djl.pytorch.jni.JniUtils.setGradMode(false);
+        boolean before = JniUtils.isGradMode();
+        JniUtils.setGradMode(false);
         try {
             body.run();
         } finally {
-            ai.djl.pytorch.jni.JniUtils.setGradMode(before);
+            JniUtils.setGradMode(before);
         }
     }
 }
