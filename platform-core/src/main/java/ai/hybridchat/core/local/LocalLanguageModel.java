@@ -5,10 +5,10 @@ import ai.hybridchat.core.adapter.PeftLoraAdapter;
 import ai.hybridchat.core.adapter.PeftPromptAdapter;
 import ai.hybridchat.core.io.Json;
 import ai.hybridchat.core.model.ChatTemplate;
-import ai.hybridchat.core.model.CopyPointer;
 import ai.hybridchat.core.model.GenerationConfig;
 import ai.hybridchat.core.model.Generator;
 import ai.hybridchat.core.model.LlamaModel;
+import ai.hybridchat.core.model.LogitsProcessor;
 import ai.hybridchat.core.model.ModelFormatException;
 import ai.hybridchat.core.model.PromptEncoder;
 import ai.hybridchat.core.model.TextTokenizer;
@@ -121,10 +121,10 @@ public final class LocalLanguageModel implements AutoCloseable {
         return chat(messages, config, onText, cancelled, null);
     }
 
-    /** As above, with a copy pointer over source sentences (null: none). */
+    /** As above, with {@code processor} (null: none) on each step's logits, such as a copy pointer over source sentences. */
     public Generator.Result chat(List<ChatTemplate.Message> messages, GenerationConfig config,
-                                 Generator.TokenListener onText, BooleanSupplier cancelled, CopyPointer pointer) {
-        return new Generator(model, tokenizer, eosIds).generate(encodePrompt(messages), config, onText, cancelled, pointer);
+                                 Generator.TokenListener onText, BooleanSupplier cancelled, LogitsProcessor processor) {
+        return new Generator(model, tokenizer, eosIds).generate(encodePrompt(messages), config, onText, cancelled, processor);
     }
 
     /**

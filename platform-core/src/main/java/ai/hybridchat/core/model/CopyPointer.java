@@ -19,7 +19,7 @@ import java.util.List;
  * formed the induction head that lets a transformer copy from its context (docs/MODEL_CARD.md);
  * this gives it one at decoding time, and no library offers it for a DJL model.
  */
-public final class CopyPointer {
+public final class CopyPointer implements LogitsProcessor {
     private final long[][] sentences;
     private final double[] priors;
     private final double weight;
@@ -98,6 +98,11 @@ public final class CopyPointer {
      * log-probabilities, which any sampler takes as logits. With no match the model's distribution
      * passes through unchanged (as log-probabilities).
      */
+    @Override
+    public float[] process(float[] logits, List<Long> generated) {
+        return mix(logits, generated);
+    }
+
     public float[] mix(float[] logits, List<Long> answer) {
         double[] copy = copyScores(answer, logits.length);
         double copyMass = 0;

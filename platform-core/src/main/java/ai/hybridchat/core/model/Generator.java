@@ -57,9 +57,9 @@ public final class Generator {
         return generate(prompt, config, listener, cancelled, null);
     }
 
-    /** As above, with {@code pointer} (null: none) mixed into every step's next-token distribution. */
+    /** As above, with {@code processor} (null: none) applied to every step's next-token logits. */
     public Result generate(long[] prompt, GenerationConfig config, TokenListener listener, BooleanSupplier cancelled,
-                           CopyPointer pointer) {
+                           LogitsProcessor processor) {
         if (prompt.length == 0) {
             throw new IllegalArgumentException("the prompt is empty: give at least one token");
         }
@@ -98,8 +98,8 @@ public final class Generator {
                     reason = FinishReason.CANCELLED;
                     break;
                 }
-                if (pointer != null) {
-                    logits = pointer.mix(logits, generated);
+                if (processor != null) {
+                    logits = processor.process(logits, generated);
                 }
                 // the sampler may penalise repeats and add biases in place: read the chosen token's log-probability first
                 float[] drawnFrom = config.repetitionPenalty() != 1.0 || config.adjustsLogits() ? logits.clone() : logits;
