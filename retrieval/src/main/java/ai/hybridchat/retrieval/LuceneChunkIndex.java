@@ -4,13 +4,11 @@ import ai.hybridchat.core.Chunk;
 import ai.hybridchat.core.Document;
 import ai.hybridchat.core.io.AtomicFiles;
 import dev.langchain4j.model.embedding.EmbeddingModel;
-import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -23,13 +21,10 @@ import org.apache.lucene.analysis.en.EnglishAnalyzer;
 import org.apache.lucene.document.IntField;
 import org.apache.lucene.index.CodecReader;
 import org.apache.lucene.index.DirectoryReader;
-import org.apache.lucene.index.FloatVectorValues;
 import org.apache.lucene.index.IndexNotFoundException;
-import org.apache.lucene.index.IndexReader;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.index.LeafReaderContext;
-import org.apache.lucene.index.ReaderUtil;
 import org.apache.lucene.index.SegmentInfos;
 import org.apache.lucene.index.SlowCodecReaderWrapper;
 import org.apache.lucene.index.StoredFields;
@@ -43,7 +38,7 @@ import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
 
 /**
- * The chunk index on disk: Lucene documents laid out by {@link ChunkSchema}, BM25 over the
+ * The embedded {@link ChunkIndex}: a Lucene directory on the local disk, Lucene documents laid out by {@link ChunkSchema}, BM25 over the
  * {@code EnglishAnalyzer}-analysed text and an HNSW graph over the chunk embeddings.
  *
  * <p>Writes go through one {@link IndexWriter}; searches through a near-real-time
@@ -64,7 +59,7 @@ import org.apache.lucene.store.FSDirectory;
  * <p>One writer may hold a directory at a time (Lucene's write lock). Other processes can
  * {@link #openReadOnly read} it meanwhile; they see each new commit.
  */
-public final class ChunkIndex implements Closeable {
+public final class LuceneChunkIndex implements ChunkIndex {
     private static final String META_MODEL = "embedding.model";
     private static final String META_DIMENSION = "embedding.dimension";
     private static final String META_CHUNKER = "chunker";
@@ -77,8 +72,9 @@ public final class ChunkIndex implements Closeable {
     private final BatchEmbedder embedder;
     private final Analyzer analyzer;
     private final int storedDimension;
+    private final ChunkPlanner planner;
 
-    private ChunkIndex(Path path, Directory directory, IndexWriter writer, SearcherManager searchers,
+    private LuceneChunkIndex(Path path, Directory directory, IndexWriter writer, SearcherManager searchers,
                        Chunker chunker, BatchEmbedder embedder, Analyzer analyzer, int storedDimension) {
         this.path = path;
         this.directory = directory;
@@ -88,10 +84,11 @@ public final class ChunkIndex implements Closeable {
         this.embedder = embedder;
         this.analyzer = analyzer;
         this.storedDimension = storedDimension;
+        this.planner = new ChunkPlanner(chunker, embedder);
     }
 
     /** Opens (creating if needed) the index at {@code dir} for writing, with the default chunker. */
-    public static ChunkIndex open(Path dir, EmbeddingModel model) {
+    public static LuceneChunkIndex open(Path dir, EmbeddingModel model) {
         return open(dir, model, Chunker.defaults());
     }
 
@@ -101,7 +98,7 @@ public final class ChunkIndex implements Closeable {
      * @param model the embedding model, or null for a lexical-only index
      * @param chunker how documents are split on the way in
      */
-    public static ChunkIndex open(Path dir, EmbeddingModel model, Chunker chunker) {
+    public static LuceneChunkIndex open(Path dir, EmbeddingModel model, Chunker chunker) {
         Objects.requireNonNull(dir, "dir");
         Objects.requireNonNull(chunker, "chunker");
         BatchEmbedder embedder = model == null ? null : new BatchEmbedder(model);
@@ -122,7 +119,7 @@ public final class ChunkIndex implements Closeable {
                 writer.commit();
             }
             SearcherManager searchers = new SearcherManager(writer, null);
-            return new ChunkIndex(dir, directory, writer, searchers, chunker, embedder, analyzer, dimension);
+            return new LuceneChunkIndex(dir, directory, writer, searchers, chunker, embedder, analyzer, dimension);
         } catch (IOException e) {
             closeQuietly(writer, directory);
             throw new UncheckedIOException("cannot open index at " + dir + ": " + e.getMessage(), e);
@@ -138,7 +135,7 @@ public final class ChunkIndex implements Closeable {
      * @param model the embedding model for dense queries, or null for BM25 only
      * @throws IllegalArgumentException when there is no index at {@code dir}
      */
-    public static ChunkIndex openReadOnly(Path dir, EmbeddingModel model) {
+    public static LuceneChunkIndex openReadOnly(Path dir, EmbeddingModel model) {
         Objects.requireNonNull(dir, "dir");
         BatchEmbedder embedder = model == null ? null : new BatchEmbedder(model);
         if (!Files.isDirectory(dir)) {
@@ -153,7 +150,7 @@ public final class ChunkIndex implements Closeable {
             }
             checkDimension(dir, stored, embedder);
             SearcherManager searchers = new SearcherManager(directory, null);
-            return new ChunkIndex(dir, directory, null, searchers, Chunker.defaults(), embedder,
+            return new LuceneChunkIndex(dir, directory, null, searchers, Chunker.defaults(), embedder,
                     new EnglishAnalyzer(), stored);
         } catch (IOException e) {
             closeQuietly(null, directory);
@@ -186,70 +183,78 @@ public final class ChunkIndex implements Closeable {
         return path;
     }
 
+    @Override
+    public String location() {
+        return path.toString();
+    }
+
+    @Override
+    public ChunkSearch searcher(SearchOptions options) {
+        return new LuceneChunkSearcher(new LuceneSearchSource() {
+            @Override
+            public IndexSearcher acquire() {
+                return LuceneChunkIndex.this.acquire();
+            }
+
+            @Override
+            public void release(IndexSearcher searcher) {
+                LuceneChunkIndex.this.release(searcher);
+            }
+
+            @Override
+            public Analyzer analyzer() {
+                return analyzer;
+            }
+
+            @Override
+            public BatchEmbedder embedder() {
+                return embedder;
+            }
+
+            @Override
+            public String location() {
+                return path.toString();
+            }
+        }, options);
+    }
+
+    @Override
     public boolean isReadOnly() {
         return writer == null;
     }
 
     /** True when dense search is possible: an embedding model is attached. */
+    @Override
     public boolean hasEmbeddings() {
         return embedder != null;
     }
 
+    @Override
     public Chunker chunker() {
         return chunker;
-    }
-
-    /** Indexes one document (replacing an older version with the same id) and commits. */
-    public IndexUpdate upsert(Document document) {
-        return upsertAll(List.of(document), IndexProgress.NONE).get(0);
-    }
-
-    public List<IndexUpdate> upsertAll(Collection<Document> documents) {
-        return upsertAll(documents, IndexProgress.NONE);
     }
 
     /**
      * Indexes documents in one commit, embedding chunks in batches across documents. When two
      * documents share an id the last one wins. Returns one update per distinct id, in order.
      */
+    @Override
     public synchronized List<IndexUpdate> upsertAll(Collection<Document> documents, IndexProgress progress) {
         requireWritable();
         if (embedder == null && storedDimension > 0) {
             throw new IllegalStateException("index at " + path + " stores vectors; open it with its embedding model to write");
         }
-        Map<String, Document> byId = new LinkedHashMap<>();
-        documents.forEach(d -> byId.put(d.id(), d));
-        Map<String, IndexUpdate> results = new LinkedHashMap<>();
-        byId.keySet().forEach(id -> results.put(id, null));
+        List<IndexUpdate> updates;
         IndexSearcher searcher = acquire();
         try {
-            List<Plan> pending = new ArrayList<>();
-            int pendingTexts = 0;
-            int done = 0;
-            for (Document document : byId.values()) {
-                Plan plan = plan(searcher, document);
-                if (plan.unchanged) {
-                    results.put(document.id(), new IndexUpdate(document.id(), IndexUpdate.Outcome.UNCHANGED,
-                            plan.chunks.size(), 0));
-                    progress.indexed(++done, byId.size());
-                    continue;
-                }
-                pending.add(plan);
-                pendingTexts += plan.missing.size();
-                if (pendingTexts >= BatchEmbedder.DEFAULT_BATCH_SIZE) {
-                    done = write(writer, pending, results, done, byId.size(), progress);
-                    pending.clear();
-                    pendingTexts = 0;
-                }
-            }
-            write(writer, pending, results, done, byId.size(), progress);
+            updates = writeAll(writer, searcher, documents, true, progress);
         } catch (IOException e) {
             throw new UncheckedIOException("indexing into " + path + " failed: " + e.getMessage(), e);
         } finally {
             release(searcher);
         }
         commit();
-        return List.copyOf(results.values());
+        return updates;
     }
 
     /**
@@ -260,12 +265,10 @@ public final class ChunkIndex implements Closeable {
      * reader until that commit and the new one after it, so they never fail and never see a
      * half-built index; a crash before the commit leaves the last committed index as it was.
      */
+    @Override
     public synchronized List<IndexUpdate> replaceAll(Collection<Document> documents, IndexProgress progress) {
         requireWritable();
-        Map<String, Document> byId = new LinkedHashMap<>();
-        documents.forEach(d -> byId.put(d.id(), d));
-        Map<String, IndexUpdate> results = new LinkedHashMap<>();
-        byId.keySet().forEach(id -> results.put(id, null));
+        List<IndexUpdate> updates;
         Path staging = path.resolveSibling(path.getFileName() + ".rebuild");
         IndexSearcher live = acquire();
         try {
@@ -273,20 +276,7 @@ public final class ChunkIndex implements Closeable {
             try (Directory stagingDir = FSDirectory.open(staging)) {
                 try (IndexWriter builder = new IndexWriter(stagingDir, new IndexWriterConfig(analyzer)
                         .setOpenMode(IndexWriterConfig.OpenMode.CREATE))) {
-                    List<Plan> pending = new ArrayList<>();
-                    int pendingTexts = 0;
-                    int done = 0;
-                    for (Document document : byId.values()) {
-                        Plan plan = plan(live, document);
-                        pending.add(plan);
-                        pendingTexts += plan.missing.size();
-                        if (pendingTexts >= BatchEmbedder.DEFAULT_BATCH_SIZE) {
-                            done = write(builder, pending, results, done, byId.size(), progress);
-                            pending.clear();
-                            pendingTexts = 0;
-                        }
-                    }
-                    write(builder, pending, results, done, byId.size(), progress);
+                    updates = writeAll(builder, live, documents, false, progress);
                     builder.commit();
                 }
                 // the swap (addIndexes takes the staging folder's write lock, so the builder is closed first);
@@ -310,6 +300,41 @@ public final class ChunkIndex implements Closeable {
                 // a leftover staging folder is removed by the next rebuild
             }
         }
+        return updates;
+    }
+
+    /**
+     * Plans each document against what {@code planFrom} holds and writes the plans into
+     * {@code target}, embedding the missing chunk vectors in batches across documents. With
+     * {@code skipUnchanged} (an update) a document whose chunks are all indexed already is left as
+     * it is; without (a rebuild into an empty target) it is written too. One update per distinct
+     * id, in order; when two documents share an id the last one wins.
+     */
+    private List<IndexUpdate> writeAll(IndexWriter target, IndexSearcher planFrom, Collection<Document> documents,
+                                       boolean skipUnchanged, IndexProgress progress) throws IOException {
+        Map<String, Document> byId = new LinkedHashMap<>();
+        documents.forEach(d -> byId.put(d.id(), d));
+        Map<String, IndexUpdate> results = new LinkedHashMap<>();
+        byId.keySet().forEach(id -> results.put(id, null));
+        List<ChunkPlanner.Plan> pending = new ArrayList<>();
+        int pendingTexts = 0;
+        int done = 0;
+        for (Document document : byId.values()) {
+            ChunkPlanner.Plan plan = planner.plan(planFrom, document);
+            if (skipUnchanged && plan.unchanged) {
+                results.put(document.id(), new IndexUpdate(document.id(), IndexUpdate.Outcome.UNCHANGED, plan.chunks.size(), 0));
+                progress.indexed(++done, byId.size());
+                continue;
+            }
+            pending.add(plan);
+            pendingTexts += plan.missing.size();
+            if (pendingTexts >= BatchEmbedder.DEFAULT_BATCH_SIZE) {
+                done = write(target, pending, results, done, byId.size(), progress);
+                pending.clear();
+                pendingTexts = 0;
+            }
+        }
+        write(target, pending, results, done, byId.size(), progress);
         return List.copyOf(results.values());
     }
 
@@ -324,6 +349,7 @@ public final class ChunkIndex implements Closeable {
     }
 
     /** Removes every chunk of a document and commits; false when it was not indexed. */
+    @Override
     public synchronized boolean delete(String docId) {
         requireWritable();
         try {
@@ -347,6 +373,7 @@ public final class ChunkIndex implements Closeable {
     }
 
     /** Removes everything and commits (a reindex starts here). */
+    @Override
     public synchronized void clear() {
         requireWritable();
         try {
@@ -358,6 +385,7 @@ public final class ChunkIndex implements Closeable {
     }
 
     /** Makes every write so far durable and visible to searches. Public writes already commit. */
+    @Override
     public synchronized void commit() {
         requireWritable();
         try {
@@ -369,15 +397,18 @@ public final class ChunkIndex implements Closeable {
         }
     }
 
+    @Override
     public int documentCount() {
         return withSearcher(s -> s.count(firstChunks()));
     }
 
+    @Override
     public int chunkCount() {
         return withSearcher(s -> s.getIndexReader().numDocs());
     }
 
     /** Every indexed document, ordered by id. */
+    @Override
     public List<IndexedDocument> documents() {
         return withSearcher(s -> {
             int n = s.count(firstChunks());
@@ -397,11 +428,12 @@ public final class ChunkIndex implements Closeable {
     }
 
     /** The chunks of one document in order, empty when it is not indexed. */
+    @Override
     public List<Chunk> chunks(String docId) {
         return withSearcher(s -> {
             List<Chunk> out = new ArrayList<>();
-            for (Indexed c : indexedChunks(s, docId, false)) {
-                out.add(c.chunk);
+            for (ChunkPlanner.Indexed c : planner.indexedChunks(s, docId, false)) {
+                out.add(c.chunk());
             }
             return out;
         });
@@ -494,56 +526,7 @@ public final class ChunkIndex implements Closeable {
         writer.setLiveCommitData(data.entrySet());
     }
 
-    /** A chunk as stored, with its vector when one was asked for. */
-    private record Indexed(Chunk chunk, float[] vector) {
-    }
-
-    /** What has to happen to one document: its new chunks, and which of them still need a vector. */
-    private static final class Plan {
-        final Document document;
-        final List<Chunk> chunks;
-        final float[][] vectors;
-        final List<Integer> missing = new ArrayList<>();
-        boolean existed;
-        boolean unchanged;
-
-        Plan(Document document, List<Chunk> chunks) {
-            this.document = document;
-            this.chunks = chunks;
-            this.vectors = new float[chunks.size()][];
-        }
-    }
-
-    private Plan plan(IndexSearcher searcher, Document document) throws IOException {
-        Plan plan = new Plan(document, chunker.chunk(document));
-        List<Indexed> existing = indexedChunks(searcher, document.id(), embedder != null);
-        plan.existed = !existing.isEmpty();
-        Map<String, float[]> vectorByHash = new HashMap<>();
-        existing.forEach(e -> {
-            if (e.vector != null) {
-                vectorByHash.put(e.chunk.contentHash(), e.vector);
-            }
-        });
-        boolean same = existing.size() == plan.chunks.size();
-        for (int i = 0; i < plan.chunks.size(); i++) {
-            Chunk chunk = plan.chunks.get(i);
-            if (same) {
-                Chunk old = existing.get(i).chunk;
-                same = old.contentHash().equals(chunk.contentHash()) && old.title().equals(chunk.title())
-                        && old.source().equals(chunk.source()) && old.metadata().equals(chunk.metadata());
-            }
-            if (embedder != null) {
-                plan.vectors[i] = vectorByHash.get(chunk.contentHash());
-                if (plan.vectors[i] == null) {
-                    plan.missing.add(i);
-                }
-            }
-        }
-        plan.unchanged = same && plan.missing.isEmpty();
-        return plan;
-    }
-
-    private int write(IndexWriter target, List<Plan> plans, Map<String, IndexUpdate> results, int done, int total,
+    private int write(IndexWriter target, List<ChunkPlanner.Plan> plans, Map<String, IndexUpdate> results, int done, int total,
                       IndexProgress progress) throws IOException {
         if (plans.isEmpty()) {
             return done;
@@ -553,13 +536,13 @@ public final class ChunkIndex implements Closeable {
             plans.forEach(p -> p.missing.forEach(i -> texts.add(ChunkContext.embeddedText(p.chunks.get(i)))));
             List<float[]> vectors = embedder.embedAll(texts);
             int next = 0;
-            for (Plan p : plans) {
+            for (ChunkPlanner.Plan p : plans) {
                 for (int i : p.missing) {
                     p.vectors[i] = vectors.get(next++);
                 }
             }
         }
-        for (Plan p : plans) {
+        for (ChunkPlanner.Plan p : plans) {
             List<org.apache.lucene.document.Document> docs = new ArrayList<>(p.chunks.size());
             for (int i = 0; i < p.chunks.size(); i++) {
                 docs.add(ChunkSchema.toLucene(p.chunks.get(i), p.chunks.size(), p.vectors[i]));
@@ -571,37 +554,6 @@ public final class ChunkIndex implements Closeable {
             progress.indexed(++done, total);
         }
         return done;
-    }
-
-    private List<Indexed> indexedChunks(IndexSearcher searcher, String docId, boolean withVectors) throws IOException {
-        TermQuery query = new TermQuery(new Term(ChunkSchema.DOC_ID, docId));
-        int n = searcher.count(query);
-        if (n == 0) {
-            return List.of();
-        }
-        StoredFields stored = searcher.storedFields();
-        List<Indexed> out = new ArrayList<>(n);
-        for (ScoreDoc hit : searcher.search(query, n).scoreDocs) {
-            Chunk chunk = ChunkSchema.toChunk(stored.document(hit.doc));
-            out.add(new Indexed(chunk, withVectors ? storedVector(searcher.getIndexReader(), hit.doc) : null));
-        }
-        out.sort(Comparator.comparingInt(c -> c.chunk.ordinal()));
-        return out;
-    }
-
-    private static float[] storedVector(IndexReader reader, int doc) throws IOException {
-        List<LeafReaderContext> leaves = reader.leaves();
-        LeafReaderContext leaf = leaves.get(ReaderUtil.subIndex(doc, leaves));
-        FloatVectorValues values = leaf.reader().getFloatVectorValues(ChunkSchema.VECTOR);
-        if (values == null) {
-            return null;
-        }
-        int target = doc - leaf.docBase;
-        if (values.advance(target) != target) {
-            return null;
-        }
-        float[] v = values.vectorValue();
-        return Arrays.copyOf(v, v.length);
     }
 
     private static void closeQuietly(IndexWriter writer, Directory directory) {
@@ -623,7 +575,7 @@ public final class ChunkIndex implements Closeable {
 
     @Override
     public String toString() {
-        return "ChunkIndex[" + path + (writer == null ? ", read-only" : "") + "]";
+        return "LuceneChunkIndex[" + path + (writer == null ? ", read-only" : "") + "]";
     }
 
     /** Reads the last commit's documents without opening a writer (a quick look for tooling). */

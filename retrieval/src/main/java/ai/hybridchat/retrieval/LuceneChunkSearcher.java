@@ -5,10 +5,8 @@ import ai.hybridchat.core.RetrievedPassage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import org.apache.lucene.index.StoredFields;
@@ -20,7 +18,7 @@ import org.apache.lucene.search.Query;
 import org.apache.lucene.search.ScoreDoc;
 
 /**
- * Searches a {@link ChunkIndex} in one of three {@link SearchMode}s.
+ * Searches a Lucene chunk index ({@link LuceneSearchSource}) in one of three {@link SearchMode}s (the Lucene {@link ChunkSearch}).
  *
  * <ul>
  *   <li>{@code BM25}: the user's text as a literal {@link LexicalQuery}; the score is BM25.</li>
@@ -34,40 +32,23 @@ import org.apache.lucene.search.ScoreDoc;
  * Both rankings of a fused search and the snippets come from one point-in-time searcher, so a
  * concurrent write cannot mix index versions within a result. Thread-safe.
  */
-public final class ChunkSearcher {
-    private final ChunkIndex index;
+final class LuceneChunkSearcher implements ChunkSearch {
+    private final LuceneSearchSource index;
     private final SearchOptions options;
     private final SnippetHighlighter highlighter;
 
-    public ChunkSearcher(ChunkIndex index) {
-        this(index, SearchOptions.defaults());
-    }
-
-    public ChunkSearcher(ChunkIndex index, SearchOptions options) {
+    LuceneChunkSearcher(LuceneSearchSource index, SearchOptions options) {
         this.index = Objects.requireNonNull(index, "index");
         this.options = Objects.requireNonNull(options, "options");
         this.highlighter = new SnippetHighlighter(index.analyzer(), options.snippetChars(), options.snippetStyle());
     }
 
-    public ChunkIndex index() {
-        return index;
-    }
-
+    @Override
     public SearchOptions options() {
         return options;
     }
 
-    /**
-     * The {@code k} best chunks for {@code query}, best first, with snippets.
-     *
-     * @throws IllegalArgumentException for an empty query or {@code k < 1}
-     * @throws IllegalStateException    for dense or hybrid search on an index opened without an embedding model
-     */
-    public List<RetrievedPassage> search(String query, SearchMode mode, int k) {
-        return search(query, mode, k, MetadataFilter.NONE);
-    }
-
-    /** As {@link #search(String, SearchMode, int)}, among the chunks {@code filter} allows only. */
+    @Override
     public List<RetrievedPassage> search(String query, SearchMode mode, int k, MetadataFilter filter) {
         Query lexical = prepare(query, mode, k);
         Query allowed = filter.toQuery();
@@ -102,6 +83,7 @@ public final class ChunkSearcher {
      * {@code depth} chunks; no snippets. This is what evaluation against document-level
      * relevance judgements needs.
      */
+    @Override
     public List<String> rankDocuments(String query, SearchMode mode, int depth) {
         Query lexical = prepare(query, mode, depth);
         IndexSearcher searcher = index.acquire();
@@ -126,9 +108,9 @@ public final class ChunkSearcher {
         if (k < 1) {
             throw new IllegalArgumentException("k must be at least 1: " + k);
         }
-        if (mode != SearchMode.BM25 && !index.hasEmbeddings()) {
+        if (mode != SearchMode.BM25 && index.embedder() == null) {
             throw new IllegalStateException(mode.wireName() + " search needs an embedding model, and the index at "
-                    + index.path() + " was opened without one");
+                    + index.location() + " was opened without one");
         }
         return LexicalQuery.parse(query, index.analyzer());
     }
@@ -171,45 +153,13 @@ public final class ChunkSearcher {
 
     private List<Hit> hybrid(IndexSearcher searcher, String query, Query lexical, Query allowed, int k) throws IOException {
         int depth = Math.max(k, options.candidates());
-        List<Hit> lexicalHits = bm25(searcher, lexical, depth);
-        List<Hit> denseHits = dense(searcher, query, allowed, depth);
-        if (options.fusion() == SearchOptions.Fusion.CONVEX) {
-            return convex(lexicalHits, denseHits, k);
-        }
-        List<Integer> lexicalRanking = lexicalHits.stream().map(Hit::doc).toList();
-        List<Integer> denseRanking = denseHits.stream().map(Hit::doc).toList();
-        ReciprocalRankFusion rrf = new ReciprocalRankFusion(options.rrfK(), options.bm25Weight(), options.denseWeight());
-        List<Hit> fused = new ArrayList<>(Math.min(k, depth * 2));
-        for (ReciprocalRankFusion.Fused<Integer> f : rrf.fuse(List.of(lexicalRanking, denseRanking))) {
-            if (fused.size() == k) {
-                break;
-            }
-            fused.add(new Hit(f.item(), f.score()));
-        }
-        return fused;
+        List<RankFusion.Scored<Integer>> fused = options.rankFusion().fuse(scored(bm25(searcher, lexical, depth)),
+                scored(dense(searcher, query, allowed, depth)), k);
+        return fused.stream().map(f -> new Hit(f.item(), f.score())).toList();
     }
 
-    /** Weighted sum of min-max normalised scores; a chunk missing from one ranking scores that ranking's minimum. */
-    private List<Hit> convex(List<Hit> lexical, List<Hit> dense, int k) {
-        Map<Integer, Double> fused = new HashMap<>();
-        double total = options.bm25Weight() + options.denseWeight();
-        addNormalised(fused, lexical, options.bm25Weight() / total);
-        addNormalised(fused, dense, options.denseWeight() / total);
-        return fused.entrySet().stream()
-                .sorted(Map.Entry.<Integer, Double>comparingByValue().reversed()
-                        .thenComparing(Map.Entry.comparingByKey()))
-                .limit(k)
-                .map(e -> new Hit(e.getKey(), e.getValue()))
-                .toList();
-    }
-
-    private static void addNormalised(Map<Integer, Double> fused, List<Hit> hits, double weight) {
-        double max = hits.stream().mapToDouble(Hit::score).max().orElse(0);
-        double min = hits.stream().mapToDouble(Hit::score).min().orElse(0);
-        double range = max - min;
-        for (Hit h : hits) {
-            fused.merge(h.doc(), weight * (range > 0 ? (h.score() - min) / range : 1.0), Double::sum);
-        }
+    private static List<RankFusion.Scored<Integer>> scored(List<Hit> hits) {
+        return hits.stream().map(h -> new RankFusion.Scored<>(h.doc(), h.score())).toList();
     }
 
     private static List<Hit> hits(ScoreDoc[] scoreDocs, boolean cosine) {

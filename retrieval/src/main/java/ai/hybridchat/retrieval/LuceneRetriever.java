@@ -2,25 +2,24 @@ package ai.hybridchat.retrieval;
 
 import ai.hybridchat.core.RetrievedPassage;
 import ai.hybridchat.core.Retriever;
-
 import java.util.List;
 import java.util.Objects;
 
 /** The platform's {@link Retriever} over a {@link ChunkIndex}: hybrid search unless told otherwise. */
 public final class LuceneRetriever implements Retriever {
-    private final ChunkSearcher searcher;
+    private final ChunkSearch searcher;
     private final SearchMode mode;
 
     /** Hybrid search with default options. */
     public LuceneRetriever(ChunkIndex index) {
-        this(new ChunkSearcher(index), SearchMode.FUSED);
+        this(index.searcher(), SearchMode.FUSED);
     }
 
     public LuceneRetriever(ChunkIndex index, SearchMode mode) {
-        this(new ChunkSearcher(index), mode);
+        this(index.searcher(), mode);
     }
 
-    public LuceneRetriever(ChunkSearcher searcher, SearchMode mode) {
+    public LuceneRetriever(ChunkSearch searcher, SearchMode mode) {
         this.searcher = Objects.requireNonNull(searcher, "searcher");
         this.mode = Objects.requireNonNull(mode, "mode");
     }

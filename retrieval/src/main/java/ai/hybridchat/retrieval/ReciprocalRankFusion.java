@@ -18,7 +18,7 @@ import java.util.Map;
  * both lists beats one ranked first by only one of them. Ties keep the order in which items were
  * first seen (the earlier ranking, then the better rank), so the result is deterministic.
  */
-public final class ReciprocalRankFusion {
+public final class ReciprocalRankFusion implements RankFusion {
     public static final int DEFAULT_K = 60;
 
     private final int k;
@@ -40,6 +40,19 @@ public final class ReciprocalRankFusion {
 
     /** An item and its fused score. */
     public record Fused<T>(T item, double score) {
+    }
+
+    /** The two rankings' items by rank only (their scores are not read), with this fusion's two weights. */
+    @Override
+    public <T> List<Scored<T>> fuse(List<Scored<T>> lexical, List<Scored<T>> dense, int k) {
+        List<Scored<T>> out = new ArrayList<>();
+        for (Fused<T> f : fuse(List.of(lexical.stream().map(Scored::item).toList(), dense.stream().map(Scored::item).toList()))) {
+            if (out.size() == k) {
+                break;
+            }
+            out.add(new Scored<>(f.item(), f.score()));
+        }
+        return out;
     }
 
     /** Fuses the rankings (each best first; an item appearing twice in one ranking counts once, at its best rank). */

@@ -1,7 +1,6 @@
 package ai.hybridchat.retrieval;
 
 import dev.langchain4j.model.embedding.EmbeddingModel;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -63,9 +62,9 @@ public final class RetrievalEvaluator {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create a temporary index folder: " + e.getMessage(), e);
         }
-        try (ChunkIndex index = ChunkIndex.open(dir, needsVectors ? model : null, chunker)) {
+        try (ChunkIndex index = LuceneChunkIndex.open(dir, needsVectors ? model : null, chunker)) {
             index.upsertAll(data.corpus());
-            ChunkSearcher searcher = new ChunkSearcher(index, options);
+            ChunkSearch searcher = index.searcher(options);
             Map<SearchMode, RetrievalScores> scores = new EnumMap<>(SearchMode.class);
             for (SearchMode mode : modes) {
                 scores.put(mode, evaluate(searcher, data, mode));
@@ -77,7 +76,7 @@ public final class RetrievalEvaluator {
     }
 
     /** Evaluates a mode on an index that already holds the corpus. */
-    public static RetrievalScores evaluate(ChunkSearcher searcher, BeirDataset data, SearchMode mode) {
+    public static RetrievalScores evaluate(ChunkSearch searcher, BeirDataset data, SearchMode mode) {
         List<String> queryIds = data.judgedQueryIds();
         double ndcg = 0;
         double recall = 0;

@@ -1,7 +1,7 @@
 package ai.hybridchat.retrieval;
 
 /**
- * Tuning knobs of {@link ChunkSearcher}.
+ * Tuning knobs of {@link ChunkSearch}.
  *
  * @param candidates  how deep each ranking goes before fusion (at least the k asked for)
  * @param rrfK        the k of reciprocal rank fusion: larger flattens the rank differences
@@ -20,11 +20,6 @@ public record SearchOptions(int candidates, int rrfK, double bm25Weight, double 
      * not only that it is better, and beats RRF in and out of domain).
      */
     public enum Fusion { RRF, CONVEX }
-
-    public SearchOptions(int candidates, int rrfK, double bm25Weight, double denseWeight, int snippetChars,
-                         SnippetStyle snippetStyle) {
-        this(candidates, rrfK, bm25Weight, denseWeight, snippetChars, snippetStyle, Fusion.RRF);
-    }
 
     public static final int DEFAULT_CANDIDATES = 50;
     public static final int DEFAULT_SNIPPET_CHARS = 240;
@@ -52,6 +47,12 @@ public record SearchOptions(int candidates, int rrfK, double bm25Weight, double 
      * CISI convex fusion scores nDCG@10 0.468 against plain RRF's 0.451 (docs/BENCHMARKS.md);
      * RRF stays available (k 60).
      */
+    /** The fusion these options name, with their weights (and, for RRF, their k). */
+    public RankFusion rankFusion() {
+        return fusion == Fusion.CONVEX ? new ConvexFusion(bm25Weight, denseWeight)
+                : new ReciprocalRankFusion(rrfK, bm25Weight, denseWeight);
+    }
+
     public static SearchOptions defaults() {
         return new SearchOptions(DEFAULT_CANDIDATES, ReciprocalRankFusion.DEFAULT_K, 1.0, 1.0,
                 DEFAULT_SNIPPET_CHARS, SnippetStyle.HTML, Fusion.CONVEX);

@@ -1,9 +1,17 @@
 package ai.hybridchat.retrieval;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import ai.hybridchat.core.Chunk;
 import ai.hybridchat.core.Document;
 import ai.hybridchat.core.RetrievedPassage;
 import dev.langchain4j.model.embedding.EmbeddingModel;
+import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -11,15 +19,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
-
-import java.nio.file.Path;
-import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** A real Lucene index on disk with the real MiniLM model: indexing, the three modes, updates, deletes, reopening. */
 class ChunkIndexSearchTest {
@@ -29,14 +28,14 @@ class ChunkIndexSearchTest {
     Path dir;
 
     private ChunkIndex index;
-    private ChunkSearcher searcher;
+    private ChunkSearch searcher;
 
     @BeforeEach
     void indexDocs() {
-        index = ChunkIndex.open(dir, MODEL);
+        index = LuceneChunkIndex.open(dir, MODEL);
         List<IndexUpdate> updates = index.upsertAll(TestDocs.all());
         assertTrue(updates.stream().allMatch(u -> u.outcome() == IndexUpdate.Outcome.ADDED), updates.toString());
-        searcher = new ChunkSearcher(index);
+        searcher = index.searcher();
     }
 
     @AfterEach
@@ -202,8 +201,8 @@ class ChunkIndexSearchTest {
     void indexSurvivesReopen() {
         int chunks = index.chunkCount();
         index.close();
-        index = ChunkIndex.open(dir, MODEL);
-        searcher = new ChunkSearcher(index);
+        index = LuceneChunkIndex.open(dir, MODEL);
+        searcher = index.searcher();
         assertEquals(5, index.documentCount());
         assertEquals(chunks, index.chunkCount());
         assertEquals("penguins", docIds("flightless birds living on the ice near the south pole", SearchMode.DENSE, 1).get(0));
@@ -213,9 +212,9 @@ class ChunkIndexSearchTest {
 
     @Test
     void everyWriteIsCommittedSoOtherReadersSeeItWithoutAClose() throws Exception {
-        assertEquals(index.chunkCount(), ChunkIndex.committedChunkCount(dir));
-        try (ChunkIndex reader = ChunkIndex.openReadOnly(dir, null)) {
-            ChunkSearcher readOnly = new ChunkSearcher(reader);
+        assertEquals(index.chunkCount(), LuceneChunkIndex.committedChunkCount(dir));
+        try (ChunkIndex reader = LuceneChunkIndex.openReadOnly(dir, null)) {
+            ChunkSearch readOnly = reader.searcher();
             assertEquals("taxes", readOnly.search("fiscal year deductible receipts", SearchMode.BM25, 1).get(0).chunk().docId());
             index.delete("taxes");
             assertEquals(4, reader.documentCount(), "the reader picks up the new commit");
@@ -230,10 +229,10 @@ class ChunkIndexSearchTest {
     void aZeroFusionWeightLeavesTheOtherRanking() {
         String query = "freezing blizzards memory";
         List<String> bm25 = docIds(query, SearchMode.BM25, 5);
-        List<String> lexicalOnly = new ChunkSearcher(index, SearchOptions.defaults().withWeights(1, 0))
+        List<String> lexicalOnly = index.searcher(SearchOptions.defaults().withWeights(1, 0))
                 .search(query, SearchMode.FUSED, 5).stream().map(p -> p.chunk().docId()).toList();
         assertEquals(bm25.get(0), lexicalOnly.get(0));
-        List<String> denseOnly = new ChunkSearcher(index, SearchOptions.defaults().withWeights(0, 1))
+        List<String> denseOnly = index.searcher(SearchOptions.defaults().withWeights(0, 1))
                 .search(query, SearchMode.FUSED, 5).stream().map(p -> p.chunk().docId()).toList();
         assertEquals(docIds(query, SearchMode.DENSE, 5).get(0), denseOnly.get(0));
     }
@@ -254,9 +253,9 @@ class ChunkIndexSearchTest {
                 return 2;
             }
         };
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> ChunkIndex.open(dir, other));
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> LuceneChunkIndex.open(dir, other));
         assertTrue(e.getMessage().contains("384"), e.getMessage());
-        index = ChunkIndex.open(dir, MODEL);
+        index = LuceneChunkIndex.open(dir, MODEL);
         assertNotEquals(0, index.chunkCount());
     }
 }

@@ -54,9 +54,9 @@ class FullReindexTest {
     void searchesDuringRepeatedFullReindexesNeverFailAndSeeOneWholeIndex() throws Exception {
         Set<String> first = ids(TestDocs.all());
         Set<String> second = ids(second());
-        try (ChunkIndex index = ChunkIndex.open(dir.resolve("index"), MODEL)) {
+        try (ChunkIndex index = LuceneChunkIndex.open(dir.resolve("index"), MODEL)) {
             index.upsertAll(TestDocs.all());
-            ChunkSearcher searcher = new ChunkSearcher(index);
+            ChunkSearch searcher = index.searcher();
             AtomicBoolean done = new AtomicBoolean();
             AtomicInteger queries = new AtomicInteger();
             List<String> problems = Collections.synchronizedList(new ArrayList<>());
@@ -113,14 +113,14 @@ class FullReindexTest {
                 return MODEL.dimension();
             }
         };
-        try (ChunkIndex index = ChunkIndex.open(dir.resolve("index"), failing)) {
+        try (ChunkIndex index = LuceneChunkIndex.open(dir.resolve("index"), failing)) {
             index.upsertAll(TestDocs.all());
             int chunks = index.chunkCount();
             IllegalStateException e = assertThrows(IllegalStateException.class,
                     () -> index.replaceAll(second(), IndexProgress.NONE));
             assertTrue(e.getMessage().contains("embedding service down"), e.getMessage());
             assertEquals(chunks, index.chunkCount());
-            assertEquals("volcano", new ChunkSearcher(index).search("magma and lava", SearchMode.FUSED, 1).get(0).chunk().docId());
+            assertEquals("volcano", index.searcher().search("magma and lava", SearchMode.FUSED, 1).get(0).chunk().docId());
             // the next ordinary write publishes nothing of the failed rebuild
             index.upsert(new Document("extra", "Extra", "extra.md", "A short note about kilns.", Map.of()));
             assertEquals(ids(TestDocs.all()).size() + 1, index.documentCount());

@@ -1,15 +1,14 @@
 package ai.hybridchat.retrieval;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class IngestorTest {
     @TempDir
@@ -26,7 +25,7 @@ class IngestorTest {
         Files.writeString(docs.resolve("report.docx"), "not supported");
         Files.write(docs.resolve("image.txt"), new byte[] {(byte) 0x89, 'P', 'N', 'G', 0, 0, 0});
 
-        try (ChunkIndex index = ChunkIndex.open(indexDir, Embeddings.allMiniLmL6V2())) {
+        try (ChunkIndex index = LuceneChunkIndex.open(indexDir, Embeddings.allMiniLmL6V2())) {
             Ingestor ingestor = new Ingestor(index);
             IngestReport report = ingestor.ingest(docs);
 
@@ -54,7 +53,7 @@ class IngestorTest {
     void aSyncAppliesTheFoldersAdditionsChangesAndDeletions() throws IOException {
         Files.writeString(docs.resolve("volcano.md"), "# Volcanoes\n\n" + TestDocs.VOLCANO.text());
         Files.writeString(docs.resolve("taxes.txt"), TestDocs.TAXES.text());
-        try (ChunkIndex index = ChunkIndex.open(indexDir, null)) {
+        try (ChunkIndex index = LuceneChunkIndex.open(indexDir, null)) {
             Ingestor ingestor = new Ingestor(index);
             assertEquals(2, ingestor.sync(docs).count(IndexUpdate.Outcome.ADDED));
 
@@ -68,7 +67,7 @@ class IngestorTest {
             assertTrue(report.changed());
             assertTrue(report.summary().contains("1 deleted"), report.summary());
             assertEquals(List.of("penguins", "taxes"), index.documents().stream().map(IndexedDocument::docId).sorted().toList());
-            var top = new ChunkSearcher(index, SearchOptions.defaults()).search("levy lamp oil", SearchMode.BM25, 1,
+            var top = index.searcher(SearchOptions.defaults()).search("levy lamp oil", SearchMode.BM25, 1,
                     MetadataFilter.NONE).get(0);
             assertTrue(top.chunk().text().contains("nine crowns"), top.chunk().text());
 

@@ -1,17 +1,16 @@
 package ai.hybridchat.retrieval;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.langchain4j.data.document.Metadata;
 import dev.langchain4j.rag.content.Content;
 import dev.langchain4j.rag.content.ContentMetadata;
 import dev.langchain4j.rag.query.Query;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Path;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class PassageContentRetrieverTest {
     @TempDir
@@ -19,7 +18,7 @@ class PassageContentRetrieverTest {
 
     @Test
     void contentCarriesChunkTextAndCitationMetadata() {
-        try (ChunkIndex index = ChunkIndex.open(dir, Embeddings.allMiniLmL6V2())) {
+        try (ChunkIndex index = LuceneChunkIndex.open(dir, Embeddings.allMiniLmL6V2())) {
             index.upsertAll(TestDocs.all());
             PassageContentRetriever retriever = new PassageContentRetriever(new LuceneRetriever(index), 2);
 

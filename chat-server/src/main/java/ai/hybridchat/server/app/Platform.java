@@ -7,11 +7,11 @@ import ai.hybridchat.core.local.LocalLanguageModel;
 import ai.hybridchat.core.model.GenerationConfig;
 import ai.hybridchat.core.reader.SentenceScorer;
 import ai.hybridchat.retrieval.ChunkIndex;
-import ai.hybridchat.retrieval.ChunkSearcher;
 import ai.hybridchat.retrieval.Embeddings;
 import ai.hybridchat.retrieval.EnglishTerms;
 import ai.hybridchat.retrieval.IngestReport;
 import ai.hybridchat.retrieval.Ingestor;
+import ai.hybridchat.retrieval.LuceneChunkIndex;
 import ai.hybridchat.retrieval.LuceneRetriever;
 import ai.hybridchat.retrieval.SearchOptions;
 import ai.hybridchat.retrieval.SnippetStyle;
@@ -153,12 +153,12 @@ public final class Platform implements AutoCloseable {
     }
 
     private static LuceneRetriever retriever(ServerConfig config, ChunkIndex index) {
-        return new LuceneRetriever(new ChunkSearcher(index, config.search()
+        return new LuceneRetriever(index.searcher(config.search()
                 .withSnippets(SearchOptions.DEFAULT_SNIPPET_CHARS, SnippetStyle.PLAIN)), config.retrievalMode());
     }
 
     private static ChunkIndex openIndex(ServerConfig config, Consumer<String> log) {
-        ChunkIndex index = ChunkIndex.open(config.indexDir(), Embeddings.allMiniLmL6V2());
+        ChunkIndex index = LuceneChunkIndex.open(config.indexDir(), Embeddings.allMiniLmL6V2());
         try {
             if (Files.isDirectory(config.docsDir())) {
                 // answers never come from an old index: the folder's changes are applied first

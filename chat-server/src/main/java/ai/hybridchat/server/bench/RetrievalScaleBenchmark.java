@@ -2,10 +2,11 @@ package ai.hybridchat.server.bench;
 
 import ai.hybridchat.core.Document;
 import ai.hybridchat.retrieval.ChunkIndex;
-import ai.hybridchat.retrieval.ChunkSearcher;
+import ai.hybridchat.retrieval.ChunkSearch;
 import ai.hybridchat.retrieval.Chunker;
 import ai.hybridchat.retrieval.Embeddings;
 import ai.hybridchat.retrieval.IndexProgress;
+import ai.hybridchat.retrieval.LuceneChunkIndex;
 import ai.hybridchat.retrieval.SearchMode;
 import ai.hybridchat.retrieval.SearchOptions;
 import ai.hybridchat.retrieval.SnippetStyle;
@@ -55,7 +56,7 @@ public final class RetrievalScaleBenchmark {
         EmbeddingModel model = Embeddings.allMiniLmL6V2();
         Random random = new Random(11);
         long t0 = System.nanoTime();
-        try (ChunkIndex index = ChunkIndex.open(indexDir, model, Chunker.wholeDocuments())) {
+        try (ChunkIndex index = LuceneChunkIndex.open(indexDir, model, Chunker.wholeDocuments())) {
             int batch = 2000;
             for (int from = 0; from < chunks; from += batch) {
                 List<Document> docs = new ArrayList<>();
@@ -73,7 +74,7 @@ public final class RetrievalScaleBenchmark {
                         Math.min(chunks, from + batch), chunks, Math.min(chunks, from + batch) / ((System.nanoTime() - t0) / 1e9)));
             }
             double indexSeconds = (System.nanoTime() - t0) / 1e9;
-            ChunkSearcher searcher = new ChunkSearcher(index, SearchOptions.defaults()
+            ChunkSearch searcher = index.searcher(SearchOptions.defaults()
                     .withSnippets(SearchOptions.DEFAULT_SNIPPET_CHARS, SnippetStyle.PLAIN));
             for (int i = 0; i < Math.min(20, queries.size()); i++) { // warm-up: JIT, caches
                 for (SearchMode mode : SearchMode.values()) {

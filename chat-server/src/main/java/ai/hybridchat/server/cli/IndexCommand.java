@@ -5,6 +5,7 @@ import ai.hybridchat.retrieval.Embeddings;
 import ai.hybridchat.retrieval.IndexProgress;
 import ai.hybridchat.retrieval.IngestReport;
 import ai.hybridchat.retrieval.Ingestor;
+import ai.hybridchat.retrieval.LuceneChunkIndex;
 import ai.hybridchat.retrieval.SkippedFile;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -57,7 +58,7 @@ final class IndexCommand implements Callable<Integer> {
 
     private static ChunkIndex open(Path index) {
         try {
-            return ChunkIndex.open(index, Embeddings.allMiniLmL6V2());
+            return LuceneChunkIndex.open(index, Embeddings.allMiniLmL6V2());
         } catch (UncheckedIOException e) {
             if (e.getCause() instanceof LockObtainFailedException) {
                 throw new IllegalStateException("the index at " + index + " is open in another process (a running "

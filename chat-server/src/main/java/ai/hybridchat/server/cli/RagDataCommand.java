@@ -4,6 +4,7 @@ import ai.hybridchat.core.io.AtomicFiles;
 import ai.hybridchat.retrieval.ChunkIndex;
 import ai.hybridchat.retrieval.Embeddings;
 import ai.hybridchat.retrieval.Ingestor;
+import ai.hybridchat.retrieval.LuceneChunkIndex;
 import ai.hybridchat.retrieval.LuceneRetriever;
 import ai.hybridchat.server.demo.DemoTuningData;
 import java.io.IOException;
@@ -47,7 +48,7 @@ final class RagDataCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--passages must be at least 1");
         }
         Path indexDir = Files.createTempDirectory("rag-data-index");
-        try (ChunkIndex index = ChunkIndex.open(indexDir, Embeddings.allMiniLmL6V2())) {
+        try (ChunkIndex index = LuceneChunkIndex.open(indexDir, Embeddings.allMiniLmL6V2())) {
             new Ingestor(index).ingest(docs);
             int n = new DemoTuningData(new LuceneRetriever(index), index::chunks, passages).build(qa, out);
             spec.commandLine().getOut().println("wrote " + n + " examples to " + out);

@@ -13,6 +13,7 @@ import ai.hybridchat.retrieval.ChunkIndex;
 import ai.hybridchat.retrieval.Embeddings;
 import ai.hybridchat.retrieval.EnglishTerms;
 import ai.hybridchat.retrieval.Ingestor;
+import ai.hybridchat.retrieval.LuceneChunkIndex;
 import ai.hybridchat.retrieval.LuceneRetriever;
 import ai.hybridchat.server.eval.KeyFact;
 import ai.hybridchat.server.eval.QaItem;
@@ -316,7 +317,7 @@ final class ReaderTrainCommand implements Callable<Integer> {
         asked.put(set, items.size());
         Path indexDir = Files.createTempDirectory("reader-train-index");
         List<ListwiseRankerFit.Question> out = new ArrayList<>();
-        try (ChunkIndex index = ChunkIndex.open(indexDir, embeddings)) {
+        try (ChunkIndex index = LuceneChunkIndex.open(indexDir, embeddings)) {
             new Ingestor(index).ingest(docs);
             LuceneRetriever retriever = new LuceneRetriever(index);
             for (QaItem item : items) {

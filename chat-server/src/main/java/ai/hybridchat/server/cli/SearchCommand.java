@@ -2,9 +2,9 @@ package ai.hybridchat.server.cli;
 
 import ai.hybridchat.core.RetrievedPassage;
 import ai.hybridchat.retrieval.ChunkIndex;
-import ai.hybridchat.retrieval.ChunkSearcher;
 import ai.hybridchat.retrieval.Embeddings;
 import ai.hybridchat.retrieval.Ingestor;
+import ai.hybridchat.retrieval.LuceneChunkIndex;
 import ai.hybridchat.retrieval.MetadataFilter;
 import ai.hybridchat.retrieval.SearchMode;
 import ai.hybridchat.retrieval.SearchOptions;
@@ -74,10 +74,10 @@ final class SearchCommand implements Callable<Integer> {
         if (!Files.isDirectory(index)) {
             throw new IllegalArgumentException("no index at " + index + ": build one with 'platform index --docs PATH'");
         }
-        try (ChunkIndex chunks = ChunkIndex.openReadOnly(index, mode == SearchMode.BM25 ? null : Embeddings.allMiniLmL6V2())) {
+        try (ChunkIndex chunks = LuceneChunkIndex.openReadOnly(index, mode == SearchMode.BM25 ? null : Embeddings.allMiniLmL6V2())) {
             SearchOptions options = fusion.apply(SearchOptions.defaults())
                     .withSnippets(SearchOptions.DEFAULT_SNIPPET_CHARS, SnippetStyle.PLAIN);
-            List<RetrievedPassage> hits = new ChunkSearcher(chunks, options).search(query, mode, k,
+            List<RetrievedPassage> hits = chunks.searcher(options).search(query, mode, k,
                     MetadataFilter.parse(filters));
             if (json) {
                 out.println(new ObjectMapper().writeValueAsString(toJson(hits)));
@@ -96,7 +96,7 @@ final class SearchCommand implements Callable<Integer> {
         }
         index = dataDir.resolve("index");
         PrintWriter err = spec.commandLine().getErr();
-        try (ChunkIndex writable = ChunkIndex.open(index, Embeddings.allMiniLmL6V2())) {
+        try (ChunkIndex writable = LuceneChunkIndex.open(index, Embeddings.allMiniLmL6V2())) {
             var report = new Ingestor(writable).sync(docs);
             err.println("index synced: " + report.summary());
             report.skipped().forEach(s -> err.println("skipped " + s));

@@ -5,6 +5,7 @@ import ai.hybridchat.core.io.Json;
 import ai.hybridchat.retrieval.ChunkIndex;
 import ai.hybridchat.retrieval.Embeddings;
 import ai.hybridchat.retrieval.Ingestor;
+import ai.hybridchat.retrieval.LuceneChunkIndex;
 import ai.hybridchat.retrieval.LuceneRetriever;
 import ai.hybridchat.server.chat.ChatService;
 import ai.hybridchat.server.demo.DemoTuningData;
@@ -172,7 +173,7 @@ final class TuneCommand implements Callable<Integer> {
         }
         docs.forEach(p -> PathChecks.requireExists(p, "--docs"));
         Path work = Files.createTempDirectory("tune-docs");
-        try (ChunkIndex index = ChunkIndex.open(work.resolve("index"),
+        try (ChunkIndex index = LuceneChunkIndex.open(work.resolve("index"),
                 Embeddings.allMiniLmL6V2())) {
             new Ingestor(index).ingest(docs);
             Path examples = work.resolve("examples.jsonl");

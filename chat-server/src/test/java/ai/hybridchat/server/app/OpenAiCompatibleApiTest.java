@@ -197,7 +197,7 @@ class OpenAiCompatibleApiTest {
                 answered.path("citations").forEach(cited::add);
                 cited.sort(java.util.Comparator.comparingDouble((JsonNode c) -> c.path("score").asDouble()).reversed());
                 List<String> passages;
-                try (var index = ai.hybridchat.retrieval.ChunkIndex.openReadOnly(remoteData.resolve("index"), null)) {
+                try (var index = ai.hybridchat.retrieval.LuceneChunkIndex.openReadOnly(remoteData.resolve("index"), null)) {
                     passages = cited.stream().map(c -> index.chunks(c.path("docId").asText()).stream()
                             .filter(ch -> ch.id().equals(c.path("chunkId").asText())).findFirst().orElseThrow().text()).toList();
                 }

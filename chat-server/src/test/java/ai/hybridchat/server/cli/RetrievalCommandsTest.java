@@ -1,20 +1,19 @@
 package ai.hybridchat.server.cli;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import ai.hybridchat.server.testing.Cli;
 import ai.hybridchat.server.testing.DemoDocs;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** index, search and retrieval-eval on the demo documents and a small BEIR folder, with the real index and embeddings. */
 class RetrievalCommandsTest {
@@ -58,7 +57,7 @@ class RetrievalCommandsTest {
     @Test
     void indexingAnIndexThatIsOpenElsewhereSaysSo() {
         Path busy = dir.resolve("busy-index");
-        try (var open = ai.hybridchat.retrieval.ChunkIndex.open(busy, null)) {
+        try (var open = ai.hybridchat.retrieval.LuceneChunkIndex.open(busy, null)) {
             Cli.Result r = Cli.run("index", "--docs", dir.resolve("docs/wren-lamp.md").toString(), "--index", busy.toString());
             assertEquals(1, r.code(), r.toString());
             assertTrue(r.err().contains("is open in another process"), r.err());

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.hybridchat.retrieval.ChunkIndex;
-import ai.hybridchat.retrieval.ChunkSearcher;
 import ai.hybridchat.retrieval.LuceneRetriever;
 import ai.hybridchat.retrieval.SearchMode;
 import ai.hybridchat.retrieval.SearchOptions;
@@ -46,8 +45,7 @@ class ChatServerTest {
     @BeforeAll
     static void start() {
         index = DemoDocs.lexicalIndex(dir);
-        LuceneRetriever retriever = new LuceneRetriever(new ChunkSearcher(index,
-                SearchOptions.defaults().withSnippets(SearchOptions.DEFAULT_SNIPPET_CHARS, SnippetStyle.PLAIN)), SearchMode.BM25);
+        LuceneRetriever retriever = new LuceneRetriever(index.searcher(SearchOptions.defaults().withSnippets(SearchOptions.DEFAULT_SNIPPET_CHARS, SnippetStyle.PLAIN)), SearchMode.BM25);
         ChatService chat = ChatService.builder().retriever(retriever)
                 .baseModel(base, "demo-base").tunedModel(tuned, "demo-lora").build();
         app = ChatServer.create(new ChatServer.Parts(chat, index, List.of(new SampleQuestion("How much does a Wren lamp cost?", "tuned")),

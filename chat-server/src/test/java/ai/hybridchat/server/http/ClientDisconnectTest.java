@@ -3,7 +3,6 @@ package ai.hybridchat.server.http;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.hybridchat.retrieval.ChunkIndex;
-import ai.hybridchat.retrieval.ChunkSearcher;
 import ai.hybridchat.retrieval.LuceneRetriever;
 import ai.hybridchat.retrieval.SearchMode;
 import ai.hybridchat.retrieval.SearchOptions;
@@ -86,7 +85,7 @@ class ClientDisconnectTest {
         SlowModel model = new SlowModel();
         try (ChunkIndex index = DemoDocs.lexicalIndex(dir)) {
             ChatService chat = ChatService.builder()
-                    .retriever(new LuceneRetriever(new ChunkSearcher(index, SearchOptions.defaults()), SearchMode.BM25))
+                    .retriever(new LuceneRetriever(index.searcher(SearchOptions.defaults()), SearchMode.BM25))
                     .baseModel(model, "slow").build();
             Javalin app = ChatServer.create(new ChatServer.Parts(chat, index, List.of(), ChatServer.DEFAULT_MAX_REQUEST_BYTES)).start(0);
             try {

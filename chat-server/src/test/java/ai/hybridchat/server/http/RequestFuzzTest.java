@@ -56,7 +56,7 @@ class RequestFuzzTest {
         index = DemoDocs.lexicalIndex(dir);
         ChatService chat = ChatService.builder()
                 .retriever(new ai.hybridchat.retrieval.LuceneRetriever(
-                        new ai.hybridchat.retrieval.ChunkSearcher(index, ai.hybridchat.retrieval.SearchOptions.defaults()),
+                        index.searcher(ai.hybridchat.retrieval.SearchOptions.defaults()),
                         ai.hybridchat.retrieval.SearchMode.BM25))
                 .baseModel(new ScriptedChatModel("base"), "fuzz-base")
                 .tunedModel(new ScriptedChatModel("tuned"), "fuzz-adapter")

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import ai.hybridchat.retrieval.ChunkIndex;
-import ai.hybridchat.retrieval.ChunkSearcher;
 import ai.hybridchat.retrieval.LuceneRetriever;
 import ai.hybridchat.retrieval.SearchMode;
 import ai.hybridchat.retrieval.SearchOptions;
@@ -59,8 +58,7 @@ class WebUiBrowserTest {
     static void start() {
         assumeTrue(Files.isExecutable(CHROMIUM), "no chromium at " + CHROMIUM + " (apt-get install chromium, or set CHROMIUM)");
         index = DemoDocs.lexicalIndex(dir);
-        LuceneRetriever retriever = new LuceneRetriever(new ChunkSearcher(index,
-                SearchOptions.defaults().withSnippets(SearchOptions.DEFAULT_SNIPPET_CHARS, SnippetStyle.PLAIN)), SearchMode.BM25);
+        LuceneRetriever retriever = new LuceneRetriever(index.searcher(SearchOptions.defaults().withSnippets(SearchOptions.DEFAULT_SNIPPET_CHARS, SnippetStyle.PLAIN)), SearchMode.BM25);
         chat = ChatService.builder().retriever(retriever)
                 .baseModel(new ScriptedChatModel("<img src=x onerror=alert(1)>base"), "demo-base")
                 .tunedModel(TUNED, "demo-lora").build();

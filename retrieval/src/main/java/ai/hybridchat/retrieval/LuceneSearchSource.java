@@ -1,0 +1,20 @@
+package ai.hybridchat.retrieval;
+
+import org.apache.lucene.analysis.Analyzer;
+import org.apache.lucene.search.IndexSearcher;
+
+/** What {@link LuceneChunkSearcher} needs of a Lucene index: point-in-time searchers, its analyzer, its embedder. */
+interface LuceneSearchSource {
+    /** A point-in-time searcher; hand it back with {@link #release}. */
+    IndexSearcher acquire();
+
+    void release(IndexSearcher searcher);
+
+    Analyzer analyzer();
+
+    /** Null for a lexical-only index. */
+    BatchEmbedder embedder();
+
+    /** Where the index is, for messages. */
+    String location();
+}
