@@ -1,12 +1,12 @@
 package ai.hybridchat.tuning.classify;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import ai.hybridchat.core.io.Json;
 import ai.hybridchat.core.model.LlamaModel;
 import ai.hybridchat.core.model.TextTokenizer;
 import ai.hybridchat.tuning.TrainingRun;
 import ai.hybridchat.tuning.TuneOptions;
+import ai.hybridchat.tuning.TuningBase;
 import ai.hybridchat.tuning.TuningMetadata;
 import ai.hybridchat.tuning.TuningOutputs;
 import ai.hybridchat.tuning.TuningResult;
@@ -52,9 +52,9 @@ public final class ClassifierTuner {
                 throw new IllegalArgumentException(o.validation() + ": label '" + v.label() + "' never occurs in the training data");
             }
         }
-        try (NDManager manager = NDManager.newBaseManager();
-             TextTokenizer tokenizer = TextTokenizer.load(o.base());
-             LlamaModel model = LlamaModel.load(o.base(), manager)) {
+        try (TuningBase base = TuningBase.load(o.base())) {
+            TextTokenizer tokenizer = base.tokenizer();
+            LlamaModel model = base.model();
             SequenceClassifier classifier = SequenceClassifier.withNewHead(model, labels.size(), o.seed());
             long pad = TrainingRun.padId(tokenizer);
             List<Encoded> trainSet = encode(train, labels, tokenizer, o.maxLength());

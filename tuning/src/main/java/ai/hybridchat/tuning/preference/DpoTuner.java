@@ -11,6 +11,7 @@ import ai.hybridchat.core.model.Scalars;
 import ai.hybridchat.core.model.TextTokenizer;
 import ai.hybridchat.tuning.TrainingRun;
 import ai.hybridchat.tuning.TuneOptions;
+import ai.hybridchat.tuning.TuningBase;
 import ai.hybridchat.tuning.TuningMetadata;
 import ai.hybridchat.tuning.TuningMethod;
 import ai.hybridchat.tuning.TuningOutputs;
@@ -145,9 +146,9 @@ public final class DpoTuner implements TuningMethod {
 
     public TuningResult run(TuneOptions o, BooleanSupplier cancelled) throws IOException {
         double beta = o.methodOptions().beta();
-        try (NDManager manager = NDManager.newBaseManager();
-             TextTokenizer tokenizer = TextTokenizer.load(o.base());
-             LlamaModel model = LlamaModel.load(o.base(), manager)) {
+        try (TuningBase base = TuningBase.load(o.base())) {
+            TextTokenizer tokenizer = base.tokenizer();
+            LlamaModel model = base.model();
             ChatEncoder encoder = new ChatEncoder(tokenizer);
             Encoded train = encode(PreferenceDataset.read(o.data()), encoder, o.maxLength());
             Encoded validation = o.validation() == null ? new Encoded(List.of(), List.of())

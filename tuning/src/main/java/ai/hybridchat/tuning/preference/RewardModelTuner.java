@@ -10,6 +10,7 @@ import ai.hybridchat.core.model.LlamaModel;
 import ai.hybridchat.core.model.TextTokenizer;
 import ai.hybridchat.tuning.TrainingRun;
 import ai.hybridchat.tuning.TuneOptions;
+import ai.hybridchat.tuning.TuningBase;
 import ai.hybridchat.tuning.TuningMetadata;
 import ai.hybridchat.tuning.TuningMethod;
 import ai.hybridchat.tuning.TuningOutputs;
@@ -76,9 +77,9 @@ public final class RewardModelTuner implements TuningMethod {
     }
 
     public TuningResult run(TuneOptions o, BooleanSupplier cancelled) throws IOException {
-        try (NDManager manager = NDManager.newBaseManager();
-             TextTokenizer tokenizer = TextTokenizer.load(o.base());
-             LlamaModel model = LlamaModel.load(o.base(), manager)) {
+        try (TuningBase base = TuningBase.load(o.base())) {
+            TextTokenizer tokenizer = base.tokenizer();
+            LlamaModel model = base.model();
             ChatEncoder encoder = new ChatEncoder(tokenizer);
             List<Pair> train = encode(PreferenceDataset.read(o.data()), encoder, o.maxLength());
             List<Pair> validation = o.validation() == null ? List.of()

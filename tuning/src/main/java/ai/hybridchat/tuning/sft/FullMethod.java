@@ -1,10 +1,10 @@
 package ai.hybridchat.tuning.sft;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import ai.hybridchat.core.model.LlamaModel;
 import ai.hybridchat.core.model.TextTokenizer;
 import ai.hybridchat.tuning.TuneOptions;
+import ai.hybridchat.tuning.TuningBase;
 import ai.hybridchat.tuning.TuningMetadata;
 import ai.hybridchat.tuning.TuningMethod;
 import ai.hybridchat.tuning.TuningOutputs;
@@ -27,9 +27,9 @@ public final class FullMethod implements TuningMethod {
 
     @Override
     public TuningResult run(TuneOptions o, ProgressListener listener, BooleanSupplier cancelled) throws IOException {
-        try (NDManager manager = NDManager.newBaseManager();
-             TextTokenizer tokenizer = TextTokenizer.load(o.base());
-             LlamaModel model = LlamaModel.load(o.base(), manager)) {
+        try (TuningBase base = TuningBase.load(o.base())) {
+            TextTokenizer tokenizer = base.tokenizer();
+            LlamaModel model = base.model();
             SupervisedData data = SupervisedData.prepare(o, tokenizer, listener);
             List<NDArray> params = new ArrayList<>(new LinkedHashSet<>(model.weights().values()));
             listener.onMessage("full: " + model.parameterCount() + " trainable parameters, " + data.train().size()

@@ -1,11 +1,11 @@
 package ai.hybridchat.tuning.sft;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import ai.hybridchat.core.model.LlamaModel;
 import ai.hybridchat.core.model.TextTokenizer;
 import ai.hybridchat.tuning.TrainingRun;
 import ai.hybridchat.tuning.TuneOptions;
+import ai.hybridchat.tuning.TuningBase;
 import ai.hybridchat.tuning.TuningMetadata;
 import ai.hybridchat.tuning.TuningMethod;
 import ai.hybridchat.tuning.TuningOutputs;
@@ -40,9 +40,9 @@ public final class LastLayerMethod implements TuningMethod {
         if (LabeledText.isClassificationData(o.data())) {
             return new ClassifierTuner(listener).run(o, cancelled);
         }
-        try (NDManager manager = NDManager.newBaseManager();
-             TextTokenizer tokenizer = TextTokenizer.load(o.base());
-             LlamaModel model = LlamaModel.load(o.base(), manager)) {
+        try (TuningBase base = TuningBase.load(o.base())) {
+            TextTokenizer tokenizer = base.tokenizer();
+            LlamaModel model = base.model();
             SupervisedData data = SupervisedData.prepare(o, tokenizer, listener);
             List<NDArray> params = TrainingRun.topLayers(model, o.methodOptions().topLayers());
             params.add(model.config().tieWordEmbeddings ? model.embedTokens() : model.weights().get("lm_head.weight"));

@@ -1,12 +1,12 @@
 package ai.hybridchat.tuning.sft;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import ai.hybridchat.core.adapter.LoraLinear;
 import ai.hybridchat.core.model.LlamaModel;
 import ai.hybridchat.core.model.TextTokenizer;
 import ai.hybridchat.core.quant.ModelQuantizer;
 import ai.hybridchat.tuning.TuneOptions;
+import ai.hybridchat.tuning.TuningBase;
 import ai.hybridchat.tuning.TuningDefaults;
 import ai.hybridchat.tuning.TuningMetadata;
 import ai.hybridchat.tuning.TuningMethod;
@@ -55,9 +55,9 @@ public class LoraMethod implements TuningMethod {
     @Override
     public TuningResult run(TuneOptions o, ProgressListener listener, BooleanSupplier cancelled) throws IOException {
         ModelQuantizer.Scheme quantization = quantization(o);
-        try (NDManager manager = NDManager.newBaseManager();
-             TextTokenizer tokenizer = TextTokenizer.load(o.base());
-             LlamaModel model = LlamaModel.load(o.base(), manager)) {
+        try (TuningBase base = TuningBase.load(o.base())) {
+            TextTokenizer tokenizer = base.tokenizer();
+            LlamaModel model = base.model();
             SupervisedData data = SupervisedData.prepare(o, tokenizer, listener);
             ModelQuantizer.Report held = null;
             if (quantization != null) {

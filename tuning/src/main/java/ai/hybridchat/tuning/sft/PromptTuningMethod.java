@@ -8,6 +8,7 @@ import ai.hybridchat.core.io.Json;
 import ai.hybridchat.core.model.LlamaModel;
 import ai.hybridchat.core.model.TextTokenizer;
 import ai.hybridchat.tuning.TuneOptions;
+import ai.hybridchat.tuning.TuningBase;
 import ai.hybridchat.tuning.TuningMetadata;
 import ai.hybridchat.tuning.TuningMethod;
 import ai.hybridchat.tuning.TuningResult;
@@ -47,9 +48,9 @@ public final class PromptTuningMethod implements TuningMethod {
 
     @Override
     public TuningResult run(TuneOptions o, ProgressListener listener, BooleanSupplier cancelled) throws IOException {
-        try (NDManager manager = NDManager.newBaseManager();
-             TextTokenizer tokenizer = TextTokenizer.load(o.base());
-             LlamaModel model = LlamaModel.load(o.base(), manager)) {
+        try (TuningBase base = TuningBase.load(o.base())) {
+            TextTokenizer tokenizer = base.tokenizer();
+            LlamaModel model = base.model();
             SupervisedData data = SupervisedData.prepare(o, tokenizer, listener);
             int n = o.methodOptions().virtualTokens();
             String initText = o.methodOptions().promptInit();
