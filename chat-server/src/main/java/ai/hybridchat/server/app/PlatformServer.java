@@ -21,7 +21,7 @@ public final class PlatformServer implements AutoCloseable {
     }
 
     /**
-     * Opens the platform and starts the server on {@code config.exposure().host()} (loopback by
+     * Opens the platform and starts the server on {@code config.server().host()} (loopback by
      * default) and {@code config.port()} (0: a free port).
      * {@code log} receives a line per slow step.
      */
@@ -46,8 +46,8 @@ public final class PlatformServer implements AutoCloseable {
                         public String activeAdapter() {
                             return platform.chat().adapterName();
                         }
-                    }, config.exposure().metricsToken()));
-            app.start(config.exposure().host(), config.port());
+                    }, config.server().metricsToken()));
+            app.start(config.server().host(), config.port());
             return new PlatformServer(platform, app);
         } catch (RuntimeException e) {
             platform.close();

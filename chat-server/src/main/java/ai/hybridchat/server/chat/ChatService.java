@@ -10,6 +10,7 @@ import ai.hybridchat.core.Usage;
 import ai.hybridchat.core.langchain.GroundedChatModel;
 import ai.hybridchat.core.model.ContextLengthExceededException;
 import ai.hybridchat.core.prompt.RagPrompt;
+import ai.hybridchat.server.config.ServerConfig;
 import dev.langchain4j.data.message.AiMessage;
 import dev.langchain4j.data.message.ChatMessage;
 import dev.langchain4j.data.message.SystemMessage;
@@ -54,7 +55,6 @@ import java.util.function.Supplier;
  * {@link StreamingChatModel} streams its tokens, any other answers in one piece.
  */
 public final class ChatService {
-    public static final int DEFAULT_PASSAGES = 3;
 
     private final Retriever retriever;
     private final ChatModel baseModel;
@@ -486,7 +486,7 @@ public final class ChatService {
         private TunedScope tunedScope;
         private AutoCloseable tunedResources;
         private Supplier<Set<String>> subjects = Set::of;
-        private int passages = DEFAULT_PASSAGES;
+        private int passages = ServerConfig.Retrieval.DEFAULT_K;
 
         private Builder() {
         }
@@ -534,7 +534,7 @@ public final class ChatService {
             return this;
         }
 
-        /** How many passages the retrieving modes read (default {@value #DEFAULT_PASSAGES}). */
+        /** How many passages the retrieving modes read (default {@value ServerConfig.Retrieval#DEFAULT_K}). */
         public Builder passages(int k) {
             this.passages = k;
             return this;

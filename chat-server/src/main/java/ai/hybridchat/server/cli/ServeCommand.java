@@ -3,15 +3,14 @@ package ai.hybridchat.server.cli;
 import ai.hybridchat.server.app.PlatformServer;
 import ai.hybridchat.server.config.ConfigLoader;
 import ai.hybridchat.server.config.ServerConfig;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
-
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code platform serve [--port 7070] [--config platform.yaml] [--data-dir DIR]}: the chat
@@ -62,7 +61,7 @@ final class ServeCommand implements Callable<Integer> {
         }, "platform-shutdown"));
         out.println("serving " + server.chat().modelName()
                 + (server.chat().adapterName() == null ? "" : " + " + server.chat().adapterName())
-                + " at http://" + hostForUrl(settings.exposure().host()) + ":" + server.port() + "/");
+                + " at http://" + hostForUrl(settings.server().host()) + ":" + server.port() + "/");
         out.flush();
         stopped.await();
         return 0;

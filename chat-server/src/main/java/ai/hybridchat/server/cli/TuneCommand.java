@@ -7,7 +7,7 @@ import ai.hybridchat.retrieval.Embeddings;
 import ai.hybridchat.retrieval.Ingestor;
 import ai.hybridchat.retrieval.LuceneChunkIndex;
 import ai.hybridchat.retrieval.LuceneRetriever;
-import ai.hybridchat.server.chat.ChatService;
+import ai.hybridchat.server.config.ServerConfig;
 import ai.hybridchat.server.demo.DemoTuningData;
 import ai.hybridchat.tuning.TuneOptions;
 import ai.hybridchat.tuning.Tuner;
@@ -178,7 +178,7 @@ final class TuneCommand implements Callable<Integer> {
             new Ingestor(index).ingest(docs);
             Path examples = work.resolve("examples.jsonl");
             int n = new DemoTuningData(new LuceneRetriever(index),
-                    index::chunks, ChatService.DEFAULT_PASSAGES).build(data, examples);
+                    index::chunks, ServerConfig.Retrieval.DEFAULT_K).build(data, examples);
             spec.commandLine().getErr().println("built " + n + " retrieval-augmented examples from " + data);
             return tune(examples);
         } finally {

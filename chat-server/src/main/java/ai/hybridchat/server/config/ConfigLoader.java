@@ -5,66 +5,84 @@ import ai.hybridchat.retrieval.SearchOptions;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
+import java.lang.reflect.RecordComponent;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Reads a {@link ServerConfig} from YAML ({@code .yaml}, {@code .yml}) or JSON (anything else).
- * Keys that are absent keep their defaults; unknown keys are refused, so a typo does not pass
- * silently. Relative paths are resolved against the config file's folder.
+ * Reads a {@link ServerConfig} from YAML ({@code .yaml}, {@code .yml}) or JSON (anything else),
+ * in the sections of {@link ServerConfig}. Keys that are absent keep their defaults; unknown keys
+ * are refused, so a typo does not pass silently. Relative paths are resolved against the config
+ * file's folder.
  *
  * <pre>
- * port: 7070
- * host: 127.0.0.1                   # the address to listen on; 0.0.0.0 opens it (behind TLS, docs/SECURITY.md)
- * metricsToken: ...                 # bearer token for /metrics (default: none, /metrics open)
- * dataDir: ./data
- * modelDir: /models/my-llama        # default: the bundled demo model
- * adapterDir: /adapters/my-lora     # default: the demo adapter with the demo model, else none
- * adminToken: change-me
- * retrievalK: 3
- * retrievalMode: hybrid             # bm25 | dense | hybrid
- * maxNewTokens: 80
- * copyWeight: 0.5                   # copy pointer over the passages in rag/hybrid (0: off; the default:
+ * server:
+ *   port: 7070
+ *   host: 127.0.0.1                 # the address to listen on; 0.0.0.0 opens it (behind TLS, docs/SECURITY.md)
+ *   dataDir: ./data
+ *   maxRequestBytes: 65536
+ *   samples: ./sample-questions.json  # a JSON array of strings
+ *   metricsToken: ...               # bearer token for /metrics (default: none, /metrics open)
+ * retrieval:
+ *   k: 3
+ *   mode: hybrid                    # bm25 | dense | hybrid
+ *   fusion:                         # how hybrid search combines BM25 and dense rankings
+ *     method: convex                # convex (normalised scores, the default) | rrf
+ *     bm25Weight: 1.0
+ *     denseWeight: 1.0
+ *     rrfK: 60
+ * generation:
+ *   modelDir: /models/my-llama      # default: the bundled demo model
+ *   adapterDir: /adapters/my-lora   # default: the demo adapter with the demo model, else none
+ *   maxNewTokens: 80
+ *   copyWeight: 0.5                 # copy pointer over the passages in rag/hybrid (0: off; the default:
  *                                   # 0.5 with the bundled demo model, 0 with a model of your own)
- * maxRequestBytes: 65536
- * samples: ./sample-questions.json  # a JSON array of strings
- * fusion:                           # how hybrid search combines BM25 and dense rankings
- *   method: convex                  # convex (normalised scores, the default) | rrf
- *   bm25Weight: 1.0
- *   denseWeight: 1.0
- *   rrfK: 60
+ * admin:
+ *   token: change-me
  * remote:                           # generate on an OpenAI-compatible server instead
  *   baseUrl: http://gpu-box:8000/v1
  *   apiKey: ...                     # default: $OPENAI_API_KEY
  *   model: my-llama                 # answers rag
  *   tunedModel: my-llama-lora       # answers tuned and hybrid (optional)
  * </pre>
+ *
+ * The flat keys of the first releases ({@code port}, {@code modelDir}, {@code adminToken},
+ * {@code retrievalK}, {@code fusion}, ...) are still read, each with a one-line note naming its new key.
  */
 public final class ConfigLoader {
+    private static final Logger LOG = LoggerFactory.getLogger(ConfigLoader.class);
+
     private ConfigLoader() {
     }
 
-    /** The file's shape: every key optional. */
-    record ConfigFile(@JsonProperty("port") Integer port,
-                      @JsonProperty("dataDir") String dataDir,
-                      @JsonProperty("modelDir") String modelDir,
-                      @JsonProperty("adapterDir") String adapterDir,
-                      @JsonProperty("adminToken") String adminToken,
-                      @JsonProperty("retrievalK") Integer retrievalK,
-                      @JsonProperty("retrievalMode") String retrievalMode,
-                      @JsonProperty("maxNewTokens") Integer maxNewTokens,
-                      @JsonProperty("maxRequestBytes") Long maxRequestBytes,
-                      @JsonProperty("samples") String samples,
-                      @JsonProperty("remote") RemoteFile remote,
-                      @JsonProperty("fusion") FusionFile fusion,
-                      @JsonProperty("copyWeight") Double copyWeight,
-                      @JsonProperty("host") String host,
-                      @JsonProperty("metricsToken") String metricsToken) {
+    record ServerFile(@JsonProperty("port") Integer port, @JsonProperty("host") String host,
+                      @JsonProperty("dataDir") String dataDir, @JsonProperty("maxRequestBytes") Long maxRequestBytes,
+                      @JsonProperty("samples") String samples, @JsonProperty("metricsToken") String metricsToken) {
+    }
+
+    record RetrievalFile(@JsonProperty("k") Integer k, @JsonProperty("mode") String mode,
+                         @JsonProperty("fusion") FusionFile fusion) {
+    }
+
+    record GenerationFile(@JsonProperty("modelDir") String modelDir, @JsonProperty("adapterDir") String adapterDir,
+                          @JsonProperty("maxNewTokens") Integer maxNewTokens, @JsonProperty("copyWeight") Double copyWeight) {
+    }
+
+    record AdminFile(@JsonProperty("token") String token) {
     }
 
     record FusionFile(@JsonProperty("method") String method, @JsonProperty("bm25Weight") Double bm25Weight,
@@ -75,8 +93,60 @@ public final class ConfigLoader {
                       @JsonProperty("model") String model, @JsonProperty("tunedModel") String tunedModel) {
     }
 
+    /** The file's shape: every key optional; the sections, then the flat keys they replace. */
+    record ConfigFile(@JsonProperty("server") ServerFile server,
+                      @JsonProperty("retrieval") RetrievalFile retrieval,
+                      @JsonProperty("generation") GenerationFile generation,
+                      @JsonProperty("admin") AdminFile admin,
+                      @JsonProperty("remote") RemoteFile remote,
+                      // the flat keys of the first releases
+                      @JsonProperty("port") Integer port,
+                      @JsonProperty("host") String host,
+                      @JsonProperty("dataDir") String dataDir,
+                      @JsonProperty("maxRequestBytes") Long maxRequestBytes,
+                      @JsonProperty("samples") String samples,
+                      @JsonProperty("metricsToken") String metricsToken,
+                      @JsonProperty("retrievalK") Integer retrievalK,
+                      @JsonProperty("retrievalMode") String retrievalMode,
+                      @JsonProperty("fusion") FusionFile fusion,
+                      @JsonProperty("modelDir") String modelDir,
+                      @JsonProperty("adapterDir") String adapterDir,
+                      @JsonProperty("maxNewTokens") Integer maxNewTokens,
+                      @JsonProperty("copyWeight") Double copyWeight,
+                      @JsonProperty("adminToken") String adminToken) {
+    }
+
+    /** Each flat key and the key of a section that replaces it. */
+    static final Map<String, String> FLAT_KEYS = flatKeys();
+
+    private static Map<String, String> flatKeys() {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (String k : List.of("port", "host", "dataDir", "maxRequestBytes", "samples", "metricsToken")) {
+            m.put(k, "server." + k);
+        }
+        m.put("retrievalK", "retrieval.k");
+        m.put("retrievalMode", "retrieval.mode");
+        m.put("fusion", "retrieval.fusion");
+        for (String k : List.of("modelDir", "adapterDir", "maxNewTokens", "copyWeight")) {
+            m.put(k, "generation." + k);
+        }
+        m.put("adminToken", "admin.token");
+        return Map.copyOf(m);
+    }
+
+    /** A config and the notes its reading left (flat keys read under their new names). */
+    public record Loaded(ServerConfig config, List<String> notes) {
+    }
+
     /** @throws IllegalArgumentException naming the file and the problem */
     public static ServerConfig load(Path file) {
+        Loaded loaded = read(file);
+        loaded.notes().forEach(LOG::info);
+        return loaded.config();
+    }
+
+    /** As {@link #load}, returning the notes instead of logging them. */
+    public static Loaded read(Path file) {
         if (!Files.isRegularFile(file)) {
             throw new IllegalArgumentException("config file not found: " + file);
         }
@@ -87,42 +157,108 @@ public final class ConfigLoader {
         ConfigFile raw;
         try {
             if (Files.readString(file).isBlank()) {
-                return ServerConfig.defaults();
+                return new Loaded(ServerConfig.defaults(), List.of());
             }
             raw = mapper.readValue(file.toFile(), ConfigFile.class);
         } catch (UnrecognizedPropertyException e) {
-            throw new IllegalArgumentException(file + ": unknown key '" + e.getPropertyName() + "' (known: port, host, dataDir, "
-                    + "modelDir, adapterDir, adminToken, retrievalK, retrievalMode, maxNewTokens, maxRequestBytes, samples, remote, fusion, copyWeight, metricsToken; remote: baseUrl, apiKey, model, tunedModel; fusion: method, bm25Weight, denseWeight, rrfK)");
+            throw new IllegalArgumentException(file + ": unknown key '" + where(e) + e.getPropertyName() + "' (known: "
+                    + knownKeys() + ")");
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException(file + ": " + e.getOriginalMessage());
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot read " + file + ": " + e.getMessage());
         }
         if (raw == null) {
-            return ServerConfig.defaults();
+            return new Loaded(ServerConfig.defaults(), List.of());
         }
-        Path base = file.toAbsolutePath().getParent();
-        ServerConfig d = ServerConfig.defaults();
         try {
-            return new ServerConfig(
-                    raw.port() != null ? raw.port() : d.port(),
-                    raw.dataDir() != null ? base.resolve(raw.dataDir()) : d.dataDir(),
-                    path(base, raw.modelDir()),
-                    path(base, raw.adapterDir()),
-                    raw.adminToken(),
-                    raw.retrievalK() != null ? raw.retrievalK() : d.retrievalK(),
-                    raw.retrievalMode() != null ? SearchMode.parse(raw.retrievalMode()) : d.retrievalMode(),
-                    raw.maxNewTokens() != null ? raw.maxNewTokens() : d.maxNewTokens(),
-                    raw.maxRequestBytes() != null ? raw.maxRequestBytes() : d.maxRequestBytes(),
-                    path(base, raw.samples()),
-                    raw.remote() == null ? null : new RemoteModel(raw.remote().baseUrl(), raw.remote().apiKey(),
-                            raw.remote().model(), raw.remote().tunedModel()),
-                    search(raw.fusion()),
-                    raw.copyWeight() != null ? raw.copyWeight()
-                            : raw.modelDir() == null ? d.copyWeight() : ServerConfig.USER_MODEL_COPY_WEIGHT,
-                    new ServerConfig.Exposure(raw.host() != null ? raw.host() : d.exposure().host(), raw.metricsToken()));
+            return build(raw, file.toAbsolutePath().getParent(), file);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(file + ": " + e.getMessage());
+        }
+    }
+
+    /** The section an unknown key was found in, as a prefix ("retrieval.fusion."), or "" at the top. */
+    private static String where(JsonMappingException e) {
+        List<JsonMappingException.Reference> path = e.getPath();
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < path.size() - 1; i++) {
+            out.append(path.get(i).getFieldName()).append('.');
+        }
+        return out.toString();
+    }
+
+    /** The keys of every section, read off the file records, so the message never lags behind them. */
+    static String knownKeys() {
+        List<String> out = new ArrayList<>();
+        for (RecordComponent section : ConfigFile.class.getRecordComponents()) {
+            if (FLAT_KEYS.containsKey(section.getName())) {
+                continue;
+            }
+            out.add(section.getName() + ": " + keys(section.getType()));
+        }
+        out.add("retrieval.fusion: " + keys(FusionFile.class));
+        return String.join("; ", out);
+    }
+
+    private static String keys(Class<?> record) {
+        return Arrays.stream(record.getRecordComponents()).map(RecordComponent::getName).collect(Collectors.joining(", "));
+    }
+
+    private static Loaded build(ConfigFile raw, Path base, Path file) {
+        List<String> notes = new ArrayList<>();
+        ServerFile s = raw.server() != null ? raw.server() : new ServerFile(null, null, null, null, null, null);
+        RetrievalFile r = raw.retrieval() != null ? raw.retrieval() : new RetrievalFile(null, null, null);
+        GenerationFile g = raw.generation() != null ? raw.generation() : new GenerationFile(null, null, null, null);
+        AdminFile a = raw.admin() != null ? raw.admin() : new AdminFile(null);
+        Flat flat = new Flat(file, notes);
+        Integer port = flat.pick("port", raw.port(), s.port());
+        String host = flat.pick("host", raw.host(), s.host());
+        String dataDir = flat.pick("dataDir", raw.dataDir(), s.dataDir());
+        Long maxRequestBytes = flat.pick("maxRequestBytes", raw.maxRequestBytes(), s.maxRequestBytes());
+        String samples = flat.pick("samples", raw.samples(), s.samples());
+        String metricsToken = flat.pick("metricsToken", raw.metricsToken(), s.metricsToken());
+        Integer k = flat.pick("retrievalK", raw.retrievalK(), r.k());
+        String mode = flat.pick("retrievalMode", raw.retrievalMode(), r.mode());
+        FusionFile fusion = flat.pick("fusion", raw.fusion(), r.fusion());
+        String modelDir = flat.pick("modelDir", raw.modelDir(), g.modelDir());
+        String adapterDir = flat.pick("adapterDir", raw.adapterDir(), g.adapterDir());
+        Integer maxNewTokens = flat.pick("maxNewTokens", raw.maxNewTokens(), g.maxNewTokens());
+        Double copyWeight = flat.pick("copyWeight", raw.copyWeight(), g.copyWeight());
+        String adminToken = flat.pick("adminToken", raw.adminToken(), a.token());
+
+        ServerConfig.Server ds = ServerConfig.Server.DEFAULT;
+        ServerConfig.Retrieval dr = ServerConfig.Retrieval.DEFAULT;
+        ServerConfig.Generation dg = ServerConfig.Generation.DEFAULT;
+        ServerConfig config = ServerConfig.builder()
+                .server(new ServerConfig.Server(port != null ? port : ds.port(), host != null ? host : ds.host(),
+                        dataDir != null ? base.resolve(dataDir) : ds.dataDir(),
+                        maxRequestBytes != null ? maxRequestBytes : ds.maxRequestBytes(), path(base, samples), metricsToken))
+                .retrieval(new ServerConfig.Retrieval(k != null ? k : dr.k(), mode != null ? SearchMode.parse(mode) : dr.mode(),
+                        search(fusion)))
+                .generation(new ServerConfig.Generation(path(base, modelDir), path(base, adapterDir),
+                        maxNewTokens != null ? maxNewTokens : dg.maxNewTokens(),
+                        copyWeight != null ? copyWeight
+                                : modelDir == null ? dg.copyWeight() : ServerConfig.Generation.USER_MODEL_COPY_WEIGHT))
+                .admin(new ServerConfig.Admin(adminToken))
+                .remote(raw.remote() == null ? null : new RemoteModel(raw.remote().baseUrl(), raw.remote().apiKey(),
+                        raw.remote().model(), raw.remote().tunedModel()))
+                .build();
+        return new Loaded(config, List.copyOf(notes));
+    }
+
+    /** Takes a setting from its flat key or its section, never both, and notes a flat key's new name. */
+    private record Flat(Path file, List<String> notes) {
+        <T> T pick(String flatKey, T flat, T sectioned) {
+            String key = FLAT_KEYS.get(flatKey);
+            if (flat != null && sectioned != null) {
+                throw new IllegalArgumentException("'" + flatKey + "' and '" + key + "' are the same setting: keep '" + key + "'");
+            }
+            if (flat != null) {
+                notes.add(file.getFileName() + ": '" + flatKey + "' is read as '" + key + "' (its name now; the flat key still works)");
+                return flat;
+            }
+            return sectioned;
         }
     }
 

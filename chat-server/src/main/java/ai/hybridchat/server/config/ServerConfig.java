@@ -2,167 +2,343 @@ package ai.hybridchat.server.config;
 
 import ai.hybridchat.retrieval.SearchMode;
 import ai.hybridchat.retrieval.SearchOptions;
-import ai.hybridchat.server.chat.ChatService;
-import ai.hybridchat.server.http.ChatServer;
 import java.nio.file.Path;
 import java.util.Objects;
 
 /**
- * Everything {@code platform serve} needs to know, in one place.
+ * Everything {@code platform serve} needs to know, in one place, in the sections of the config
+ * file ({@link ConfigLoader}): {@code server}, {@code retrieval}, {@code generation}, {@code admin},
+ * {@code remote}. Each section's defaults live in the section; {@link #builder()} starts from them.
  *
- * @param port            HTTP port (0 picks a free one)
- * @param dataDir         where the index ({@code index/}), documents ({@code docs/}), adapters
- *                        ({@code adapters/}) and the extracted demo model ({@code demo/}) live
- * @param modelDir        a Hugging Face model folder; null means the bundled demo model
- * @param adapterDir      a PEFT LoRA adapter folder; null means the bundled demo adapter with the
- *                        demo model and no adapter (rag only) with any other model
- * @param adminToken      bearer token of the admin API; null leaves the admin API closed
- * @param retrievalK      passages retrieved per question
- * @param retrievalMode   how passages are searched
- * @param maxNewTokens    longest answer, in tokens (decoding is greedy)
- * @param maxRequestBytes largest request body accepted
- * @param samples         a JSON array of sample questions for the UI; null means the demo's with
- *                        the demo model and none otherwise
- * @param remote          a remote OpenAI-compatible server that generates instead of the local
- *                        model (then modelDir and adapterDir are unused); null: in-process
- * @param search          how hybrid search fuses its two rankings (method and weights)
- * @param copyWeight      the gate of the copy pointer over the retrieved passages' sentences in
- *                        rag and hybrid answers of local models, in [0, 1); 0 turns it off
- *                        ({@link ai.hybridchat.core.model.CopyPointer})
- * @param exposure        who can reach the server: the address it listens on and the token of
- *                        {@code /metrics}
+ * @param remote a remote OpenAI-compatible server that generates instead of the local model (then
+ *               {@code generation.modelDir} and {@code adapterDir} are unused); null: in-process
  */
-public record ServerConfig(int port, Path dataDir, Path modelDir, Path adapterDir, String adminToken, int retrievalK,
-                           SearchMode retrievalMode, int maxNewTokens, long maxRequestBytes, Path samples, RemoteModel remote,
-                           SearchOptions search, double copyWeight, Exposure exposure) {
+public record ServerConfig(Server server, Retrieval retrieval, Generation generation, Admin admin, RemoteModel remote) {
     /**
-     * Who can reach the server. {@code host}: the address it listens on, loopback unless a
-     * deployment opens it (then behind TLS, docs/SECURITY.md); {@code metricsToken}: the bearer
-     * token {@code /metrics} asks for, null to leave it open (fine on loopback).
+     * Where and how the server listens and keeps its data.
+     *
+     * @param port            HTTP port (0 picks a free one)
+     * @param host            the address it listens on: loopback unless a deployment opens it (then
+     *                        behind TLS, docs/SECURITY.md)
+     * @param dataDir         where the index ({@code index/}), documents ({@code docs/}), adapters
+     *                        ({@code adapters/}) and the extracted demo model ({@code demo/}) live
+     * @param maxRequestBytes largest request body accepted
+     * @param samples         a JSON array of sample questions for the UI; null means the demo's with
+     *                        the demo model and none otherwise
+     * @param metricsToken    the bearer token {@code /metrics} asks for, null to leave it open (fine on loopback)
      */
-    public record Exposure(String host, String metricsToken) {
+    public record Server(int port, String host, Path dataDir, long maxRequestBytes, Path samples, String metricsToken) {
+        public static final int DEFAULT_PORT = 7070;
         public static final String LOOPBACK = "127.0.0.1";
-        public static final Exposure DEFAULT = new Exposure(LOOPBACK, null);
+        public static final Path DEFAULT_DATA_DIR = Path.of("data");
+        /** Request bodies above this are refused with 413. */
+        public static final long DEFAULT_MAX_REQUEST_BYTES = 64 * 1024;
+        public static final Server DEFAULT = new Server(DEFAULT_PORT, LOOPBACK, DEFAULT_DATA_DIR, DEFAULT_MAX_REQUEST_BYTES, null, null);
 
-        public Exposure {
+        public Server {
+            Objects.requireNonNull(dataDir, "dataDir");
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("port must be between 0 and 65535, got " + port);
+            }
             if (host == null || host.isBlank()) {
                 throw new IllegalArgumentException("host must be an address or a name, e.g. 127.0.0.1 or 0.0.0.0");
             }
             if (metricsToken != null && metricsToken.length() < 16) {
                 throw new IllegalArgumentException("metricsToken must be at least 16 characters");
             }
+            if (maxRequestBytes < 1024) {
+                throw new IllegalArgumentException("maxRequestBytes must be at least 1024, got " + maxRequestBytes);
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "Server[port=" + port + ", host=" + host + ", dataDir=" + dataDir + ", maxRequestBytes=" + maxRequestBytes
+                    + ", samples=" + samples + ", metricsToken=" + (metricsToken == null ? "none" : "***") + "]";
         }
     }
 
-    /** Listening on loopback, /metrics open. */
-    public ServerConfig(int port, Path dataDir, Path modelDir, Path adapterDir, String adminToken, int retrievalK,
-                        SearchMode retrievalMode, int maxNewTokens, long maxRequestBytes, Path samples, RemoteModel remote,
-                        SearchOptions search, double copyWeight) {
-        this(port, dataDir, modelDir, adapterDir, adminToken, retrievalK, retrievalMode, maxNewTokens, maxRequestBytes, samples,
-                remote, search, copyWeight, Exposure.DEFAULT);
-    }
-
-    /** With the default copy weight. */
-    public ServerConfig(int port, Path dataDir, Path modelDir, Path adapterDir, String adminToken, int retrievalK,
-                        SearchMode retrievalMode, int maxNewTokens, long maxRequestBytes, Path samples, RemoteModel remote,
-                        SearchOptions search) {
-        this(port, dataDir, modelDir, adapterDir, adminToken, retrievalK, retrievalMode, maxNewTokens, maxRequestBytes, samples,
-                remote, search, DEFAULT_COPY_WEIGHT);
-    }
-
-    /** With the default search settings and copy weight. */
-    public ServerConfig(int port, Path dataDir, Path modelDir, Path adapterDir, String adminToken, int retrievalK,
-                        SearchMode retrievalMode, int maxNewTokens, long maxRequestBytes, Path samples, RemoteModel remote) {
-        this(port, dataDir, modelDir, adapterDir, adminToken, retrievalK, retrievalMode, maxNewTokens, maxRequestBytes, samples,
-                remote, SearchOptions.defaults());
-    }
-
-    public static final int DEFAULT_PORT = 7070;
-    public static final Path DEFAULT_DATA_DIR = Path.of("data");
-    public static final int DEFAULT_MAX_NEW_TOKENS = 80;
-    /** At 0.5 a sure pointer outweighs any model distribution under greedy decoding (see MODEL_CARD.md). */
-    public static final double DEFAULT_COPY_WEIGHT = 0.5;
     /**
-     * A model the user brings reads by itself: the pointer, made for the bundled model that never
-     * learned to copy (MODEL_CARD.md), is off unless the config sets {@code copyWeight}.
+     * How passages are found.
+     *
+     * @param k      passages retrieved per question
+     * @param mode   how they are searched
+     * @param search how fused search combines its two rankings (method and weights), candidates, snippets
      */
-    public static final double USER_MODEL_COPY_WEIGHT = 0.0;
+    public record Retrieval(int k, SearchMode mode, SearchOptions search) {
+        /** Passages per question when the config names none. */
+        public static final int DEFAULT_K = 3;
+        public static final Retrieval DEFAULT = new Retrieval(DEFAULT_K, SearchMode.FUSED, SearchOptions.defaults());
+
+        public Retrieval {
+            Objects.requireNonNull(mode, "retrieval mode");
+            Objects.requireNonNull(search, "search options");
+            if (k < 1 || k > 20) {
+                throw new IllegalArgumentException("retrieval.k (retrievalK) must be between 1 and 20, got " + k);
+            }
+        }
+    }
+
+    /**
+     * How local models answer.
+     *
+     * @param modelDir     a Hugging Face model folder; null means the bundled demo model
+     * @param adapterDir   a PEFT adapter folder; null means the bundled demo adapter with the demo
+     *                     model and no adapter (rag only) with any other model
+     * @param maxNewTokens longest answer, in tokens (decoding is greedy)
+     * @param copyWeight   the gate of the copy pointer over the retrieved passages' sentences in rag
+     *                     and hybrid answers, in [0, 1); 0 turns it off ({@code core.model.CopyPointer})
+     */
+    public record Generation(Path modelDir, Path adapterDir, int maxNewTokens, double copyWeight) {
+        public static final int DEFAULT_MAX_NEW_TOKENS = 80;
+        /** At 0.5 a sure pointer outweighs any model distribution under greedy decoding (see MODEL_CARD.md). */
+        public static final double DEFAULT_COPY_WEIGHT = 0.5;
+        /**
+         * A model the user brings reads by itself: the pointer, made for the bundled model that never
+         * learned to copy (MODEL_CARD.md), is off unless the config sets {@code copyWeight}.
+         */
+        public static final double USER_MODEL_COPY_WEIGHT = 0.0;
+        public static final Generation DEFAULT = new Generation(null, null, DEFAULT_MAX_NEW_TOKENS, DEFAULT_COPY_WEIGHT);
+
+        public Generation {
+            if (maxNewTokens < 1) {
+                throw new IllegalArgumentException("maxNewTokens must be at least 1, got " + maxNewTokens);
+            }
+            if (!(copyWeight >= 0 && copyWeight < 1)) {
+                throw new IllegalArgumentException("copyWeight must be at least 0 and below 1, got " + copyWeight);
+            }
+        }
+    }
+
+    /** The admin API's bearer token; null leaves the admin API closed. Never printed. */
+    public record Admin(String token) {
+        public static final Admin CLOSED = new Admin(null);
+
+        @Override
+        public String toString() {
+            return "Admin[token=" + (token == null ? "none" : "***") + "]";
+        }
+    }
 
     public ServerConfig {
-        Objects.requireNonNull(dataDir, "dataDir");
-        Objects.requireNonNull(retrievalMode, "retrievalMode");
-        Objects.requireNonNull(search, "search");
-        Objects.requireNonNull(exposure, "exposure");
-        if (port < 0 || port > 65535) {
-            throw new IllegalArgumentException("port must be between 0 and 65535, got " + port);
-        }
-        if (retrievalK < 1 || retrievalK > 20) {
-            throw new IllegalArgumentException("retrievalK must be between 1 and 20, got " + retrievalK);
-        }
-        if (maxNewTokens < 1) {
-            throw new IllegalArgumentException("maxNewTokens must be at least 1, got " + maxNewTokens);
-        }
-        if (!(copyWeight >= 0 && copyWeight < 1)) {
-            throw new IllegalArgumentException("copyWeight must be at least 0 and below 1, got " + copyWeight);
-        }
-        if (maxRequestBytes < 1024) {
-            throw new IllegalArgumentException("maxRequestBytes must be at least 1024, got " + maxRequestBytes);
-        }
+        Objects.requireNonNull(server, "server");
+        Objects.requireNonNull(retrieval, "retrieval");
+        Objects.requireNonNull(generation, "generation");
+        admin = admin == null ? Admin.CLOSED : admin;
     }
 
     /** The embedded demo: port 7070, {@code ./data}, bundled model and adapter. */
     public static ServerConfig defaults() {
-        return new ServerConfig(DEFAULT_PORT, DEFAULT_DATA_DIR, null, null, null, ChatService.DEFAULT_PASSAGES,
-                SearchMode.FUSED, DEFAULT_MAX_NEW_TOKENS, ChatServer.DEFAULT_MAX_REQUEST_BYTES, null, null);
+        return builder().build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Builder toBuilder() {
+        return new Builder().server(server).retrieval(retrieval).generation(generation).admin(admin).remote(remote);
     }
 
     /** True when the bundled demo model answers. */
     public boolean demo() {
-        return modelDir == null && remote == null;
+        return generation.modelDir() == null && remote == null;
+    }
+
+    // the settings code asks for most, each from its section
+
+    public int port() {
+        return server.port();
+    }
+
+    public Path dataDir() {
+        return server.dataDir();
+    }
+
+    public long maxRequestBytes() {
+        return server.maxRequestBytes();
+    }
+
+    public Path samples() {
+        return server.samples();
+    }
+
+    public Path modelDir() {
+        return generation.modelDir();
+    }
+
+    public Path adapterDir() {
+        return generation.adapterDir();
+    }
+
+    public int maxNewTokens() {
+        return generation.maxNewTokens();
+    }
+
+    public double copyWeight() {
+        return generation.copyWeight();
+    }
+
+    public int retrievalK() {
+        return retrieval.k();
+    }
+
+    public SearchMode retrievalMode() {
+        return retrieval.mode();
+    }
+
+    public SearchOptions search() {
+        return retrieval.search();
+    }
+
+    public String adminToken() {
+        return admin.token();
     }
 
     public Path indexDir() {
-        return dataDir.resolve("index");
+        return dataDir().resolve("index");
     }
 
     public Path docsDir() {
-        return dataDir.resolve("docs");
+        return dataDir().resolve("docs");
     }
 
     public Path adaptersDir() {
-        return dataDir.resolve("adapters");
+        return dataDir().resolve("adapters");
     }
 
     public Path demoDir() {
-        return dataDir.resolve("demo");
+        return dataDir().resolve("demo");
     }
 
     public ServerConfig withPort(int p) {
-        return new ServerConfig(p, dataDir, modelDir, adapterDir, adminToken, retrievalK, retrievalMode, maxNewTokens,
-                maxRequestBytes, samples, remote, search, copyWeight, exposure);
+        return toBuilder().port(p).build();
     }
 
     public ServerConfig withRemote(RemoteModel r) {
-        return new ServerConfig(port, dataDir, modelDir, adapterDir, adminToken, retrievalK, retrievalMode, maxNewTokens,
-                maxRequestBytes, samples, r, search, copyWeight, exposure);
+        return toBuilder().remote(r).build();
     }
 
     public ServerConfig withAdminToken(String token) {
-        return new ServerConfig(port, dataDir, modelDir, adapterDir, token, retrievalK, retrievalMode, maxNewTokens,
-                maxRequestBytes, samples, remote, search, copyWeight, exposure);
-    }
-
-    public ServerConfig withExposure(Exposure e) {
-        return new ServerConfig(port, dataDir, modelDir, adapterDir, adminToken, retrievalK, retrievalMode, maxNewTokens,
-                maxRequestBytes, samples, remote, search, copyWeight, e);
+        return toBuilder().adminToken(token).build();
     }
 
     public ServerConfig withHost(String host) {
-        return withExposure(new Exposure(host, exposure.metricsToken()));
+        return toBuilder().host(host).build();
     }
 
     public ServerConfig withDataDir(Path dir) {
-        return new ServerConfig(port, dir, modelDir, adapterDir, adminToken, retrievalK, retrievalMode, maxNewTokens,
-                maxRequestBytes, samples, remote, search, copyWeight, exposure);
+        return toBuilder().dataDir(dir).build();
+    }
+
+    /** Starts from every section's defaults; each setter changes one setting of one section. */
+    public static final class Builder {
+        private Server server = Server.DEFAULT;
+        private Retrieval retrieval = Retrieval.DEFAULT;
+        private Generation generation = Generation.DEFAULT;
+        private Admin admin = Admin.CLOSED;
+        private RemoteModel remote;
+
+        private Builder() {
+        }
+
+        public Builder server(Server s) {
+            server = s;
+            return this;
+        }
+
+        public Builder retrieval(Retrieval r) {
+            retrieval = r;
+            return this;
+        }
+
+        public Builder generation(Generation g) {
+            generation = g;
+            return this;
+        }
+
+        public Builder admin(Admin a) {
+            admin = a;
+            return this;
+        }
+
+        public Builder remote(RemoteModel r) {
+            remote = r;
+            return this;
+        }
+
+        public Builder port(int port) {
+            server = new Server(port, server.host(), server.dataDir(), server.maxRequestBytes(), server.samples(), server.metricsToken());
+            return this;
+        }
+
+        public Builder host(String host) {
+            server = new Server(server.port(), host, server.dataDir(), server.maxRequestBytes(), server.samples(), server.metricsToken());
+            return this;
+        }
+
+        public Builder dataDir(Path dir) {
+            server = new Server(server.port(), server.host(), dir, server.maxRequestBytes(), server.samples(), server.metricsToken());
+            return this;
+        }
+
+        public Builder maxRequestBytes(long bytes) {
+            server = new Server(server.port(), server.host(), server.dataDir(), bytes, server.samples(), server.metricsToken());
+            return this;
+        }
+
+        public Builder samples(Path file) {
+            server = new Server(server.port(), server.host(), server.dataDir(), server.maxRequestBytes(), file, server.metricsToken());
+            return this;
+        }
+
+        public Builder metricsToken(String token) {
+            server = new Server(server.port(), server.host(), server.dataDir(), server.maxRequestBytes(), server.samples(), token);
+            return this;
+        }
+
+        public Builder retrievalK(int k) {
+            retrieval = new Retrieval(k, retrieval.mode(), retrieval.search());
+            return this;
+        }
+
+        public Builder retrievalMode(SearchMode mode) {
+            retrieval = new Retrieval(retrieval.k(), mode, retrieval.search());
+            return this;
+        }
+
+        public Builder search(SearchOptions options) {
+            retrieval = new Retrieval(retrieval.k(), retrieval.mode(), options);
+            return this;
+        }
+
+        public Builder modelDir(Path dir) {
+            generation = new Generation(dir, generation.adapterDir(), generation.maxNewTokens(), generation.copyWeight());
+            return this;
+        }
+
+        public Builder adapterDir(Path dir) {
+            generation = new Generation(generation.modelDir(), dir, generation.maxNewTokens(), generation.copyWeight());
+            return this;
+        }
+
+        public Builder maxNewTokens(int n) {
+            generation = new Generation(generation.modelDir(), generation.adapterDir(), n, generation.copyWeight());
+            return this;
+        }
+
+        public Builder copyWeight(double weight) {
+            generation = new Generation(generation.modelDir(), generation.adapterDir(), generation.maxNewTokens(), weight);
+            return this;
+        }
+
+        public Builder adminToken(String token) {
+            admin = new Admin(token);
+            return this;
+        }
+
+        public ServerConfig build() {
+            return new ServerConfig(server, retrieval, generation, admin, remote);
+        }
     }
 }

@@ -27,8 +27,6 @@ import org.slf4j.LoggerFactory;
  * module's jar, classpath folder {@code /web}) at {@code /}.
  */
 public final class ChatServer {
-    /** Request bodies above this are refused with 413. */
-    public static final long DEFAULT_MAX_REQUEST_BYTES = 64 * 1024;
     /** Classpath folder of the web UI, packaged by the {@code web} module. */
     static final String WEB_ROOT = "web";
     private static final Logger LOG = LoggerFactory.getLogger(ChatServer.class);

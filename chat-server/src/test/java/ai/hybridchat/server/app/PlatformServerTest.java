@@ -1,24 +1,22 @@
 package ai.hybridchat.server.app;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import ai.hybridchat.retrieval.SearchMode;
 import ai.hybridchat.server.config.ServerConfig;
-import ai.hybridchat.server.http.ChatServer;
 import ai.hybridchat.server.testing.DemoDocs;
 import ai.hybridchat.server.testing.Http;
 import ai.hybridchat.server.testing.SseEvents;
 import ai.hybridchat.server.testing.TinyModel;
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code platform serve} assembled from real parts (Lucene index with MiniLM embeddings, the
@@ -31,8 +29,8 @@ class PlatformServerTest {
     Path data;
 
     ServerConfig config() {
-        return new ServerConfig(0, data, TinyModel.model(), TinyModel.adapter(), null, 3, SearchMode.FUSED, 8,
-                ChatServer.DEFAULT_MAX_REQUEST_BYTES, null, null);
+        return ServerConfig.builder().port(0).dataDir(data).modelDir(TinyModel.model()).adapterDir(TinyModel.adapter())
+                .retrievalK(3).retrievalMode(SearchMode.FUSED).maxNewTokens(8).build();
     }
 
     @Test
@@ -86,7 +84,7 @@ class PlatformServerTest {
     void listensOnLoopbackUnlessOpened() throws Exception {
         java.net.InetAddress external = externalAddress();
         org.junit.jupiter.api.Assumptions.assumeTrue(external != null, "no non-loopback address on this machine");
-        assertEquals("127.0.0.1", ServerConfig.defaults().exposure().host());
+        assertEquals("127.0.0.1", ServerConfig.defaults().server().host());
         try (PlatformServer server = PlatformServer.start(config(), line -> { })) {
             assertEquals(200, new Http(server.port()).get("/api/health").statusCode(), "reachable on loopback");
             try (java.net.Socket s = new java.net.Socket()) {
@@ -105,8 +103,7 @@ class PlatformServerTest {
     @Test
     void withoutAnAdapterOnlyRagAnswers() {
         ServerConfig c = config();
-        ServerConfig noAdapter = new ServerConfig(0, data, c.modelDir(), null, null, 3, SearchMode.BM25, 4,
-                c.maxRequestBytes(), null, null);
+        ServerConfig noAdapter = c.toBuilder().adapterDir(null).retrievalMode(SearchMode.BM25).maxNewTokens(4).build();
         try (PlatformServer server = PlatformServer.start(noAdapter, line -> { })) {
             Http http = new Http(server.port());
             assertEquals(503, http.post("/api/chat", "{\"message\": \"Who?\", \"mode\": \"hybrid\"}").statusCode());

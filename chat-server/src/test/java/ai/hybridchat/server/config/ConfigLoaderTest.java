@@ -1,17 +1,16 @@
 package ai.hybridchat.server.config;
 
-import ai.hybridchat.retrieval.SearchMode;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.hybridchat.retrieval.SearchMode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ConfigLoaderTest {
     @TempDir
@@ -34,12 +33,12 @@ class ConfigLoaderTest {
         assertEquals("s3cret", c.adminToken());
         assertEquals(5, c.retrievalK());
         assertEquals(SearchMode.BM25, c.retrievalMode());
-        assertEquals(ServerConfig.DEFAULT_MAX_NEW_TOKENS, c.maxNewTokens());
+        assertEquals(ServerConfig.Generation.DEFAULT_MAX_NEW_TOKENS, c.maxNewTokens());
         assertEquals(Path.of("data"), c.dataDir());
         assertEquals(0.0, c.copyWeight(), "a model of the user's own reads by itself: no copy pointer by default");
         assertTrue(!c.demo());
         Path demo = Files.writeString(dir.resolve("demo.yaml"), "retrievalK: 4\n");
-        assertEquals(ServerConfig.DEFAULT_COPY_WEIGHT, ConfigLoader.load(demo).copyWeight(), "the bundled model keeps it");
+        assertEquals(ServerConfig.Generation.DEFAULT_COPY_WEIGHT, ConfigLoader.load(demo).copyWeight(), "the bundled model keeps it");
         Path forced = Files.writeString(dir.resolve("forced.yaml"), "modelDir: m\ncopyWeight: 0.3\n");
         assertEquals(0.3, ConfigLoader.load(forced).copyWeight());
     }
@@ -88,5 +87,68 @@ class ConfigLoaderTest {
                 .contains("copyWeight must be at least 0 and below 1, got 1.0"));
         Path broken = Files.writeString(dir.resolve("b.json"), "{\"port\": ");
         assertTrue(assertThrows(IllegalArgumentException.class, () -> ConfigLoader.load(broken)).getMessage().contains("b.json"));
+    }
+
+    @Test
+    void sectionsMirrorTheConfigAndFlatKeysStillWorkWithANote() throws IOException {
+        Path sectioned = Files.writeString(dir.resolve("sections.yaml"), """
+                server:
+                  port: 8081
+                  host: 0.0.0.0
+                  dataDir: d
+                retrieval:
+                  k: 4
+                  mode: dense
+                  fusion:
+                    method: rrf
+                generation:
+                  modelDir: m
+                  maxNewTokens: 40
+                admin:
+                  token: s3cret-token
+                """);
+        ConfigLoader.Loaded loaded = ConfigLoader.read(sectioned);
+        ServerConfig c = loaded.config();
+        assertEquals(8081, c.port());
+        assertEquals("0.0.0.0", c.server().host());
+        assertEquals(dir.toAbsolutePath().resolve("d"), c.dataDir());
+        assertEquals(4, c.retrievalK());
+        assertEquals(SearchMode.DENSE, c.retrievalMode());
+        assertEquals(ai.hybridchat.retrieval.SearchOptions.Fusion.RRF, c.search().fusion());
+        assertEquals(dir.toAbsolutePath().resolve("m"), c.modelDir());
+        assertEquals(40, c.maxNewTokens());
+        assertEquals(ServerConfig.Generation.USER_MODEL_COPY_WEIGHT, c.copyWeight());
+        assertEquals("s3cret-token", c.adminToken());
+        assertEquals(java.util.List.of(), loaded.notes());
+
+        Path flat = Files.writeString(dir.resolve("flat.yaml"), "port: 8081\nmodelDir: m\nadminToken: s3cret-token\n");
+        ConfigLoader.Loaded old = ConfigLoader.read(flat);
+        assertEquals(java.util.List.of("flat.yaml: 'port' is read as 'server.port' (its name now; the flat key still works)",
+                "flat.yaml: 'modelDir' is read as 'generation.modelDir' (its name now; the flat key still works)",
+                "flat.yaml: 'adminToken' is read as 'admin.token' (its name now; the flat key still works)"), old.notes());
+        assertEquals(8081, old.config().port());
+        assertEquals(c.modelDir(), old.config().modelDir());
+        assertEquals(c.adminToken(), old.config().adminToken());
+    }
+
+    @Test
+    void aSettingGivenTwiceOrAnUnknownKeyInASectionIsNamed() throws IOException {
+        Path twice = Files.writeString(dir.resolve("twice.yaml"), "port: 1\nserver:\n  port: 2\n");
+        assertEquals("'port' and 'server.port' are the same setting: keep 'server.port'",
+                assertThrows(IllegalArgumentException.class, () -> ConfigLoader.load(twice)).getMessage()
+                        .replace(twice + ": ", ""));
+        Path typo = Files.writeString(dir.resolve("typo.yaml"), "retrieval:\n  fusion:\n    methd: rrf\n");
+        String message = assertThrows(IllegalArgumentException.class, () -> ConfigLoader.load(typo)).getMessage();
+        assertTrue(message.contains("unknown key 'retrieval.fusion.methd'"), message);
+        assertTrue(message.contains("retrieval.fusion: method, bm25Weight, denseWeight, rrfK"), message);
+        assertTrue(message.contains("generation: modelDir, adapterDir, maxNewTokens, copyWeight"), message);
+    }
+
+    @Test
+    void printingAConfigNeverShowsItsTokens() {
+        ServerConfig c = ServerConfig.builder().adminToken("admin-secret-123456").metricsToken("metrics-secret-123456").build();
+        String printed = c.toString();
+        assertTrue(!printed.contains("admin-secret") && !printed.contains("metrics-secret"), printed);
+        assertTrue(printed.contains("token=***"), printed);
     }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.hybridchat.retrieval.ChunkIndex;
 import ai.hybridchat.server.chat.ChatService;
+import ai.hybridchat.server.config.ServerConfig;
 import ai.hybridchat.server.testing.DemoDocs;
 import ai.hybridchat.server.testing.Http;
 import io.javalin.Javalin;
@@ -40,7 +41,7 @@ class HardeningTest {
     static void start() {
         index = DemoDocs.lexicalIndex(dir);
         ChatService chat = DemoDocs.scriptedChat(index);
-        app = ChatServer.create(new ChatServer.Parts(chat, index, List.of(), ChatServer.DEFAULT_MAX_REQUEST_BYTES, dir, TOKEN, null,
+        app = ChatServer.create(new ChatServer.Parts(chat, index, List.of(), ServerConfig.Server.DEFAULT_MAX_REQUEST_BYTES, dir, TOKEN, null,
                 METRICS_TOKEN)).start(0);
         http = new Http(app.port());
     }
