@@ -1,18 +1,18 @@
 package ai.hybridchat.retrieval;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class RetrievalEvaluatorTest {
     /** The CISI benchmark, next to the repository ({@code -Dcisi.dir} overrides). */
@@ -81,6 +81,7 @@ class RetrievalEvaluatorTest {
 
     /** Issue 5's goal: the default hybrid at least 1.25x the BM25 anchor (0.464) and above plain fusion (0.448). */
     @Test
+    @Tag("slow") // embeds the 1,460 CISI abstracts
     void defaultHybridOnCisiReachesItsGoal() {
         assumeTrue(Files.isRegularFile(CISI.resolve("corpus.jsonl")), "CISI not found at " + CISI.toAbsolutePath());
         RetrievalScores scores = new RetrievalEvaluator(Embeddings.allMiniLmL6V2()).evaluate(BeirDataset.load(CISI), SearchMode.FUSED);

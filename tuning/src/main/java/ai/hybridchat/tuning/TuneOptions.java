@@ -48,6 +48,14 @@ public record TuneOptions(String method, Path base, Path data, Path validation, 
         }
     }
 
+    // the settings every method shares when the user names none (the method's own: TuningDefaults)
+    public static final int DEFAULT_BATCH = 8;
+    public static final int DEFAULT_MAX_LENGTH = 512;
+    public static final double DEFAULT_WEIGHT_DECAY = 0.0;
+    public static final int DEFAULT_WARMUP_STEPS = 10;
+    public static final long DEFAULT_SEED = 42;
+    public static final double DEFAULT_DROPOUT = 0.05;
+
     /** Without early stopping. */
     public TuneOptions(String method, Path base, Path data, Path validation, Path out, int epochs, int steps, int batchSize,
                        int maxLength, double learningRate, double weightDecay, int warmupSteps, int evalEvery, long seed,

@@ -44,4 +44,23 @@ class TuningMethodsTest {
         assertTrue(TuningMethods.exists("ppo"));
         assertFalse(TuningMethods.exists("PPO"));
     }
+
+    @Test
+    void aRunWithNoSettingsTakesItsMethodsRecipeAndTheSharedDefaults() {
+        java.nio.file.Path p = java.nio.file.Path.of("x");
+        TuneOptions lora = TuneOptionsBuilder.of("lora", p, p, p).build();
+        assertEquals(30, lora.epochs());
+        assertEquals(5e-3, lora.learningRate());
+        assertEquals(16, lora.rank());
+        assertEquals(32.0, lora.alpha(), "alpha is twice the rank");
+        assertEquals(TuningDefaults.ALL_PROJECTIONS, lora.targetModules());
+        assertEquals(TuneOptions.DEFAULT_BATCH, lora.batchSize());
+        assertEquals(TuneOptions.DEFAULT_MAX_LENGTH, lora.maxLength());
+        assertEquals(TuneOptions.DEFAULT_SEED, lora.seed());
+        TuneOptions dpo = TuneOptionsBuilder.of("dpo", p, p, p).rank(4).build();
+        assertEquals(3, dpo.epochs());
+        assertEquals(8.0, dpo.alpha(), "alpha follows a rank set by the user");
+        assertEquals(List.of("q_proj", "v_proj"), dpo.targetModules());
+        assertEquals(2.5, TuneOptionsBuilder.of("dpo", p, p, p).rank(4).alpha(2.5).build().alpha());
+    }
 }

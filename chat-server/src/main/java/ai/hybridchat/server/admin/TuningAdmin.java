@@ -5,6 +5,7 @@ import ai.hybridchat.core.model.LlamaConfig;
 import ai.hybridchat.server.api.ApiException;
 import ai.hybridchat.server.api.JsonBodies;
 import ai.hybridchat.tuning.TuneOptions;
+import ai.hybridchat.tuning.TuneOptionsBuilder;
 import ai.hybridchat.tuning.Tuner;
 import ai.hybridchat.tuning.TuningDefaults;
 import ai.hybridchat.tuning.TuningMethod;
@@ -112,10 +113,10 @@ public final class TuningAdmin {
         int steps = whole(body, "steps", 0, 0, 100_000);
         int epochs = whole(body, "epochs", recipe.epochs(), 1, 1000);
         int rank = whole(body, "rank", recipe.rank(), 1, 256);
-        int batch = whole(body, "batch", 8, 1, 64);
+        int batch = whole(body, "batch", TuneOptions.DEFAULT_BATCH, 1, 64);
         double lr = number(body, "lr", recipe.learningRate(), 0, 1);
         double alpha = number(body, "alpha", 2.0 * rank, 0, 4096);
-        double beta = number(body, "beta", 0.1, 0, 10);
+        double beta = number(body, "beta", TuneOptions.MethodOptions.DEFAULTS.beta(), 0, 10);
         String dataName = AdminInputs.plainName(text(body, "data", null), "data");
         Path data = method.equals("dpo") && dataName.equals(FEEDBACK) ? dataDir.resolve("preferences.jsonl")
                 : tuningDir().resolve(dataName);
@@ -166,9 +167,11 @@ public final class TuningAdmin {
         String skippedLines = screening;
         TuneOptions options;
         try {
-            options = new TuneOptions(method, host.baseModelDir(), data, null, out, epochs, steps, batch, 512, lr, 0.0, 10, 0, 42,
-                    rank, alpha, 0.05, recipe.targetModules())
-                    .withMethodOptions(new TuneOptions.MethodOptions("nf4", 20, null, 1, beta));
+            options = TuneOptionsBuilder.of(method, host.baseModelDir(), data, out).epochs(epochs).steps(steps).batchSize(batch)
+                    .learningRate(lr).rank(rank).alpha(alpha)
+                    .methodOptions(new TuneOptions.MethodOptions(TuneOptions.MethodOptions.DEFAULTS.quantization(),
+                            TuneOptions.MethodOptions.DEFAULTS.virtualTokens(), null, TuneOptions.MethodOptions.DEFAULTS.topLayers(), beta))
+                    .build();
         } catch (IllegalArgumentException e) {
             throw ApiException.badRequest(e.getMessage());
         }

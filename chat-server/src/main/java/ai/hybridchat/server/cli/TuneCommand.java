@@ -10,8 +10,8 @@ import ai.hybridchat.retrieval.LuceneRetriever;
 import ai.hybridchat.server.config.ServerConfig;
 import ai.hybridchat.server.demo.DemoTuningData;
 import ai.hybridchat.tuning.TuneOptions;
+import ai.hybridchat.tuning.TuneOptionsBuilder;
 import ai.hybridchat.tuning.Tuner;
-import ai.hybridchat.tuning.TuningDefaults;
 import ai.hybridchat.tuning.TuningMethods;
 import ai.hybridchat.tuning.TuningResult;
 import ai.hybridchat.tuning.classify.ClassificationMetrics;
@@ -70,10 +70,10 @@ final class TuneCommand implements Callable<Integer> {
     @Option(names = "--steps", defaultValue = "0", description = "Optimizer steps; 0 means --epochs passes (default: ${DEFAULT-VALUE}).")
     int steps;
 
-    @Option(names = "--batch", defaultValue = "8", description = "Examples per step (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--batch", defaultValue = "" + TuneOptions.DEFAULT_BATCH, description = "Examples per step (default: ${DEFAULT-VALUE}).")
     int batch;
 
-    @Option(names = "--max-length", defaultValue = "512", description = "Longest example in tokens; longer ones are skipped (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--max-length", defaultValue = "" + TuneOptions.DEFAULT_MAX_LENGTH, description = "Longest example in tokens; longer ones are skipped (default: ${DEFAULT-VALUE}).")
     int maxLength;
 
     @Option(names = "--lr", description = "Peak learning rate (default: 5e-3 for lora and qlora, 2e-3 otherwise).")
@@ -82,13 +82,13 @@ final class TuneCommand implements Callable<Integer> {
     @Option(names = "--weight-decay", defaultValue = "0", description = "AdamW weight decay (default: ${DEFAULT-VALUE}).")
     double weightDecay;
 
-    @Option(names = "--warmup", defaultValue = "10", description = "Warm-up steps (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--warmup", defaultValue = "" + TuneOptions.DEFAULT_WARMUP_STEPS, description = "Warm-up steps (default: ${DEFAULT-VALUE}).")
     int warmup;
 
     @Option(names = "--eval-every", defaultValue = "0", description = "Validate every N steps; 0: four times per run (default: ${DEFAULT-VALUE}).")
     int evalEvery;
 
-    @Option(names = "--seed", defaultValue = "42", description = "Random seed (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", defaultValue = "" + TuneOptions.DEFAULT_SEED, description = "Random seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
     @Option(names = "--rank", description = "LoRA rank r (default: 16 for lora and qlora, 8 for dpo).")
@@ -97,7 +97,7 @@ final class TuneCommand implements Callable<Integer> {
     @Option(names = "--alpha", description = "LoRA alpha; the update is scaled by alpha / r (default: twice the rank).")
     Double alpha;
 
-    @Option(names = "--dropout", defaultValue = "0.05", description = "LoRA dropout (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--dropout", defaultValue = "" + TuneOptions.DEFAULT_DROPOUT, description = "LoRA dropout (default: ${DEFAULT-VALUE}).")
     double dropout;
 
     @Option(names = "--target-modules", split = ",", paramLabel = "NAMES",
@@ -205,20 +205,31 @@ final class TuneCommand implements Callable<Integer> {
         if (earlyStopping > 0 && validation == null) {
             throw new IllegalArgumentException("--early-stopping needs validation data (--val)");
         }
-        TuningDefaults.Recipe recipe = TuningMethods.recipe(method.toLowerCase(Locale.ROOT));
-        int loraRank = rank != null ? rank : recipe.rank();
-        TuneOptions options = new TuneOptions(method.toLowerCase(Locale.ROOT), base, data, validation, out,
-                epochs != null ? epochs : recipe.epochs(), steps, batch, maxLength,
-                learningRate != null ? learningRate : recipe.learningRate(), weightDecay, warmup, evalEvery, seed, loraRank,
-                alpha != null ? alpha : 2.0 * loraRank, dropout, targetModules != null ? targetModules : recipe.targetModules())
-                .withEarlyStopping(earlyStopping)
-                .withCheckpoints(checkpointEvery, resume || forceResume)
-                .withGradientAccumulation(gradAccum)
-                .withMethodOptions(new TuneOptions.MethodOptions(quantization, virtualTokens, promptInit, topLayers, beta,
+        TuneOptionsBuilder settings = TuneOptionsBuilder.of(method.toLowerCase(Locale.ROOT), base, data, out)
+                .validation(validation).steps(steps).batchSize(batch).maxLength(maxLength).weightDecay(weightDecay)
+                .warmupSteps(warmup).evalEvery(evalEvery).seed(seed).dropout(dropout).earlyStopping(earlyStopping)
+                .checkpoints(checkpointEvery, resume || forceResume).gradientAccumulation(gradAccum)
+                .methodOptions(new TuneOptions.MethodOptions(quantization, virtualTokens, promptInit, topLayers, beta,
                         rewardModel, klCoef, responseTokens));
-        if (forceResume) {
-            options = options.withForcedResume();
+        if (epochs != null) {
+            settings.epochs(epochs);
         }
+        if (learningRate != null) {
+            settings.learningRate(learningRate);
+        }
+        if (rank != null) {
+            settings.rank(rank);
+        }
+        if (alpha != null) {
+            settings.alpha(alpha);
+        }
+        if (targetModules != null) {
+            settings.targetModules(targetModules);
+        }
+        if (forceResume) {
+            settings.forcedResume();
+        }
+        TuneOptions options = settings.build();
         boolean json = progress.equals("json");
         ProgressListener listener = json ? ProgressListener.json(spec.commandLine().getOut()) : ProgressListener.terminal(Math.max(1, logEvery),
                 !TuningMethods.exists(options.method()) || TuningMethods.named(options.method()).lossIsTokenCrossEntropy());

@@ -14,10 +14,10 @@ import java.nio.file.StandardCopyOption;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The default workflow on a domain the platform was not built for, as a user runs it: tune a
@@ -29,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the measured numbers of docs/EVALUATION.md, a little below them; where a number is short of the
  * issue's goal the bar says so.
  */
+@Tag("slow") // a tuning run and three evaluations per domain: minutes each
 class DomainEvaluationTest {
     static final Path DOMAINS = Path.of("src/test/resources/domains");
     static final ObjectMapper JSON = new ObjectMapper();
