@@ -1,11 +1,11 @@
 package ai.hybridchat.server.cli;
 
-import picocli.CommandLine;
+import ai.hybridchat.server.bench.BenchCommand;
+import java.io.PrintWriter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
-
-import java.io.PrintWriter;
+import picocli.CommandLine;
 
 /**
  * {@code platform}: the one executable of the platform. Each sub-command is its own class; this

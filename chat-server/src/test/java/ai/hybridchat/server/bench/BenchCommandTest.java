@@ -1,10 +1,9 @@
-package ai.hybridchat.server.cli;
+package ai.hybridchat.server.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.hybridchat.server.bench.GenerationBenchmark.ModelShape;
-import ai.hybridchat.server.bench.LoraTrainingBenchmark;
 import ai.hybridchat.server.testing.Cli;
 import org.junit.jupiter.api.Test;
 

@@ -1,25 +1,15 @@
-package ai.hybridchat.server.cli;
+package ai.hybridchat.server.bench;
 
-import ai.hybridchat.core.Document;
 import ai.hybridchat.core.io.AtomicFiles;
 import ai.hybridchat.core.io.Json;
-import ai.hybridchat.retrieval.FileDocumentLoader;
 import ai.hybridchat.server.app.PlatformServer;
 import ai.hybridchat.server.bench.GenerationBenchmark.ModelShape;
-import ai.hybridchat.server.bench.GenerationBenchmark;
-import ai.hybridchat.server.bench.LoadBenchmark;
-import ai.hybridchat.server.bench.LoraTrainingBenchmark;
-import ai.hybridchat.server.bench.MachineLimits;
-import ai.hybridchat.server.bench.PythonPeer;
-import ai.hybridchat.server.bench.RetrievalScaleBenchmark;
-import ai.hybridchat.server.bench.SoakBenchmark;
 import ai.hybridchat.server.config.ServerConfig;
 import ai.hybridchat.server.demo.DemoBundle;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.Javalin;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -40,7 +30,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, subcommands = {BenchCommand.Generation.class, BenchCommand.LoraTraining.class, BenchCommand.RetrievalScale.class, BenchCommand.Load.class, BenchCommand.Soak.class},
         description = "Benchmark programs; results are ratios against peers measured in the same run.")
-final class BenchCommand implements Runnable {
+public final class BenchCommand implements Runnable {
     @Spec
     CommandSpec spec;
 
@@ -207,23 +197,8 @@ final class BenchCommand implements Runnable {
             PrintWriter out = spec.commandLine().getOut();
             Path work = Files.createTempDirectory("scale-bench-");
             try {
-                DemoBundle.copyDocsIfEmpty(work.resolve("docs"));
-                List<String> sentences = new ArrayList<>();
-                for (Document d : new FileDocumentLoader().load(work.resolve("docs")).documents()) {
-                    for (String sentence : d.text().split("(?<=[.!?])\\s+")) {
-                        if (sentence.length() > 30 && !sentence.startsWith("#")) {
-                            sentences.add(sentence.strip());
-                        }
-                    }
-                }
-                List<String> questions = new ArrayList<>();
-                try (var in = BenchCommand.class.getClassLoader().getResourceAsStream("demo/qa/train.jsonl")) {
-                    for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
-                        if (!line.isBlank() && questions.size() < queries) {
-                            questions.add(Json.MAPPER.readTree(line).path("question").asText());
-                        }
-                    }
-                }
+                List<String> sentences = DemoCorpus.sentences(work.resolve("docs"));
+                List<String> questions = DemoCorpus.questions(queries);
                 out.printf(Locale.ROOT, "%d cores; %d chunks from %d sentences; %d queries per mode, k=3%n",
                         Runtime.getRuntime().availableProcessors(), chunks, sentences.size(), questions.size());
                 out.flush();
