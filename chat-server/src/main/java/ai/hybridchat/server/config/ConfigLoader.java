@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
@@ -163,6 +164,8 @@ public final class ConfigLoader {
         } catch (UnrecognizedPropertyException e) {
             throw new IllegalArgumentException(file + ": unknown key '" + where(e) + e.getPropertyName() + "' (known: "
                     + knownKeys() + ")");
+        } catch (MismatchedInputException e) {
+            throw new IllegalArgumentException(file + ": '" + where(e) + last(e) + "' must be " + expected(e.getTargetType()));
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException(file + ": " + e.getOriginalMessage());
         } catch (IOException e) {
@@ -186,6 +189,28 @@ public final class ConfigLoader {
             out.append(path.get(i).getFieldName()).append('.');
         }
         return out.toString();
+    }
+
+    private static String last(JsonMappingException e) {
+        List<JsonMappingException.Reference> path = e.getPath();
+        return path.isEmpty() ? "" : String.valueOf(path.get(path.size() - 1).getFieldName());
+    }
+
+    /** What a key of this type holds, in the file's words rather than Java's. */
+    private static String expected(Class<?> type) {
+        if (type == null) {
+            return "of another kind";
+        }
+        if (type.isRecord()) {
+            return "a section of keys (" + keys(type) + ")";
+        }
+        if (type == Integer.class || type == Long.class || type == int.class || type == long.class) {
+            return "a whole number";
+        }
+        if (type == Double.class || type == double.class) {
+            return "a number";
+        }
+        return "text";
     }
 
     /** The keys of every section, read off the file records, so the message never lags behind them. */

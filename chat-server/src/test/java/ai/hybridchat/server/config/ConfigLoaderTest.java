@@ -145,6 +145,16 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aValueOfTheWrongKindIsNamedInTheFilesWords() throws IOException {
+        Path section = Files.writeString(dir.resolve("s.yaml"), "server: 5\n");
+        assertEquals(section + ": 'server' must be a section of keys (port, host, dataDir, maxRequestBytes, samples, metricsToken)",
+                assertThrows(IllegalArgumentException.class, () -> ConfigLoader.load(section)).getMessage());
+        Path number = Files.writeString(dir.resolve("n.yaml"), "retrieval:\n  k: many\n");
+        assertEquals(number + ": 'retrieval.k' must be a whole number",
+                assertThrows(IllegalArgumentException.class, () -> ConfigLoader.load(number)).getMessage());
+    }
+
+    @Test
     void printingAConfigNeverShowsItsTokens() {
         ServerConfig c = ServerConfig.builder().adminToken("admin-secret-123456").metricsToken("metrics-secret-123456").build();
         String printed = c.toString();
