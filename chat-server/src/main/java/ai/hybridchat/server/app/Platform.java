@@ -80,7 +80,7 @@ public final class Platform implements AutoCloseable {
         List<SampleQuestion> samples = samples(config);
         if (config.demo()) {
             if (!DemoBundle.hasModel()) {
-                throw new IllegalArgumentException("this build has no demo model (chat-server/src/main/resources/demo/model "
+                throw new IllegalArgumentException("this build has no demo model (platform-core/src/main/resources/demo/model "
                         + "is missing): set modelDir in a --config file");
             }
             int copied = DemoBundle.copyDocsIfEmpty(config.docsDir());

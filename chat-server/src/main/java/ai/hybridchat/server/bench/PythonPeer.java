@@ -38,9 +38,9 @@ public final class PythonPeer {
 
     public List<JsonNode> run(String script, List<String> args) throws IOException, InterruptedException {
         Path file = Files.createTempFile("peer-", ".py");
-        try (InputStream in = PythonPeer.class.getResourceAsStream("/bench/" + script)) {
+        try (InputStream in = PythonPeer.class.getResourceAsStream(script)) {
             if (in == null) {
-                throw new IllegalStateException("missing classpath resource /bench/" + script);
+                throw new IllegalStateException("missing resource " + script + " beside " + PythonPeer.class.getName());
             }
             Files.write(file, in.readAllBytes());
             List<String> command = new ArrayList<>(List.of(python, file.toString()));

@@ -1,5 +1,6 @@
 package ai.hybridchat.server.demo;
 
+import ai.hybridchat.core.io.ClasspathFolder;
 import ai.hybridchat.server.chat.SampleQuestion;
 import java.io.IOException;
 import java.io.InputStream;

@@ -12,7 +12,7 @@ import ai.hybridchat.server.api.ApiException;
 import ai.hybridchat.server.api.ServerJson;
 import ai.hybridchat.server.chat.ChatService;
 import ai.hybridchat.server.chat.SampleQuestion;
-import ai.hybridchat.server.demo.ClasspathFolder;
+import ai.hybridchat.core.io.ClasspathFolder;
 import io.javalin.Javalin;
 import io.javalin.config.SizeUnit;
 import io.javalin.http.staticfiles.Location;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.hybridchat.core.model.TextTokenizer;
+import ai.hybridchat.core.testing.DemoModel;
 import ai.hybridchat.server.config.ServerConfig;
 import ai.hybridchat.server.testing.Http;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -36,7 +37,7 @@ class ConversationFitsTheContextTest {
     static void start() throws IOException {
         server = PlatformServer.start(ServerConfig.defaults().withPort(0).withDataDir(data), line -> { });
         http = new Http(server.port());
-        tokenizer = TextTokenizer.load(Path.of("src/main/resources/demo/model"));
+        tokenizer = TextTokenizer.load(DemoModel.folder());
     }
 
     @AfterAll

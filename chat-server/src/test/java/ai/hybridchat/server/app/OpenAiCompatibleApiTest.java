@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.hybridchat.core.model.TextTokenizer;
+import ai.hybridchat.core.testing.DemoModel;
 import ai.hybridchat.server.config.RemoteModel;
 import ai.hybridchat.server.config.ServerConfig;
 import ai.hybridchat.server.testing.DemoDocs;
@@ -153,7 +155,7 @@ class OpenAiCompatibleApiTest {
         assertEquals(text.substring(0, text.indexOf(" " + words[2])).strip(), content(stopped));
         assertEquals("stop", stopped.path("choices").get(0).path("finish_reason").asText());
         // logit_bias -100 on the first token of the greedy answer: another first token
-        var tokenizer = ai.hybridchat.core.model.TextTokenizer.load(Path.of("src/main/resources/demo/model"));
+        var tokenizer = TextTokenizer.load(DemoModel.folder());
         long first = tokenizer.encode(text)[0];
         JsonNode banned = complete("{" + ask + ", \"max_tokens\": 24, \"logit_bias\": {\"" + first + "\": -100}}");
         assertTrue(tokenizer.encode(content(banned)).length > 0);

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import ai.hybridchat.core.model.ChatTemplate;
 import ai.hybridchat.core.model.PromptEncoder;
 import ai.hybridchat.core.model.TextTokenizer;
+import ai.hybridchat.core.testing.DemoModel;
 import ai.hybridchat.server.config.ServerConfig;
 import ai.hybridchat.server.testing.Http;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -34,7 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
 class OpenAiSdkTest {
     static final Path SDK = Path.of("../.ci/artifacts/openai-sdk/node_modules");
     static final Path SCRIPT = Path.of("src/test/resources/openai-sdk/check.cjs");
-    static final Path DEMO_MODEL = Path.of("src/main/resources/demo/model");
+    static final Path DEMO_MODEL = DemoModel.folder();
     static final String QUESTION = "How much does a Wren lamp cost?";
 
     @TempDir

@@ -1,5 +1,6 @@
 package ai.hybridchat.server.demo;
 
+import ai.hybridchat.core.io.ClasspathFolder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

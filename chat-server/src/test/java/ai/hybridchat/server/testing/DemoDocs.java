@@ -3,7 +3,7 @@ package ai.hybridchat.server.testing;
 import ai.hybridchat.retrieval.ChunkIndex;
 import ai.hybridchat.retrieval.Ingestor;
 import ai.hybridchat.retrieval.LuceneChunkIndex;
-import ai.hybridchat.server.demo.ClasspathFolder;
+import ai.hybridchat.core.io.ClasspathFolder;
 import java.nio.file.Path;
 
 /** The bundled demo documents, on disk and in a BM25-only index, for tests that need real retrieval. */

@@ -1,5 +1,6 @@
 package ai.hybridchat.core.model;
 
+import ai.hybridchat.core.testing.TinyModels;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

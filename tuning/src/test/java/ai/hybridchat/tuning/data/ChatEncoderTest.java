@@ -4,13 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import ai.hybridchat.core.model.ChatTemplate;
 import ai.hybridchat.core.model.TextTokenizer;
+import ai.hybridchat.core.testing.DemoModel;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Training examples are encoded as serving encodes prompts: their text never becomes a control token. */
 class ChatEncoderTest {
-    private static final Path DEMO_MODEL = Path.of("../chat-server/src/main/resources/demo/model");
+    private static final Path DEMO_MODEL = DemoModel.folder();
 
     @Test
     void controlTokenStringsInTrainingTextStayText() throws Exception {

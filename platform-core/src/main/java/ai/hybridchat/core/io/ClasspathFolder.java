@@ -1,4 +1,4 @@
-package ai.hybridchat.server.demo;
+package ai.hybridchat.core.io;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,4 +1,4 @@
-package ai.hybridchat.tuning;
+package ai.hybridchat.tuning.classify;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -11,8 +11,12 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.hybridchat.core.io.Json;
 import ai.hybridchat.core.model.Safetensors;
+import ai.hybridchat.tuning.TuneOptions;
+import ai.hybridchat.tuning.Tuner;
+import ai.hybridchat.tuning.TuningResult;
 import ai.hybridchat.tuning.classify.ClassificationMetrics;
 import ai.hybridchat.tuning.data.DatasetException;
+import ai.hybridchat.tuning.testing.TinyBase;
 import ai.hybridchat.tuning.train.ProgressListener;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
@@ -92,7 +96,7 @@ class ClassifierTuningTest {
 
     @Test
     void withoutLabelsTheTopBlockAndHeadOfTheLanguageModelTrain() throws Exception {
-        Path data = TinyBase.qaData(dir.resolve("qa.jsonl"), LoraTuningTest.PAIRS);
+        Path data = TinyBase.qaData(dir.resolve("qa.jsonl"), TinyBase.PAIRS);
         Path out = dir.resolve("top");
         TuningResult result = new Tuner(ProgressListener.silent()).run(options(data, null, out, 40), null);
         assertEquals(Optional.empty(), result.evaluation(ClassificationMetrics.class));

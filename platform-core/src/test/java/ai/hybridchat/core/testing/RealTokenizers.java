@@ -1,4 +1,4 @@
-package ai.hybridchat.core.model;
+package ai.hybridchat.core.testing;
 
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -28,12 +28,8 @@ public final class RealTokenizers {
         return folder;
     }
 
-    /** The bundled demo model's folder (its tokenizer and template), from the chat server's resources. */
+    /** The bundled demo model's folder (its tokenizer and template). */
     public static Path demoModel() {
-        Path folder = Path.of("../chat-server/src/main/resources/demo/model");
-        if (!Files.isRegularFile(folder.resolve("tokenizer.json"))) {
-            fail("demo model not found at " + folder.toAbsolutePath());
-        }
-        return folder;
+        return DemoModel.folder();
     }
 }

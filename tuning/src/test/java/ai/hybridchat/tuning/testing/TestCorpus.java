@@ -1,4 +1,4 @@
-package ai.hybridchat.tuning;
+package ai.hybridchat.tuning.testing;
 
 import ai.hybridchat.tuning.pretrain.ByteLevelBpeTrainer;
 import java.io.IOException;
@@ -6,8 +6,8 @@ import java.nio.file.Path;
 import java.util.List;
 
 /** A small English text and a tokenizer trained on it, written to a test folder. */
-final class TestCorpus {
-    static final String TEXT = """
+public final class TestCorpus {
+    public static final String TEXT = """
             The package manager installs software from the network. It keeps a list of packages and their versions.
             A file system stores files in directories. Each file has an owner, a group and permissions.
             The kernel loads modules when a device appears. Drivers talk to the hardware on behalf of programs.
@@ -19,7 +19,7 @@ final class TestCorpus {
     private TestCorpus() {
     }
 
-    static void writeTokenizer(Path dir, int vocab) throws IOException {
+    public static void writeTokenizer(Path dir, int vocab) throws IOException {
         var trainer = new ByteLevelBpeTrainer(vocab);
         ByteLevelBpeTrainer.write(trainer.train(List.of(TEXT, TEXT.toUpperCase(), "0123456789 ?!.,;:'\"()[]{}-+=/")), dir, 512);
     }

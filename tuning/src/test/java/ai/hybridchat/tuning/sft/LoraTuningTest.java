@@ -1,4 +1,4 @@
-package ai.hybridchat.tuning;
+package ai.hybridchat.tuning.sft;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -17,7 +17,11 @@ import ai.hybridchat.core.model.ChatTemplate;
 import ai.hybridchat.core.model.GenerationConfig;
 import ai.hybridchat.core.model.LlamaModel;
 import ai.hybridchat.core.model.Safetensors;
+import ai.hybridchat.tuning.TuneOptions;
+import ai.hybridchat.tuning.Tuner;
+import ai.hybridchat.tuning.TuningResult;
 import ai.hybridchat.tuning.data.DatasetException;
+import ai.hybridchat.tuning.testing.TinyBase;
 import ai.hybridchat.tuning.train.ProgressListener;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
@@ -30,11 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** LoRA on a tiny random model: it must really learn, write PEFT files, and leave the base alone. */
 class LoraTuningTest {
-    static final List<String[]> PAIRS = List.of(
-            new String[] {"Who keeps the list of packages?", "The package manager keeps it."},
-            new String[] {"Where are files stored?", "Files are stored in directories."},
-            new String[] {"What does a backup do?", "A backup copies important files."},
-            new String[] {"Who can create new users?", "The administrator can create users."});
+    static final List<String[]> PAIRS = TinyBase.PAIRS;
 
     @TempDir Path dir;
     Path base;

@@ -1,10 +1,11 @@
-package ai.hybridchat.tuning;
+package ai.hybridchat.tuning.pretrain;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.hybridchat.core.model.ChatTemplate;
 import ai.hybridchat.core.model.TextTokenizer;
+import ai.hybridchat.tuning.testing.TestCorpus;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;

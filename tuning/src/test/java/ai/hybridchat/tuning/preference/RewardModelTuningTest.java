@@ -1,4 +1,4 @@
-package ai.hybridchat.tuning;
+package ai.hybridchat.tuning.preference;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -10,7 +10,11 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.hybridchat.core.io.Json;
 import ai.hybridchat.core.model.Safetensors;
+import ai.hybridchat.tuning.TuneOptions;
+import ai.hybridchat.tuning.Tuner;
+import ai.hybridchat.tuning.TuningResult;
 import ai.hybridchat.tuning.preference.PreferenceMetrics;
+import ai.hybridchat.tuning.testing.TinyBase;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package ai.hybridchat.tuning;
+package ai.hybridchat.tuning.preference;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -6,8 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.hybridchat.core.io.Json;
+import ai.hybridchat.tuning.TuneOptions;
+import ai.hybridchat.tuning.Tuner;
+import ai.hybridchat.tuning.TuningResult;
 import ai.hybridchat.tuning.data.DatasetException;
 import ai.hybridchat.tuning.preference.PreferenceMetrics;
+import ai.hybridchat.tuning.testing.TinyBase;
 import ai.hybridchat.tuning.train.ProgressListener;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;

@@ -1,10 +1,14 @@
-package ai.hybridchat.server.demo;
+package ai.hybridchat.tuning.classify;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.hybridchat.core.io.Json;
-import ai.hybridchat.server.testing.Cli;
+import ai.hybridchat.core.testing.DemoModel;
+import ai.hybridchat.tuning.TuneOptionsBuilder;
+import ai.hybridchat.tuning.Tuner;
+import ai.hybridchat.tuning.TuningResult;
+import ai.hybridchat.tuning.train.ProgressListener;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,9 +18,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * "Load a pretrained model, replace the output layer, train with cross-entropy" through the CLI:
- * the bundled demo model's features, a new two-label head and its top block, scored on sentences
- * whose templates never occur in training.
+ * "Load a pretrained model, replace the output layer, train with cross-entropy": the bundled demo
+ * model's features, a new two-label head and its top block, scored on sentences whose templates
+ * never occur in training.
  */
 class LastLayerClassifierOnTheDemoModelTest {
     static final List<String> STORAGE = List.of("disk", "file", "backup", "partition", "folder", "archive");
@@ -38,21 +42,17 @@ class LastLayerClassifierOnTheDemoModelTest {
 
     @Test
     void aNewHeadOnThePretrainedModelClassifiesHeldOutSentences() throws Exception {
-        Path base = DemoBundle.extractModel(dir.resolve("demo"));
+        Path base = DemoModel.folder();
         Path train = data(dir.resolve("train.jsonl"), List.of("The %s needs attention today.", "Check the %s first.",
                 "Nobody touched the %s.", "A new %s was added."));
         Path val = data(dir.resolve("val.jsonl"), List.of("Where is the %s now?", "We replaced the old %s."));
         Path out = dir.resolve("classifier");
-        Cli.Result r = Cli.run("tune", "--method", "last-layer", "--base", base.toString(), "--data", train.toString(),
-                "--val", val.toString(), "--out", out.toString(), "--steps", "100", "--batch", "8", "--lr", "1e-3",
-                "--progress", "json");
-        assertEquals(0, r.code(), r.toString());
-        String[] lines = r.out().strip().split("\n");
-        JsonNode done = Json.MAPPER.readTree(lines[lines.length - 1]);
-        assertEquals("done", done.get("event").asText());
+        TuningResult result = new Tuner(ProgressListener.silent()).run(TuneOptionsBuilder.of("last-layer", base, train, out)
+                .validation(val).steps(100).batchSize(8).learningRate(1e-3).build(), null);
+        ClassificationMetrics held = result.evaluation(ClassificationMetrics.class).orElseThrow();
         // 20 of 24 held-out sentences or more (22 of 24 when this was written); chance is 12
-        assertTrue(done.get("accuracy").asDouble() >= 20 / 24.0, "held-out accuracy " + done);
-        assertTrue(done.get("macro_f1").asDouble() >= 0.8, "macro-F1 " + done);
+        assertTrue(held.accuracy() >= 20 / 24.0, "held-out accuracy " + held);
+        assertTrue(held.macroF1() >= 0.8, "macro-F1 " + held);
         JsonNode config = Json.MAPPER.readTree(out.resolve("config.json").toFile());
         assertEquals("LlamaForSequenceClassification", config.get("architectures").get(0).asText());
         assertEquals(2, config.get("id2label").size());

@@ -1,4 +1,4 @@
-package ai.hybridchat.tuning;
+package ai.hybridchat.tuning.pretrain;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -9,6 +9,7 @@ import ai.hybridchat.core.local.LocalLanguageModel;
 import ai.hybridchat.core.model.ChatTemplate;
 import ai.hybridchat.core.model.GenerationConfig;
 import ai.hybridchat.tuning.pretrain.Pretrainer;
+import ai.hybridchat.tuning.testing.TestCorpus;
 import ai.hybridchat.tuning.train.ProgressListener;
 import ai.hybridchat.tuning.train.TrainingLoop;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package ai.hybridchat.tuning;
+package ai.hybridchat.tuning.sft;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -15,6 +15,9 @@ import ai.hybridchat.core.model.Generator;
 import ai.hybridchat.core.model.LlamaModel;
 import ai.hybridchat.core.model.TextTokenizer;
 import ai.hybridchat.core.quant.ModelQuantizer;
+import ai.hybridchat.tuning.TuneOptions;
+import ai.hybridchat.tuning.Tuner;
+import ai.hybridchat.tuning.testing.TinyBase;
 import ai.hybridchat.tuning.train.ProgressListener;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
@@ -34,7 +37,7 @@ class QloraTuningTest {
     @BeforeEach
     void setUp() throws Exception {
         base = TinyBase.write(dir.resolve("base"));
-        data = TinyBase.qaData(dir.resolve("train.jsonl"), LoraTuningTest.PAIRS);
+        data = TinyBase.qaData(dir.resolve("train.jsonl"), TinyBase.PAIRS);
     }
 
     TuneOptions options(String quantization, Path out, int steps) {
@@ -61,17 +64,17 @@ class QloraTuningTest {
             ModelQuantizer.Report report = ModelQuantizer.quantize(model, ModelQuantizer.Scheme.NF4);
             assertEquals(quant.get("base_bytes_held").asLong(), report.heldBytes());
             ChatTemplate template = ChatTemplate.from(tokenizer);
-            String untuned = answer(model, tokenizer, template, LoraTuningTest.PAIRS.get(0)[0]);
-            assertTrue(!untuned.equals(LoraTuningTest.PAIRS.get(0)[1]), untuned);
+            String untuned = answer(model, tokenizer, template, TinyBase.PAIRS.get(0)[0]);
+            assertTrue(!untuned.equals(TinyBase.PAIRS.get(0)[1]), untuned);
             PeftLoraAdapter.apply(out, model, m);
             int exact = 0;
             StringBuilder got = new StringBuilder();
-            for (String[] p : LoraTuningTest.PAIRS) {
+            for (String[] p : TinyBase.PAIRS) {
                 String answer = answer(model, tokenizer, template, p[0]);
                 exact += answer.equals(p[1]) ? 1 : 0;
                 got.append(" | ").append(answer);
             }
-            assertEquals(LoraTuningTest.PAIRS.size(), exact, "exact-match answers after QLoRA:" + got);
+            assertEquals(TinyBase.PAIRS.size(), exact, "exact-match answers after QLoRA:" + got);
         }
     }
 

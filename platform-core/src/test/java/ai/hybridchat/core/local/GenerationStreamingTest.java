@@ -1,19 +1,17 @@
-package ai.hybridchat.server.demo;
+package ai.hybridchat.core.local;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.hybridchat.core.local.LocalLanguageModel;
 import ai.hybridchat.core.model.ChatTemplate;
 import ai.hybridchat.core.model.GenerationConfig;
 import ai.hybridchat.core.model.Generator;
-import java.nio.file.Path;
+import ai.hybridchat.core.testing.DemoModel;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Streaming, stop strings, length and cancellation of the generator, on the real demo model and
@@ -22,13 +20,11 @@ import org.junit.jupiter.api.io.TempDir;
 class GenerationStreamingTest {
     static final List<ChatTemplate.Message> PROMPT = List.of(new ChatTemplate.Message("user", "Question: What does the workshop make?"));
 
-    @TempDir
-    static Path dir;
     static LocalLanguageModel model;
 
     @BeforeAll
     static void load() throws Exception {
-        model = LocalLanguageModel.load(DemoBundle.extractModel(dir));
+        model = LocalLanguageModel.load(DemoModel.folder());
     }
 
     @AfterAll
