@@ -2,36 +2,25 @@ package ai.hybridchat.retrieval;
 
 import ai.hybridchat.core.Chunk;
 import ai.hybridchat.core.Document;
-import ai.hybridchat.core.io.AtomicFiles;
 import dev.langchain4j.model.embedding.EmbeddingModel;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.analysis.en.EnglishAnalyzer;
-import org.apache.lucene.document.IntField;
-import org.apache.lucene.index.CodecReader;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.IndexNotFoundException;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
-import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.SegmentInfos;
-import org.apache.lucene.index.SlowCodecReaderWrapper;
-import org.apache.lucene.index.StoredFields;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.search.IndexSearcher;
-import org.apache.lucene.search.Query;
-import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.SearcherManager;
 import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.store.Directory;
@@ -73,6 +62,8 @@ public final class LuceneChunkIndex implements ChunkIndex {
     private final Analyzer analyzer;
     private final int storedDimension;
     private final ChunkPlanner planner;
+    private final ChunkWriter chunkWriter;
+    private final StagedRebuild rebuild;
 
     private LuceneChunkIndex(Path path, Directory directory, IndexWriter writer, SearcherManager searchers,
                        Chunker chunker, BatchEmbedder embedder, Analyzer analyzer, int storedDimension) {
@@ -85,6 +76,8 @@ public final class LuceneChunkIndex implements ChunkIndex {
         this.analyzer = analyzer;
         this.storedDimension = storedDimension;
         this.planner = new ChunkPlanner(chunker, embedder);
+        this.chunkWriter = new ChunkWriter(planner, embedder);
+        this.rebuild = new StagedRebuild(path, analyzer, chunkWriter);
     }
 
     /** Opens (creating if needed) the index at {@code dir} for writing, with the default chunker. */
@@ -247,7 +240,7 @@ public final class LuceneChunkIndex implements ChunkIndex {
         List<IndexUpdate> updates;
         IndexSearcher searcher = acquire();
         try {
-            updates = writeAll(writer, searcher, documents, true, progress);
+            updates = chunkWriter.writeAll(writer, searcher, documents, true, progress);
         } catch (IOException e) {
             throw new UncheckedIOException("indexing into " + path + " failed: " + e.getMessage(), e);
         } finally {
@@ -269,83 +262,16 @@ public final class LuceneChunkIndex implements ChunkIndex {
     public synchronized List<IndexUpdate> replaceAll(Collection<Document> documents, IndexProgress progress) {
         requireWritable();
         List<IndexUpdate> updates;
-        Path staging = path.resolveSibling(path.getFileName() + ".rebuild");
         IndexSearcher live = acquire();
         try {
-            AtomicFiles.deleteRecursively(staging);
-            try (Directory stagingDir = FSDirectory.open(staging)) {
-                try (IndexWriter builder = new IndexWriter(stagingDir, new IndexWriterConfig(analyzer)
-                        .setOpenMode(IndexWriterConfig.OpenMode.CREATE))) {
-                    updates = writeAll(builder, live, documents, false, progress);
-                    builder.commit();
-                }
-                // the swap (addIndexes takes the staging folder's write lock, so the builder is closed first);
-                // nothing below is visible to searches until commit() refreshes them
-                writer.deleteAll();
-                try {
-                    writer.addIndexes(stagingDir);
-                } catch (IOException | RuntimeException e) {
-                    restore(live);
-                    throw e;
-                }
-            }
+            updates = rebuild.buildAndSwap(writer, live, documents, progress);
             commit();
         } catch (IOException e) {
             throw new UncheckedIOException("full reindex of " + path + " failed (the index is unchanged): " + e.getMessage(), e);
         } finally {
             release(live);
-            try {
-                AtomicFiles.deleteRecursively(staging);
-            } catch (IOException ignored) {
-                // a leftover staging folder is removed by the next rebuild
-            }
         }
         return updates;
-    }
-
-    /**
-     * Plans each document against what {@code planFrom} holds and writes the plans into
-     * {@code target}, embedding the missing chunk vectors in batches across documents. With
-     * {@code skipUnchanged} (an update) a document whose chunks are all indexed already is left as
-     * it is; without (a rebuild into an empty target) it is written too. One update per distinct
-     * id, in order; when two documents share an id the last one wins.
-     */
-    private List<IndexUpdate> writeAll(IndexWriter target, IndexSearcher planFrom, Collection<Document> documents,
-                                       boolean skipUnchanged, IndexProgress progress) throws IOException {
-        Map<String, Document> byId = new LinkedHashMap<>();
-        documents.forEach(d -> byId.put(d.id(), d));
-        Map<String, IndexUpdate> results = new LinkedHashMap<>();
-        byId.keySet().forEach(id -> results.put(id, null));
-        List<ChunkPlanner.Plan> pending = new ArrayList<>();
-        int pendingTexts = 0;
-        int done = 0;
-        for (Document document : byId.values()) {
-            ChunkPlanner.Plan plan = planner.plan(planFrom, document);
-            if (skipUnchanged && plan.unchanged) {
-                results.put(document.id(), new IndexUpdate(document.id(), IndexUpdate.Outcome.UNCHANGED, plan.chunks.size(), 0));
-                progress.indexed(++done, byId.size());
-                continue;
-            }
-            pending.add(plan);
-            pendingTexts += plan.missing.size();
-            if (pendingTexts >= BatchEmbedder.DEFAULT_BATCH_SIZE) {
-                done = write(target, pending, results, done, byId.size(), progress);
-                pending.clear();
-                pendingTexts = 0;
-            }
-        }
-        write(target, pending, results, done, byId.size(), progress);
-        return List.copyOf(results.values());
-    }
-
-    /** Puts back the documents of {@code snapshot} after a failed swap, before anything was committed. */
-    private void restore(IndexSearcher snapshot) throws IOException {
-        writer.deleteAll();
-        List<CodecReader> readers = new ArrayList<>();
-        for (LeafReaderContext leaf : snapshot.getIndexReader().leaves()) {
-            readers.add(SlowCodecReaderWrapper.wrap(leaf.reader()));
-        }
-        writer.addIndexes(readers.toArray(CodecReader[]::new));
     }
 
     /** Removes every chunk of a document and commits; false when it was not indexed. */
@@ -399,44 +325,24 @@ public final class LuceneChunkIndex implements ChunkIndex {
 
     @Override
     public int documentCount() {
-        return withSearcher(s -> s.count(firstChunks()));
+        return withSearcher(s -> new IndexListing(s, planner).documentCount());
     }
 
     @Override
     public int chunkCount() {
-        return withSearcher(s -> s.getIndexReader().numDocs());
+        return withSearcher(s -> new IndexListing(s, planner).chunkCount());
     }
 
     /** Every indexed document, ordered by id. */
     @Override
     public List<IndexedDocument> documents() {
-        return withSearcher(s -> {
-            int n = s.count(firstChunks());
-            if (n == 0) {
-                return List.of();
-            }
-            StoredFields stored = s.storedFields();
-            List<IndexedDocument> out = new ArrayList<>(n);
-            for (ScoreDoc hit : s.search(firstChunks(), n).scoreDocs) {
-                org.apache.lucene.document.Document d = stored.document(hit.doc);
-                out.add(new IndexedDocument(d.get(ChunkSchema.DOC_ID), d.get(ChunkSchema.TITLE),
-                        d.get(ChunkSchema.SOURCE), d.getField(ChunkSchema.CHUNK_COUNT).numericValue().intValue()));
-            }
-            out.sort(Comparator.comparing(IndexedDocument::docId));
-            return out;
-        });
+        return withSearcher(s -> new IndexListing(s, planner).documents());
     }
 
     /** The chunks of one document in order, empty when it is not indexed. */
     @Override
     public List<Chunk> chunks(String docId) {
-        return withSearcher(s -> {
-            List<Chunk> out = new ArrayList<>();
-            for (ChunkPlanner.Indexed c : planner.indexedChunks(s, docId, false)) {
-                out.add(c.chunk());
-            }
-            return out;
-        });
+        return withSearcher(s -> new IndexListing(s, planner).chunks(docId));
     }
 
     @Override
@@ -500,10 +406,6 @@ public final class LuceneChunkIndex implements ChunkIndex {
 
     // ---- writing ----
 
-    private static Query firstChunks() {
-        return IntField.newExactQuery(ChunkSchema.ORDINAL, 0);
-    }
-
     private void requireWritable() {
         if (writer == null) {
             throw new IllegalStateException("index at " + path + " was opened read-only");
@@ -524,36 +426,6 @@ public final class LuceneChunkIndex implements ChunkIndex {
         }
         data.put(META_CHUNKER, chunker.toString());
         writer.setLiveCommitData(data.entrySet());
-    }
-
-    private int write(IndexWriter target, List<ChunkPlanner.Plan> plans, Map<String, IndexUpdate> results, int done, int total,
-                      IndexProgress progress) throws IOException {
-        if (plans.isEmpty()) {
-            return done;
-        }
-        if (embedder != null) {
-            List<String> texts = new ArrayList<>();
-            plans.forEach(p -> p.missing.forEach(i -> texts.add(ChunkContext.embeddedText(p.chunks.get(i)))));
-            List<float[]> vectors = embedder.embedAll(texts);
-            int next = 0;
-            for (ChunkPlanner.Plan p : plans) {
-                for (int i : p.missing) {
-                    p.vectors[i] = vectors.get(next++);
-                }
-            }
-        }
-        for (ChunkPlanner.Plan p : plans) {
-            List<org.apache.lucene.document.Document> docs = new ArrayList<>(p.chunks.size());
-            for (int i = 0; i < p.chunks.size(); i++) {
-                docs.add(ChunkSchema.toLucene(p.chunks.get(i), p.chunks.size(), p.vectors[i]));
-            }
-            target.updateDocuments(new Term(ChunkSchema.DOC_ID, p.document.id()), docs);
-            IndexUpdate.Outcome outcome = p.unchanged ? IndexUpdate.Outcome.UNCHANGED
-                    : p.existed ? IndexUpdate.Outcome.UPDATED : IndexUpdate.Outcome.ADDED;
-            results.put(p.document.id(), new IndexUpdate(p.document.id(), outcome, p.chunks.size(), p.missing.size()));
-            progress.indexed(++done, total);
-        }
-        return done;
     }
 
     private static void closeQuietly(IndexWriter writer, Directory directory) {

@@ -29,24 +29,26 @@ public final class PlatformServer implements AutoCloseable {
         Platform platform = Platform.open(config, log);
         try {
             String token = config.adminToken() != null ? config.adminToken() : System.getenv("PLATFORM_ADMIN_TOKEN");
-            Javalin app = ChatServer.create(new ChatServer.Parts(platform.chat(), platform.index(),
-                    platform.sampleQuestions(), config.maxRequestBytes(), config.dataDir(), token,
-                    new AdapterHost() {
-                        @Override
-                        public Path baseModelDir() {
-                            return platform.baseModelDir();
-                        }
+            AdapterHost adapters = new AdapterHost() {
+                @Override
+                public Path baseModelDir() {
+                    return platform.baseModelDir();
+                }
 
-                        @Override
-                        public String activate(Path adapterDir) throws IOException {
-                            return platform.activateAdapter(adapterDir);
-                        }
+                @Override
+                public String activate(Path adapterDir) throws IOException {
+                    return platform.activateAdapter(adapterDir);
+                }
 
-                        @Override
-                        public String activeAdapter() {
-                            return platform.chat().adapterName();
-                        }
-                    }, config.server().metricsToken()));
+                @Override
+                public String activeAdapter() {
+                    return platform.chat().adapterName();
+                }
+            };
+            Javalin app = ChatServer.create(ChatServer.Parts.of(platform.chat(), platform.index())
+                    .samples(platform.sampleQuestions()).maxRequestBytes(config.maxRequestBytes())
+                    .dataDir(config.dataDir()).adminToken(token).adapters(adapters)
+                    .metricsToken(config.server().metricsToken()).build());
             app.start(config.server().host(), config.port());
             return new PlatformServer(platform, app);
         } catch (RuntimeException e) {

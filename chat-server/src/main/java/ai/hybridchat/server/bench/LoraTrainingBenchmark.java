@@ -10,7 +10,6 @@ import ai.hybridchat.tuning.train.CrossEntropy;
 import ai.hybridchat.tuning.train.LearningRateSchedule;
 import ai.hybridchat.tuning.train.TokenBatch;
 import ai.hybridchat.tuning.train.TrainingLoop;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;

@@ -1,5 +1,6 @@
 package ai.hybridchat.server.bench;
 
+import ai.hybridchat.core.io.AtomicFiles;
 import ai.hybridchat.core.io.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
@@ -36,13 +37,14 @@ public final class PythonPeer {
         }
     }
 
+    /** The module every peer imports (the shared Llama weights), copied beside the script. */
+    static final String SHARED_MODULE = "llama_peer.py";
+
     public List<JsonNode> run(String script, List<String> args) throws IOException, InterruptedException {
-        Path file = Files.createTempFile("peer-", ".py");
-        try (InputStream in = PythonPeer.class.getResourceAsStream(script)) {
-            if (in == null) {
-                throw new IllegalStateException("missing resource " + script + " beside " + PythonPeer.class.getName());
-            }
-            Files.write(file, in.readAllBytes());
+        Path dir = Files.createTempDirectory("peer-");
+        try {
+            Path file = copy(script, dir);
+            copy(SHARED_MODULE, dir);
             List<String> command = new ArrayList<>(List.of(python, file.toString()));
             command.addAll(args);
             Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
@@ -58,7 +60,18 @@ public final class PythonPeer {
             }
             return rows;
         } finally {
-            Files.deleteIfExists(file);
+            AtomicFiles.deleteRecursively(dir);
+        }
+    }
+
+    private static Path copy(String resource, Path dir) throws IOException {
+        try (InputStream in = PythonPeer.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException("missing resource " + resource + " beside " + PythonPeer.class.getName());
+            }
+            Path file = dir.resolve(resource);
+            Files.write(file, in.readAllBytes());
+            return file;
         }
     }
 }

@@ -2,6 +2,7 @@ package ai.hybridchat.server.http;
 
 import ai.hybridchat.core.Answer;
 import ai.hybridchat.core.Mode;
+import ai.hybridchat.server.api.SseStream;
 import ai.hybridchat.server.chat.ChatService;
 import io.javalin.http.Context;
 import org.slf4j.Logger;

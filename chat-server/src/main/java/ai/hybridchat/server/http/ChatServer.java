@@ -3,15 +3,13 @@ package ai.hybridchat.server.http;
 import ai.hybridchat.retrieval.ChunkIndex;
 import ai.hybridchat.server.admin.AdapterHost;
 import ai.hybridchat.server.admin.AdminAccess;
-import ai.hybridchat.server.admin.AdminHandlers;
+import ai.hybridchat.server.admin.AdminApi;
 import ai.hybridchat.server.admin.AdminInputs;
-import ai.hybridchat.server.admin.EvalAdmin;
-import ai.hybridchat.server.admin.JobRunner;
-import ai.hybridchat.server.admin.TuningAdmin;
 import ai.hybridchat.server.api.ApiException;
 import ai.hybridchat.server.api.ServerJson;
 import ai.hybridchat.server.chat.ChatService;
 import ai.hybridchat.server.chat.SampleQuestion;
+import ai.hybridchat.server.config.ServerConfig;
 import ai.hybridchat.core.io.ClasspathFolder;
 import io.javalin.Javalin;
 import io.javalin.config.SizeUnit;
@@ -32,26 +30,50 @@ public final class ChatServer {
     private static final Logger LOG = LoggerFactory.getLogger(ChatServer.class);
 
     /**
-     * What the server needs: the answering service, the index it reports on, the sample
-     * questions; {@code dataDir} (documents in {@code docs/}, feedback files) and the admin token
-     * are optional: without a data folder there is no admin API or feedback store, without a token
-     * the admin API answers 403.
+     * What the server needs: the answering service and the index it reports on; the rest is
+     * optional: sample questions, the request size cap, the data folder (documents in
+     * {@code docs/}, feedback files; without one there is no admin API but the jobs list, and no
+     * feedback store), the admin token (without one the admin API answers 403), the adapter host
+     * for tuning jobs and the token of {@code /metrics} (without one it is open).
      */
     public record Parts(ChatService chat, ChunkIndex index, List<SampleQuestion> sampleQuestions, long maxRequestBytes,
-                        Path dataDir, String adminToken, AdapterHost adapters,
-                        String metricsToken) {
-        public Parts(ChatService chat, ChunkIndex index, List<SampleQuestion> sampleQuestions, long maxRequestBytes,
-                     Path dataDir, String adminToken, AdapterHost adapters) {
-            this(chat, index, sampleQuestions, maxRequestBytes, dataDir, adminToken, adapters, null);
+                        Path dataDir, String adminToken, AdapterHost adapters, String metricsToken) {
+        public static Builder of(ChatService chat, ChunkIndex index) {
+            return new Builder(chat, index);
         }
 
-        public Parts(ChatService chat, ChunkIndex index, List<SampleQuestion> sampleQuestions, long maxRequestBytes) {
-            this(chat, index, sampleQuestions, maxRequestBytes, null, null, null);
+        @Override
+        public String toString() {
+            return "Parts[dataDir=" + dataDir + ", maxRequestBytes=" + maxRequestBytes + ", adminToken="
+                    + (adminToken == null ? "none" : "***") + ", metricsToken=" + (metricsToken == null ? "none" : "***") + "]";
         }
 
-        public Parts(ChatService chat, ChunkIndex index, List<SampleQuestion> sampleQuestions, long maxRequestBytes,
-                     Path dataDir, String adminToken) {
-            this(chat, index, sampleQuestions, maxRequestBytes, dataDir, adminToken, null);
+        /** Every optional part at its default: none, and {@link ServerConfig.Server#DEFAULT_MAX_REQUEST_BYTES}. */
+        public static final class Builder {
+            private final ChatService chat;
+            private final ChunkIndex index;
+            private List<SampleQuestion> samples = List.of();
+            private long maxRequestBytes = ServerConfig.Server.DEFAULT_MAX_REQUEST_BYTES;
+            private Path dataDir;
+            private String adminToken;
+            private AdapterHost adapters;
+            private String metricsToken;
+
+            private Builder(ChatService chat, ChunkIndex index) {
+                this.chat = chat;
+                this.index = index;
+            }
+
+            public Builder samples(List<SampleQuestion> questions) { samples = List.copyOf(questions); return this; }
+            public Builder maxRequestBytes(long bytes) { maxRequestBytes = bytes; return this; }
+            public Builder dataDir(Path dir) { dataDir = dir; return this; }
+            public Builder adminToken(String token) { adminToken = token; return this; }
+            public Builder adapters(AdapterHost host) { adapters = host; return this; }
+            public Builder metricsToken(String token) { metricsToken = token; return this; }
+
+            public Parts build() {
+                return new Parts(chat, index, samples, maxRequestBytes, dataDir, adminToken, adapters, metricsToken);
+            }
         }
     }
 
@@ -64,20 +86,12 @@ public final class ChatServer {
         SamplesHandler samples = new SamplesHandler(parts.sampleQuestions());
         OpenAiHandlers openAi = new OpenAiHandlers(parts.chat());
         Metrics metrics = new Metrics(parts.index());
-        AdminAccess access = new AdminAccess(parts.adminToken());
-        JobRunner jobRunner = new JobRunner();
-        JobHandlers jobs = new JobHandlers(jobRunner);
-        AdminHandlers admin = parts.dataDir() == null ? null
-                : new AdminHandlers(parts.index(), parts.dataDir().resolve("docs"), jobRunner);
+        AdminApi admin = new AdminApi(parts.chat(), parts.index(), parts.dataDir(), parts.adminToken(), parts.adapters());
         FeedbackHandler feedback = parts.dataDir() == null ? null : new FeedbackHandler(parts.dataDir());
-        TuningAdmin tuning = parts.dataDir() == null ? null
-                : new TuningAdmin(parts.dataDir(), jobRunner, parts.adapters());
-        EvalAdmin evals = parts.dataDir() == null ? null
-                : new EvalAdmin(parts.dataDir(), jobRunner, parts.chat(), parts.index());
         return Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             // a running job ends (cancelled) before the server's parts it reads are closed
-            config.events.serverStopping(jobRunner::close);
+            config.events.serverStopping(admin::close);
             config.http.maxRequestSize = parts.maxRequestBytes();
             config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
             config.jetty.multipartConfig.maxFileSize(AdminInputs.MAX_UPLOAD_BYTES,
@@ -117,25 +131,7 @@ public final class ChatServer {
                 }
                 feedback.feedback(ctx);
             });
-            config.routes.before("/api/admin/*", access::check);
-            if (admin != null) {
-                admin.cleanupLeftovers();
-                config.routes.get("/api/admin/documents", admin::documents);
-                config.routes.post("/api/admin/documents", admin::upload);
-                config.routes.delete("/api/admin/documents/{docId}", admin::delete);
-                config.routes.post("/api/admin/reindex", admin::reindex);
-                config.routes.post("/api/admin/tuning-data", tuning::uploadData);
-                config.routes.post("/api/admin/tune", tuning::tune);
-                config.routes.get("/api/admin/adapters", tuning::adapters);
-                config.routes.post("/api/admin/adapters/{name}/activate", tuning::activate);
-                config.routes.post("/api/admin/eval", evals::start);
-                config.routes.get("/api/admin/evals", evals::list);
-                config.routes.get("/api/admin/evals/{id}", evals::get);
-            }
-            config.routes.get("/api/admin/jobs", jobs::list);
-            config.routes.get("/api/admin/jobs/{id}", jobs::get);
-            config.routes.get("/api/admin/jobs/{id}/events", jobs::events);
-            config.routes.post("/api/admin/jobs/{id}/cancel", jobs::cancel);
+            admin.register(config.routes);
             ErrorResponses.register(config.routes);
         });
     }

@@ -5,6 +5,7 @@ import ai.hybridchat.core.Mode;
 import ai.hybridchat.core.Usage;
 import ai.hybridchat.core.model.ContextLengthExceededException;
 import ai.hybridchat.server.api.ApiException;
+import ai.hybridchat.server.api.SseStream;
 import ai.hybridchat.server.chat.ChatService;
 import dev.langchain4j.data.message.ChatMessage;
 import dev.langchain4j.data.message.UserMessage;

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.hybridchat.retrieval.ChunkIndex;
 import ai.hybridchat.server.api.ServerJson;
 import ai.hybridchat.server.chat.ChatService;
-import ai.hybridchat.server.config.ServerConfig;
 import ai.hybridchat.server.testing.DemoDocs;
 import ai.hybridchat.server.testing.Http;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -38,8 +37,8 @@ class AdminApiTest {
     static void start() {
         index = DemoDocs.lexicalIndex(dir);
         ChatService chat = DemoDocs.scriptedChat(index);
-        app = ChatServer.create(new ChatServer.Parts(chat, index, List.of(), ServerConfig.Server.DEFAULT_MAX_REQUEST_BYTES, dir, TOKEN)).start(0);
-        closedApp = ChatServer.create(new ChatServer.Parts(chat, index, List.of(), ServerConfig.Server.DEFAULT_MAX_REQUEST_BYTES, dir, null)).start(0);
+        app = ChatServer.create(ChatServer.Parts.of(chat, index).dataDir(dir).adminToken(TOKEN).build()).start(0);
+        closedApp = ChatServer.create(ChatServer.Parts.of(chat, index).dataDir(dir).build()).start(0);
         http = new Http(app.port());
     }
 

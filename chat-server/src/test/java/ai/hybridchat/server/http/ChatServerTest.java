@@ -12,7 +12,6 @@ import ai.hybridchat.retrieval.SearchOptions;
 import ai.hybridchat.retrieval.SnippetStyle;
 import ai.hybridchat.server.chat.ChatService;
 import ai.hybridchat.server.chat.SampleQuestion;
-import ai.hybridchat.server.config.ServerConfig;
 import ai.hybridchat.server.testing.DemoDocs;
 import ai.hybridchat.server.testing.Http;
 import ai.hybridchat.server.testing.ScriptedChatModel;
@@ -49,16 +48,16 @@ class ChatServerTest {
         LuceneRetriever retriever = new LuceneRetriever(index.searcher(SearchOptions.defaults().withSnippets(SearchOptions.DEFAULT_SNIPPET_CHARS, SnippetStyle.PLAIN)), SearchMode.BM25);
         ChatService chat = ChatService.builder().retriever(retriever)
                 .baseModel(base, "demo-base").tunedModel(tuned, "demo-lora").build();
-        app = ChatServer.create(new ChatServer.Parts(chat, index, List.of(new SampleQuestion("How much does a Wren lamp cost?", "tuned")),
-                ServerConfig.Server.DEFAULT_MAX_REQUEST_BYTES)).start(0);
+        app = ChatServer.create(ChatServer.Parts.of(chat, index)
+                .samples(List.of(new SampleQuestion("How much does a Wren lamp cost?", "tuned"))).build()).start(0);
         http = new Http(app.port());
 
         ChatService ragOnly = ChatService.builder().retriever(retriever).baseModel(base, "demo-base").build();
-        ragOnlyApp = ChatServer.create(new ChatServer.Parts(ragOnly, index, List.of(), ServerConfig.Server.DEFAULT_MAX_REQUEST_BYTES)).start(0);
+        ragOnlyApp = ChatServer.create(ChatServer.Parts.of(ragOnly, index).build()).start(0);
 
         ChatService broken = ChatService.builder().retriever(retriever)
                 .baseModel(new ScriptedChatModel("base", true), "demo-base").build();
-        brokenApp = ChatServer.create(new ChatServer.Parts(broken, index, List.of(), ServerConfig.Server.DEFAULT_MAX_REQUEST_BYTES)).start(0);
+        brokenApp = ChatServer.create(ChatServer.Parts.of(broken, index).build()).start(0);
     }
 
     @AfterAll

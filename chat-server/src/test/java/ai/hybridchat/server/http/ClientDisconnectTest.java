@@ -7,7 +7,6 @@ import ai.hybridchat.retrieval.LuceneRetriever;
 import ai.hybridchat.retrieval.SearchMode;
 import ai.hybridchat.retrieval.SearchOptions;
 import ai.hybridchat.server.chat.ChatService;
-import ai.hybridchat.server.config.ServerConfig;
 import ai.hybridchat.server.testing.DemoDocs;
 import dev.langchain4j.data.message.AiMessage;
 import dev.langchain4j.model.chat.ChatModel;
@@ -88,7 +87,7 @@ class ClientDisconnectTest {
             ChatService chat = ChatService.builder()
                     .retriever(new LuceneRetriever(index.searcher(SearchOptions.defaults()), SearchMode.BM25))
                     .baseModel(model, "slow").build();
-            Javalin app = ChatServer.create(new ChatServer.Parts(chat, index, List.of(), ServerConfig.Server.DEFAULT_MAX_REQUEST_BYTES)).start(0);
+            Javalin app = ChatServer.create(ChatServer.Parts.of(chat, index).build()).start(0);
             try {
                 HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + app.port() + "/api/chat/stream"))
                         .header("Content-Type", "application/json")

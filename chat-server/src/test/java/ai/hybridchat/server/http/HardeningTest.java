@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.hybridchat.retrieval.ChunkIndex;
 import ai.hybridchat.server.chat.ChatService;
-import ai.hybridchat.server.config.ServerConfig;
 import ai.hybridchat.server.testing.DemoDocs;
 import ai.hybridchat.server.testing.Http;
 import io.javalin.Javalin;
@@ -15,7 +14,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -41,8 +39,8 @@ class HardeningTest {
     static void start() {
         index = DemoDocs.lexicalIndex(dir);
         ChatService chat = DemoDocs.scriptedChat(index);
-        app = ChatServer.create(new ChatServer.Parts(chat, index, List.of(), ServerConfig.Server.DEFAULT_MAX_REQUEST_BYTES, dir, TOKEN, null,
-                METRICS_TOKEN)).start(0);
+        app = ChatServer.create(ChatServer.Parts.of(chat, index).dataDir(dir).adminToken(TOKEN)
+                .metricsToken(METRICS_TOKEN).build()).start(0);
         http = new Http(app.port());
     }
 

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.hybridchat.retrieval.ChunkIndex;
 import ai.hybridchat.server.chat.ChatService;
-import ai.hybridchat.server.config.ServerConfig;
 import ai.hybridchat.server.testing.DemoDocs;
 import ai.hybridchat.server.testing.ScriptedChatModel;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -62,7 +61,7 @@ class RequestFuzzTest {
                 .baseModel(new ScriptedChatModel("base"), "fuzz-base")
                 .tunedModel(new ScriptedChatModel("tuned"), "fuzz-adapter")
                 .build();
-        app = ChatServer.create(new ChatServer.Parts(chat, index, List.of(), ServerConfig.Server.DEFAULT_MAX_REQUEST_BYTES, dir, TOKEN))
+        app = ChatServer.create(ChatServer.Parts.of(chat, index).dataDir(dir).adminToken(TOKEN).build())
                 .start(0);
     }
 

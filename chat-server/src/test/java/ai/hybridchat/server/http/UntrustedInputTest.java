@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.hybridchat.retrieval.ChunkIndex;
 import ai.hybridchat.retrieval.Ingestor;
 import ai.hybridchat.server.chat.ChatService;
-import ai.hybridchat.server.config.ServerConfig;
 import ai.hybridchat.server.testing.DemoDocs;
 import ai.hybridchat.server.testing.Http;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -46,7 +45,7 @@ class UntrustedInputTest {
     static void start() {
         index = DemoDocs.lexicalIndex(dir);
         ChatService chat = DemoDocs.scriptedChat(index);
-        app = ChatServer.create(new ChatServer.Parts(chat, index, List.of(), ServerConfig.Server.DEFAULT_MAX_REQUEST_BYTES, dir, TOKEN)).start(0);
+        app = ChatServer.create(ChatServer.Parts.of(chat, index).dataDir(dir).adminToken(TOKEN).build()).start(0);
         http = new Http(app.port());
     }
 
@@ -117,8 +116,7 @@ class UntrustedInputTest {
             f.setLength(FeedbackHandler.DEFAULT_MAX_FILE_BYTES - 10);
         }
         ChatService chat = DemoDocs.scriptedChat(index);
-        Javalin capped = ChatServer.create(new ChatServer.Parts(chat, index, List.of(), ServerConfig.Server.DEFAULT_MAX_REQUEST_BYTES,
-                dataDir, null)).start(0);
+        Javalin capped = ChatServer.create(ChatServer.Parts.of(chat, index).dataDir(dataDir).build()).start(0);
         try {
             HttpResponse<String> full = new Http(capped.port()).post("/api/feedback",
                     "{\"question\":\"q\",\"answers\":{\"rag\":\"a\",\"hybrid\":\"good\"},\"best\":\"hybrid\"}");

@@ -12,7 +12,6 @@ import ai.hybridchat.retrieval.SearchOptions;
 import ai.hybridchat.retrieval.SnippetStyle;
 import ai.hybridchat.server.chat.ChatService;
 import ai.hybridchat.server.chat.SampleQuestion;
-import ai.hybridchat.server.config.ServerConfig;
 import ai.hybridchat.server.http.ChatServer;
 import ai.hybridchat.server.testing.DemoDocs;
 import ai.hybridchat.server.testing.ScriptedChatModel;
@@ -83,12 +82,12 @@ class WebUiBrowserTest {
                 return chat.adapterName();
             }
         };
-        app = ChatServer.create(new ChatServer.Parts(chat, index,
-                List.of(new SampleQuestion("How much does a Wren lamp cost?", "tuned"),
-                        new SampleQuestion("Who is the chair of the board?", "documents only")), ServerConfig.Server.DEFAULT_MAX_REQUEST_BYTES,
-                dir, ADMIN_TOKEN, host)).start(0);
+        app = ChatServer.create(ChatServer.Parts.of(chat, index)
+                .samples(List.of(new SampleQuestion("How much does a Wren lamp cost?", "tuned"),
+                        new SampleQuestion("Who is the chair of the board?", "documents only")))
+                .dataDir(dir).adminToken(ADMIN_TOKEN).adapters(host).build()).start(0);
         ChatService ragOnly = ChatService.builder().retriever(retriever).baseModel(new ScriptedChatModel("base"), "demo-base").build();
-        ragOnlyApp = ChatServer.create(new ChatServer.Parts(ragOnly, index, List.of(), ServerConfig.Server.DEFAULT_MAX_REQUEST_BYTES)).start(0);
+        ragOnlyApp = ChatServer.create(ChatServer.Parts.of(ragOnly, index).build()).start(0);
         playwright = Playwright.create(new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
         browser = playwright.chromium().launch(new BrowserType.LaunchOptions().setExecutablePath(CHROMIUM).setHeadless(true));
     }

@@ -3,9 +3,8 @@ package ai.hybridchat.core.encoder;
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Activation;
 import ai.hybridchat.core.model.Projection;
+import ai.hybridchat.core.model.ProjectionSlots;
 import ai.hybridchat.core.model.Scalars;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -23,7 +22,7 @@ public final class EncoderLayer {
     private final int index;
     private final int heads;
     private final int headDim;
-    private final Map<String, Projection> projections = new LinkedHashMap<>();
+    private final ProjectionSlots projections;
     private final LayerNorm attentionNorm;
     private final LayerNorm outputNorm;
 
@@ -31,7 +30,7 @@ public final class EncoderLayer {
         this.index = index;
         this.heads = config.numAttentionHeads;
         this.headDim = config.headDim();
-        this.projections.putAll(projections);
+        this.projections = new ProjectionSlots("encoder layer " + index, projections);
         this.attentionNorm = attentionNorm;
         this.outputNorm = outputNorm;
     }
@@ -64,21 +63,16 @@ public final class EncoderLayer {
     }
 
     public Projection projection(String name) {
-        Projection p = projections.get(name);
-        if (p == null) {
-            throw new IllegalArgumentException("encoder layer " + index + " has no projection " + name);
-        }
-        return p;
+        return projections.get(name);
     }
 
     /** Swaps a projection, e.g. for a LoRA wrapper around it. */
     public void replace(String name, Projection projection) {
-        projection(name);
-        projections.put(name, projection);
+        projections.replace(name, projection);
     }
 
     public Map<String, Projection> projections() {
-        return Collections.unmodifiableMap(projections);
+        return projections.view();
     }
 
     public LayerNorm attentionNorm() {

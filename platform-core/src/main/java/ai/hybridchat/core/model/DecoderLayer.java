@@ -1,8 +1,6 @@
 package ai.hybridchat.core.model;
 
 import ai.djl.ndarray.NDArray;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -22,7 +20,7 @@ public final class DecoderLayer {
     private final int headDim;
     private final RmsNorm inputNorm;
     private final RmsNorm postAttentionNorm;
-    private final Map<String, Projection> projections = new LinkedHashMap<>();
+    private final ProjectionSlots projections;
 
     DecoderLayer(int index, LlamaConfig config, RmsNorm inputNorm, RmsNorm postAttentionNorm, Map<String, Projection> projections) {
         this.index = index;
@@ -31,7 +29,7 @@ public final class DecoderLayer {
         this.headDim = config.headDim();
         this.inputNorm = inputNorm;
         this.postAttentionNorm = postAttentionNorm;
-        this.projections.putAll(projections);
+        this.projections = new ProjectionSlots("layer " + index, projections);
     }
 
     public NDArray forward(NDArray x, RotaryEmbedding rope, int start, KvCache cache, NDArray mask) {
@@ -78,21 +76,16 @@ public final class DecoderLayer {
     }
 
     public Projection projection(String name) {
-        Projection p = projections.get(name);
-        if (p == null) {
-            throw new IllegalArgumentException("layer " + index + " has no projection " + name);
-        }
-        return p;
+        return projections.get(name);
     }
 
     /** Swaps a projection, e.g. for a LoRA wrapper around it. */
     public void replace(String name, Projection projection) {
-        projection(name);
-        projections.put(name, projection);
+        projections.replace(name, projection);
     }
 
     public Map<String, Projection> projections() {
-        return Collections.unmodifiableMap(projections);
+        return projections.view();
     }
 
     public RmsNorm inputNorm() {

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDManager;
 import ai.hybridchat.core.encoder.BundledEncoder;
 import ai.hybridchat.core.encoder.CrossEncoder;
-import ai.hybridchat.tuning.train.ProgressListener;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;

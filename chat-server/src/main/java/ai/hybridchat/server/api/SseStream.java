@@ -1,6 +1,5 @@
-package ai.hybridchat.server.http;
+package ai.hybridchat.server.api;
 
-import ai.hybridchat.server.api.ServerJson;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.javalin.http.Context;
 import java.io.IOException;
@@ -14,9 +13,9 @@ import java.util.function.Consumer;
  * of JSON {@code data} per event, flushed at once. Javalin's own {@code sse()} routes answer GET
  * only, and a chat is a POST, so the few lines of the format are written here.
  */
-final class SseStream {
+public final class SseStream {
     /** The client closed the connection; generation should stop. */
-    static final class ClientGone extends UncheckedIOException {
+    public static final class ClientGone extends UncheckedIOException {
         ClientGone(IOException cause) {
             super("the client closed the event stream", cause);
         }
@@ -33,18 +32,18 @@ final class SseStream {
      * committed, so input the model refuses before it generates (a prompt over the context) is
      * still answered as a plain JSON error with its status.
      */
-    static final class Lazy {
+    public static final class Lazy {
         private final Context ctx;
         private final Consumer<SseStream> onOpen;
         private SseStream open;
 
         /** {@code onOpen}: what to send first once the stream opens. */
-        Lazy(Context ctx, Consumer<SseStream> onOpen) {
+        public Lazy(Context ctx, Consumer<SseStream> onOpen) {
             this.ctx = ctx;
             this.onOpen = onOpen;
         }
 
-        synchronized SseStream stream() {
+        public synchronized SseStream stream() {
             if (open == null) {
                 open = SseStream.open(ctx);
                 onOpen.accept(open);
@@ -52,18 +51,18 @@ final class SseStream {
             return open;
         }
 
-        synchronized boolean opened() {
+        public synchronized boolean opened() {
             return open != null;
         }
     }
 
-    static boolean requested(Context ctx) {
+    public static boolean requested(Context ctx) {
         String accept = ctx.header("Accept");
         return accept != null && accept.contains("text/event-stream");
     }
 
     /** Sends the 200 headers; from here on errors travel as {@code error} events. */
-    static SseStream open(Context ctx) {
+    public static SseStream open(Context ctx) {
         var res = ctx.res();
         res.setStatus(200);
         res.setCharacterEncoding("UTF-8");
@@ -78,17 +77,17 @@ final class SseStream {
         }
     }
 
-    void send(String event, Object data) {
+    public void send(String event, Object data) {
         write("event: " + event + "\ndata: " + json(data) + "\n\n");
     }
 
     /** An unnamed event, as OpenAI's streaming API sends them. */
-    void sendData(Object data) {
+    public void sendData(Object data) {
         write("data: " + json(data) + "\n\n");
     }
 
     /** The end marker of an OpenAI stream. */
-    void sendDone() {
+    public void sendDone() {
         write("data: [DONE]\n\n");
     }
 

@@ -1,8 +1,7 @@
-package ai.hybridchat.server.http;
+package ai.hybridchat.server.admin;
 
-import ai.hybridchat.server.admin.Job;
-import ai.hybridchat.server.admin.JobRunner;
 import ai.hybridchat.server.api.ApiException;
+import ai.hybridchat.server.api.SseStream;
 import io.javalin.http.Context;
 import java.util.Map;
 import java.util.concurrent.LinkedBlockingQueue;
