@@ -2,6 +2,7 @@ package ai.hybridchat.core.encoder;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Activation;
+import ai.hybridchat.core.model.AdaptableLayer;
 import ai.hybridchat.core.model.Projection;
 import ai.hybridchat.core.model.ProjectionSlots;
 import ai.hybridchat.core.model.Scalars;
@@ -12,7 +13,7 @@ import java.util.Map;
  * {@code h = LayerNorm(x + dense(selfAttention(x)))}, then {@code LayerNorm(h + dense(gelu(dense(h))))}.
  * Attention is bidirectional; the additive mask keeps padding out of every softmax.
  */
-public final class EncoderLayer {
+public final class EncoderLayer implements AdaptableLayer {
     /** The layer's linear maps by their Hugging Face names, relative to {@code encoder.layer.N.}. */
     public static final String[] PROJECTIONS = {
         "attention.self.query", "attention.self.key", "attention.self.value", "attention.output.dense",
@@ -62,17 +63,9 @@ public final class EncoderLayer {
         return projected.reshape(b, t, heads, headDim).transpose(0, 2, 1, 3);
     }
 
-    public Projection projection(String name) {
-        return projections.get(name);
-    }
-
-    /** Swaps a projection, e.g. for a LoRA wrapper around it. */
-    public void replace(String name, Projection projection) {
-        projections.replace(name, projection);
-    }
-
-    public Map<String, Projection> projections() {
-        return projections.view();
+    @Override
+    public ProjectionSlots slots() {
+        return projections;
     }
 
     public LayerNorm attentionNorm() {
@@ -83,6 +76,7 @@ public final class EncoderLayer {
         return outputNorm;
     }
 
+    @Override
     public int index() {
         return index;
     }

@@ -8,7 +8,7 @@ import java.util.Map;
  * Attention is grouped-query: each key/value head serves {@code heads / kvHeads} query heads, so
  * the query heads of a group are folded into the time axis instead of copying keys and values.
  */
-public final class DecoderLayer {
+public final class DecoderLayer implements AdaptableLayer {
     public static final String[] PROJECTIONS = {
         "self_attn.q_proj", "self_attn.k_proj", "self_attn.v_proj", "self_attn.o_proj",
         "mlp.gate_proj", "mlp.up_proj", "mlp.down_proj"
@@ -75,17 +75,9 @@ public final class DecoderLayer {
         return projection("mlp.down_proj").forward(silu.mul(projection("mlp.up_proj").forward(x)));
     }
 
-    public Projection projection(String name) {
-        return projections.get(name);
-    }
-
-    /** Swaps a projection, e.g. for a LoRA wrapper around it. */
-    public void replace(String name, Projection projection) {
-        projections.replace(name, projection);
-    }
-
-    public Map<String, Projection> projections() {
-        return projections.view();
+    @Override
+    public ProjectionSlots slots() {
+        return projections;
     }
 
     public RmsNorm inputNorm() {
@@ -96,6 +88,7 @@ public final class DecoderLayer {
         return postAttentionNorm;
     }
 
+    @Override
     public int index() {
         return index;
     }
