@@ -23,6 +23,14 @@ public interface ChunkIndex extends Closeable {
     /** True when dense search is possible: an embedding model is attached. */
     boolean hasEmbeddings();
 
+    /**
+     * True when the stored vectors were made by another embedding model than the attached one:
+     * until a full rebuild re-embeds them, dense search is wrong and adding documents is refused.
+     */
+    default boolean embeddingModelChanged() {
+        return false;
+    }
+
     /** How documents are split on the way in. */
     Chunker chunker();
 

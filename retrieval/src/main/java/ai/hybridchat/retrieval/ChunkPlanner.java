@@ -55,9 +55,10 @@ final class ChunkPlanner {
         this.embedder = embedder;
     }
 
+    /** @param searcher what the index holds, or null to plan as if it held nothing (every vector made anew) */
     Plan plan(IndexSearcher searcher, Document document) throws IOException {
         Plan plan = new Plan(document, chunker.chunk(document));
-        List<Indexed> existing = indexedChunks(searcher, document.id(), embedder != null);
+        List<Indexed> existing = searcher == null ? List.of() : indexedChunks(searcher, document.id(), embedder != null);
         plan.existed = !existing.isEmpty();
         Map<String, float[]> vectorByHash = new HashMap<>();
         existing.forEach(e -> {

@@ -27,7 +27,8 @@ final class ChunkWriter {
     }
 
     /**
-     * Plans each document against what {@code planFrom} holds and writes the plans into
+     * Plans each document against what {@code planFrom} holds (null: nothing, so every vector is
+     * embedded anew) and writes the plans into
      * {@code target}. With {@code skipUnchanged} (an update) a document whose chunks are all
      * indexed already is left as it is; without (a rebuild into an empty target) it is written
      * too. One update per distinct id, in order; when two documents share an id the last one wins.

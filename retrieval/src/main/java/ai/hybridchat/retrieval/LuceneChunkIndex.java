@@ -64,9 +64,13 @@ public final class LuceneChunkIndex implements ChunkIndex {
     private final ChunkPlanner planner;
     private final ChunkWriter chunkWriter;
     private final StagedRebuild rebuild;
+    /** The index's vectors were made by another model than the attached one: only a full rebuild may write. */
+    private volatile boolean embeddingModelChanged;
 
     private LuceneChunkIndex(Path path, Directory directory, IndexWriter writer, SearcherManager searchers,
-                       Chunker chunker, BatchEmbedder embedder, Analyzer analyzer, int storedDimension) {
+                       Chunker chunker, BatchEmbedder embedder, Analyzer analyzer, int storedDimension,
+                       boolean embeddingModelChanged) {
+        this.embeddingModelChanged = embeddingModelChanged;
         this.path = path;
         this.directory = directory;
         this.writer = writer;
@@ -112,7 +116,8 @@ public final class LuceneChunkIndex implements ChunkIndex {
                 writer.commit();
             }
             SearcherManager searchers = new SearcherManager(writer, null);
-            return new LuceneChunkIndex(dir, directory, writer, searchers, chunker, embedder, analyzer, dimension);
+            return new LuceneChunkIndex(dir, directory, writer, searchers, chunker, embedder, analyzer, dimension,
+                    modelChanged(directory, embedder));
         } catch (IOException e) {
             closeQuietly(writer, directory);
             throw new UncheckedIOException("cannot open index at " + dir + ": " + e.getMessage(), e);
@@ -142,9 +147,14 @@ public final class LuceneChunkIndex implements ChunkIndex {
                 throw new IllegalArgumentException("no index at " + dir);
             }
             checkDimension(dir, stored, embedder);
+            if (modelChanged(directory, embedder)) {
+                throw new IllegalStateException("index at " + dir + " holds vectors of the embedding model "
+                        + storedModel(directory) + ", not of " + embedder.modelName()
+                        + ": search it with the model it was built with (--embedding-model), or rebuild it (platform index --full)");
+            }
             SearcherManager searchers = new SearcherManager(directory, null);
             return new LuceneChunkIndex(dir, directory, null, searchers, Chunker.defaults(), embedder,
-                    new EnglishAnalyzer(), stored);
+                    new EnglishAnalyzer(), stored, false);
         } catch (IOException e) {
             closeQuietly(null, directory);
             throw new UncheckedIOException("cannot open index at " + dir + ": " + e.getMessage(), e);
@@ -164,11 +174,36 @@ public final class LuceneChunkIndex implements ChunkIndex {
         }
     }
 
+    /** The embedding model recorded in the last commit, null when none is (lexical-only, or no index yet). */
+    private static String storedModel(Directory directory) throws IOException {
+        try {
+            return SegmentInfos.readLatestCommit(directory).getUserData().get(META_MODEL);
+        } catch (IndexNotFoundException e) {
+            return null;
+        }
+    }
+
+    private static boolean modelChanged(Directory directory, BatchEmbedder embedder) throws IOException {
+        String stored = storedModel(directory);
+        return embedder != null && stored != null && !stored.equals(embedder.modelName());
+    }
+
+    /**
+     * True when the index was built with another embedding model than the one it was opened with:
+     * its vectors and the queries' would live in different spaces, so dense and fused search are
+     * wrong and adding documents is refused until a full rebuild ({@link #replaceAll}) re-embeds
+     * every chunk with the new model.
+     */
+    @Override
+    public boolean embeddingModelChanged() {
+        return embeddingModelChanged;
+    }
+
     private static void checkDimension(Path dir, int stored, BatchEmbedder embedder) {
         if (embedder != null && stored > 0 && stored != embedder.dimension()) {
-            throw new IllegalStateException("index at " + dir + " holds " + stored + "-dimensional vectors but "
+            throw new IllegalStateException("index at " + dir + " holds " + stored + "-dimensional vectors of another model but "
                     + embedder.modelName() + " makes " + embedder.dimension()
-                    + "-dimensional ones; use the same model or index into a new folder");
+                    + "-dimensional ones; use the model it was built with (--embedding-model) or index into a new folder");
         }
     }
 
@@ -208,6 +243,11 @@ public final class LuceneChunkIndex implements ChunkIndex {
             public String location() {
                 return path.toString();
             }
+
+            @Override
+            public boolean embeddingModelChanged() {
+                return embeddingModelChanged;
+            }
         }, options);
     }
 
@@ -237,6 +277,10 @@ public final class LuceneChunkIndex implements ChunkIndex {
         if (embedder == null && storedDimension > 0) {
             throw new IllegalStateException("index at " + path + " stores vectors; open it with its embedding model to write");
         }
+        if (embeddingModelChanged) {
+            throw new IllegalStateException("index at " + path + " holds vectors of another embedding model than "
+                    + embedder.modelName() + ": rebuild it first (platform index --full, or the admin reindex)");
+        }
         List<IndexUpdate> updates;
         IndexSearcher searcher = acquire();
         try {
@@ -264,8 +308,15 @@ public final class LuceneChunkIndex implements ChunkIndex {
         List<IndexUpdate> updates;
         IndexSearcher live = acquire();
         try {
-            updates = rebuild.buildAndSwap(writer, live, documents, progress);
-            commit();
+            boolean changed = embeddingModelChanged;
+            updates = rebuild.buildAndSwap(writer, live, !changed, documents, progress);
+            embeddingModelChanged = false; // every vector is the attached model's now: the commit records it
+            try {
+                commit();
+            } catch (RuntimeException e) {
+                embeddingModelChanged = changed;
+                throw e;
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("full reindex of " + path + " failed (the index is unchanged): " + e.getMessage(), e);
         } finally {
@@ -315,7 +366,7 @@ public final class LuceneChunkIndex implements ChunkIndex {
     public synchronized void commit() {
         requireWritable();
         try {
-            setCommitData(writer, embedder, chunker);
+            setCommitData(writer, embeddingModelChanged ? null : embedder, chunker);
             writer.commit();
             searchers.maybeRefreshBlocking();
         } catch (IOException e) {
@@ -350,7 +401,7 @@ public final class LuceneChunkIndex implements ChunkIndex {
         try {
             searchers.close();
             if (writer != null) {
-                setCommitData(writer, embedder, chunker);
+                setCommitData(writer, embeddingModelChanged ? null : embedder, chunker);
                 writer.close();
             }
             directory.close();
@@ -412,6 +463,7 @@ public final class LuceneChunkIndex implements ChunkIndex {
         }
     }
 
+    /** {@code embedder} null keeps the recorded model (a lexical-only writer, or vectors not yet remade by a new model). */
     private static void setCommitData(IndexWriter writer, BatchEmbedder embedder, Chunker chunker) {
         Map<String, String> data = new HashMap<>();
         Iterable<Map.Entry<String, String>> previous = writer.getLiveCommitData();

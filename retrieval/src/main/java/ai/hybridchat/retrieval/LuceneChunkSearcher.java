@@ -112,6 +112,11 @@ final class LuceneChunkSearcher implements ChunkSearch {
             throw new IllegalStateException(mode.wireName() + " search needs an embedding model, and the index at "
                     + index.location() + " was opened without one");
         }
+        if (mode != SearchMode.BM25 && index.embeddingModelChanged()) {
+            throw new IllegalStateException(mode.wireName() + " search of " + index.location() + " with "
+                    + index.embedder().modelName() + ", but its vectors were made by another model: rebuild the index "
+                    + "(platform index --full) or search with the model it was built with (--embedding-model)");
+        }
         return LexicalQuery.parse(query, index.analyzer());
     }
 

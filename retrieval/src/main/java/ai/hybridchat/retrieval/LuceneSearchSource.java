@@ -17,4 +17,7 @@ interface LuceneSearchSource {
 
     /** Where the index is, for messages. */
     String location();
+
+    /** True while the stored vectors are another model's than {@link #embedder()}'s: dense search is refused. */
+    boolean embeddingModelChanged();
 }

@@ -35,8 +35,12 @@ final class StagedRebuild {
         this.chunks = chunks;
     }
 
-    /** Builds {@code documents} beside the index and swaps them into {@code writer}, planning from {@code live}. */
-    List<IndexUpdate> buildAndSwap(IndexWriter writer, IndexSearcher live, Collection<Document> documents,
+    /**
+     * Builds {@code documents} beside the index and swaps them into {@code writer}; reuses the
+     * vectors of {@code live} (what is put back if the swap fails) unless {@code reuseVectors} is
+     * false (the embedding model changed).
+     */
+    List<IndexUpdate> buildAndSwap(IndexWriter writer, IndexSearcher live, boolean reuseVectors, Collection<Document> documents,
                                    IndexProgress progress) throws IOException {
         try {
             AtomicFiles.deleteRecursively(staging);
@@ -44,7 +48,7 @@ final class StagedRebuild {
             try (Directory stagingDir = FSDirectory.open(staging)) {
                 try (IndexWriter builder = new IndexWriter(stagingDir, new IndexWriterConfig(analyzer)
                         .setOpenMode(IndexWriterConfig.OpenMode.CREATE))) {
-                    updates = chunks.writeAll(builder, live, documents, false, progress);
+                    updates = chunks.writeAll(builder, reuseVectors ? live : null, documents, false, progress);
                     builder.commit();
                 }
                 // the swap (addIndexes takes the staging folder's write lock, so the builder is closed first);

@@ -25,7 +25,9 @@ public final class TuningMetadata {
         Map<String, Object> meta = new LinkedHashMap<>();
         meta.put("method", o.method());
         meta.put("base_model", o.base().toString());
-        meta.put("base_model_sha256", sha256(o.base().resolve("model.safetensors")));
+        Path weights = o.base().resolve("model.safetensors");
+        // a bundled base (an encoder in a LangChain4j jar) has no file to hash: its name says which
+        meta.put("base_model_sha256", Files.isRegularFile(weights) ? sha256(weights) : null);
         meta.put("dataset", o.data().toString());
         meta.put("dataset_sha256", sha256(o.data()));
         meta.put("examples", examples);
@@ -44,7 +46,9 @@ public final class TuningMetadata {
         metrics.put("final_train_loss", r.finalTrainLoss());
         metrics.put("final_validation_loss", r.finalValidationLoss());
         metrics.put("stopped_early", r.stoppedEarly());
-        metrics.put("validation_perplexity", r.finalValidationLoss() == null ? null : Math.exp(r.finalValidationLoss()));
+        if (TuningMethods.named(o.method()).lossIsTokenCrossEntropy()) {
+            metrics.put("validation_perplexity", r.finalValidationLoss() == null ? null : Math.exp(r.finalValidationLoss()));
+        }
         metrics.put("tokens_per_second", r.tokensPerSecond());
         meta.put("metrics", metrics);
         return meta;
@@ -60,7 +64,7 @@ public final class TuningMetadata {
         return hp;
     }
 
-    static String json(Map<String, Object> meta) throws JsonProcessingException {
+    public static String json(Map<String, Object> meta) throws JsonProcessingException {
         return Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(meta);
     }
 

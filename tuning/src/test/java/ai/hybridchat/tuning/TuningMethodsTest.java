@@ -12,15 +12,15 @@ import org.junit.jupiter.api.Test;
 class TuningMethodsTest {
     @Test
     void everyMethodIsRegisteredOnceInTheOrderTheHelpLists() {
-        assertEquals(List.of("full", "last-layer", "lora", "qlora", "prompt-tuning", "dpo", "reward-model", "ppo"),
-                TuningMethods.names());
+        assertEquals(List.of("full", "last-layer", "lora", "qlora", "prompt-tuning", "dpo", "reward-model", "ppo", "embedding",
+                "classifier"), TuningMethods.names());
     }
 
     @Test
     void anUnknownMethodIsTheUsersMistakeAndNamesTheOthers() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TuningMethods.named("lorra"));
         assertEquals("unknown or not yet available tuning method 'lorra' (available: full, last-layer, lora, qlora, "
-                + "prompt-tuning, dpo, reward-model, ppo)", e.getMessage());
+                + "prompt-tuning, dpo, reward-model, ppo, embedding, classifier)", e.getMessage());
         assertEquals(TuningDefaults.OTHERS, TuningMethods.recipe("lorra"));
     }
 
@@ -31,13 +31,15 @@ class TuningMethodsTest {
         for (String other : List.of("full", "last-layer", "prompt-tuning", "dpo", "reward-model", "ppo")) {
             assertEquals(TuningDefaults.OTHERS, TuningMethods.recipe(other), other);
         }
+        assertEquals(2e-5, TuningMethods.recipe("embedding").learningRate(), "sentence-transformers' learning rate");
+        assertEquals(5e-5, TuningMethods.recipe("classifier").learningRate(), "Hugging Face's BERT fine-tuning rate");
     }
 
     @Test
     void onlyTheTokenLossesHaveAPerplexityAndOnlyAdaptersSwap() {
         for (TuningMethod m : TuningMethods.all()) {
-            boolean preference = List.of("dpo", "reward-model", "ppo").contains(m.name());
-            assertEquals(!preference, m.lossIsTokenCrossEntropy(), m.name());
+            boolean notTokens = List.of("dpo", "reward-model", "ppo", "embedding", "classifier").contains(m.name());
+            assertEquals(!notTokens, m.lossIsTokenCrossEntropy(), m.name());
         }
         assertEquals(List.of("lora", "qlora", "prompt-tuning", "dpo"),
                 TuningMethods.all().stream().filter(TuningMethod::writesSwappableAdapter).map(TuningMethod::name).toList());

@@ -10,6 +10,7 @@ import ai.hybridchat.retrieval.ChunkIndex;
 import ai.hybridchat.retrieval.Embeddings;
 import ai.hybridchat.retrieval.EnglishTerms;
 import ai.hybridchat.retrieval.IngestReport;
+import ai.hybridchat.retrieval.IndexProgress;
 import ai.hybridchat.retrieval.Ingestor;
 import ai.hybridchat.retrieval.LuceneChunkIndex;
 import ai.hybridchat.retrieval.LuceneRetriever;
@@ -158,9 +159,17 @@ public final class Platform implements AutoCloseable {
     }
 
     private static ChunkIndex openIndex(ServerConfig config, Consumer<String> log) {
-        ChunkIndex index = LuceneChunkIndex.open(config.indexDir(), Embeddings.allMiniLmL6V2());
+        ChunkIndex index = LuceneChunkIndex.open(config.indexDir(), Embeddings.retriever(config.retrieval().embeddingModel()));
         try {
-            if (Files.isDirectory(config.docsDir())) {
+            if (index.embeddingModelChanged() && Files.isDirectory(config.docsDir())) {
+                // retrieval.embeddingModel changed: every vector is made anew before anything is answered
+                log.accept("the index was built with another embedding model: rebuilding it from " + config.docsDir());
+                IngestReport report = new Ingestor(index).rebuild(List.of(config.docsDir()), IndexProgress.NONE);
+                log.accept("index rebuilt: " + report.summary());
+            } else if (index.embeddingModelChanged()) {
+                throw new IllegalStateException("the index at " + config.indexDir() + " was built with another embedding model "
+                        + "and there is no documents folder (" + config.docsDir() + ") to rebuild it from");
+            } else if (Files.isDirectory(config.docsDir())) {
                 // answers never come from an old index: the folder's changes are applied first
                 log.accept("syncing the index with " + config.docsDir());
                 IngestReport report = new Ingestor(index).sync(config.docsDir());

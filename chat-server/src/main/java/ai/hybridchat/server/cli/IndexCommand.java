@@ -1,12 +1,12 @@
 package ai.hybridchat.server.cli;
 
 import ai.hybridchat.retrieval.ChunkIndex;
-import ai.hybridchat.retrieval.Embeddings;
 import ai.hybridchat.retrieval.IndexProgress;
 import ai.hybridchat.retrieval.IngestReport;
 import ai.hybridchat.retrieval.Ingestor;
 import ai.hybridchat.retrieval.LuceneChunkIndex;
 import ai.hybridchat.retrieval.SkippedFile;
+import dev.langchain4j.model.embedding.EmbeddingModel;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.lucene.store.LockObtainFailedException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -35,12 +36,19 @@ final class IndexCommand implements Callable<Integer> {
             + "(built beside the live index and swapped in with one commit).")
     boolean full;
 
+    @Mixin
+    EmbeddingModelOption embedding = new EmbeddingModelOption();
+
     @Override
     public Integer call() {
         docs.forEach(p -> PathChecks.requireExists(p, "--docs"));
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        try (ChunkIndex chunks = open(index)) {
+        try (ChunkIndex chunks = open(index, embedding.model())) {
+            if (chunks.embeddingModelChanged() && !full) {
+                throw new IllegalArgumentException("the index at " + index + " was built with another embedding model: "
+                        + "rebuild it with --full (every vector is made anew), or index with the model it was built with");
+            }
             IngestReport report = full ? new Ingestor(chunks).rebuild(docs, IndexProgress.NONE)
                     : new Ingestor(chunks).ingest(docs);
             for (SkippedFile skipped : report.skipped()) {
@@ -56,9 +64,9 @@ final class IndexCommand implements Callable<Integer> {
         }
     }
 
-    private static ChunkIndex open(Path index) {
+    private static ChunkIndex open(Path index, EmbeddingModel model) {
         try {
-            return LuceneChunkIndex.open(index, Embeddings.allMiniLmL6V2());
+            return LuceneChunkIndex.open(index, model);
         } catch (UncheckedIOException e) {
             if (e.getCause() instanceof LockObtainFailedException) {
                 throw new IllegalStateException("the index at " + index + " is open in another process (a running "

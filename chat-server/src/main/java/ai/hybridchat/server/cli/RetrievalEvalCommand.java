@@ -2,7 +2,6 @@ package ai.hybridchat.server.cli;
 
 import ai.hybridchat.retrieval.BeirDataset;
 import ai.hybridchat.retrieval.Chunker;
-import ai.hybridchat.retrieval.Embeddings;
 import ai.hybridchat.retrieval.RetrievalEvaluator;
 import ai.hybridchat.retrieval.RetrievalScores;
 import ai.hybridchat.retrieval.SearchMode;
@@ -15,6 +14,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -34,8 +34,11 @@ final class RetrievalEvalCommand implements Callable<Integer> {
             description = "bm25, dense or hybrid (default: ${DEFAULT-VALUE}).")
     SearchMode mode;
 
-    @picocli.CommandLine.Mixin
+    @Mixin
     FusionOptions fusion = new FusionOptions();
+
+    @Mixin
+    EmbeddingModelOption embedding = new EmbeddingModelOption();
 
     @Option(names = "--json", description = "Print one JSON object: ndcg@10, recall@100, map, queries.")
     boolean json;
@@ -44,7 +47,7 @@ final class RetrievalEvalCommand implements Callable<Integer> {
     public Integer call() throws JsonProcessingException {
         PathChecks.requireDir(beir, "--beir");
         BeirDataset data = BeirDataset.load(beir);
-        RetrievalEvaluator evaluator = new RetrievalEvaluator(mode == SearchMode.BM25 ? null : Embeddings.allMiniLmL6V2(),
+        RetrievalEvaluator evaluator = new RetrievalEvaluator(mode == SearchMode.BM25 ? null : embedding.model(),
                 fusion.apply(SearchOptions.defaults()), Chunker.wholeDocuments());
         RetrievalScores s = evaluator.evaluate(data, mode);
         if (json) {

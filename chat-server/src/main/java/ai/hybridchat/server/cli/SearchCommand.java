@@ -2,7 +2,6 @@ package ai.hybridchat.server.cli;
 
 import ai.hybridchat.core.RetrievedPassage;
 import ai.hybridchat.retrieval.ChunkIndex;
-import ai.hybridchat.retrieval.Embeddings;
 import ai.hybridchat.retrieval.Ingestor;
 import ai.hybridchat.retrieval.LuceneChunkIndex;
 import ai.hybridchat.retrieval.MetadataFilter;
@@ -21,6 +20,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -46,8 +46,11 @@ final class SearchCommand implements Callable<Integer> {
             description = "Only chunks whose metadata has this value (docId, format, ...); repeat: keys AND, values of one key OR.")
     List<String> filters = new ArrayList<>();
 
-    @picocli.CommandLine.Mixin
+    @Mixin
     FusionOptions fusion = new FusionOptions();
+
+    @Mixin
+    EmbeddingModelOption embedding = new EmbeddingModelOption();
 
     @Option(names = "--json", description = "Print JSON instead of text.")
     boolean json;
@@ -74,7 +77,7 @@ final class SearchCommand implements Callable<Integer> {
         if (!Files.isDirectory(index)) {
             throw new IllegalArgumentException("no index at " + index + ": build one with 'platform index --docs PATH'");
         }
-        try (ChunkIndex chunks = LuceneChunkIndex.openReadOnly(index, mode == SearchMode.BM25 ? null : Embeddings.allMiniLmL6V2())) {
+        try (ChunkIndex chunks = LuceneChunkIndex.openReadOnly(index, mode == SearchMode.BM25 ? null : embedding.model())) {
             SearchOptions options = fusion.apply(SearchOptions.defaults())
                     .withSnippets(SearchOptions.DEFAULT_SNIPPET_CHARS, SnippetStyle.PLAIN);
             List<RetrievedPassage> hits = chunks.searcher(options).search(query, mode, k,
@@ -96,7 +99,7 @@ final class SearchCommand implements Callable<Integer> {
         }
         index = dataDir.resolve("index");
         PrintWriter err = spec.commandLine().getErr();
-        try (ChunkIndex writable = LuceneChunkIndex.open(index, Embeddings.allMiniLmL6V2())) {
+        try (ChunkIndex writable = LuceneChunkIndex.open(index, embedding.model())) {
             var report = new Ingestor(writable).sync(docs);
             err.println("index synced: " + report.summary());
             report.skipped().forEach(s -> err.println("skipped " + s));

@@ -9,12 +9,16 @@ import ai.hybridchat.retrieval.LuceneChunkIndex;
 import ai.hybridchat.retrieval.LuceneRetriever;
 import ai.hybridchat.server.config.ServerConfig;
 import ai.hybridchat.server.demo.DemoTuningData;
+import ai.hybridchat.server.demo.RetrievalPairs;
 import ai.hybridchat.tuning.TuneOptions;
 import ai.hybridchat.tuning.TuneOptionsBuilder;
 import ai.hybridchat.tuning.Tuner;
 import ai.hybridchat.tuning.TuningMethods;
 import ai.hybridchat.tuning.TuningResult;
 import ai.hybridchat.tuning.classify.ClassificationMetrics;
+import ai.hybridchat.tuning.encoder.EncoderBase;
+import ai.hybridchat.tuning.encoder.PairRanking;
+import ai.hybridchat.tuning.encoder.TextPair;
 import ai.hybridchat.tuning.preference.PreferenceMetrics;
 import ai.hybridchat.tuning.preference.RewardTrace;
 import ai.hybridchat.tuning.train.ProgressListener;
@@ -43,13 +47,16 @@ final class TuneCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = "--method", required = true, paramLabel = "METHOD",
-            description = "full, last-layer, lora, qlora, prompt-tuning, dpo, reward-model or ppo.")
+            description = "full, last-layer, lora, qlora, prompt-tuning, dpo, reward-model, ppo; on a BERT encoder: embedding, classifier.")
     String method;
 
-    @Option(names = "--base", required = true, paramLabel = "DIR", description = "Base model folder (Hugging Face layout).")
+    @Option(names = "--base", required = true, paramLabel = "DIR",
+            description = "Base model folder (Hugging Face layout); for embedding and classifier, also a bundled encoder: all-minilm-l6-v2.")
     Path base;
 
-    @Option(names = "--data", required = true, paramLabel = "FILE", description = "Training data, JSONL.")
+    @Option(names = "--data", paramLabel = "FILE", description = "Training data, JSONL (embedding: {\"query\",\"positive\","
+            + "\"negative\"?} pairs, or with --docs the {\"question\",\"answer\"} file; with --docs alone, pseudo-queries "
+            + "from the documents).")
     Path data;
 
     @Option(names = "--val", paramLabel = "FILE", description = "Validation data, JSONL.")
@@ -166,12 +173,25 @@ final class TuneCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        PathChecks.requireDir(base, "--base");
-        PathChecks.requireFile(data, "--data");
-        if (docs == null || docs.isEmpty()) {
+        boolean embedding = method.equalsIgnoreCase("embedding");
+        boolean onEncoder = embedding || method.equalsIgnoreCase("classifier");
+        boolean withDocs = docs != null && !docs.isEmpty();
+        if (!(onEncoder && EncoderBase.isBundled(base))) {
+            PathChecks.requireDir(base, "--base");
+        }
+        if (data == null && !(embedding && withDocs)) {
+            throw new IllegalArgumentException("--data is required (only --method embedding can learn from --docs alone)");
+        }
+        if (data != null) {
+            PathChecks.requireFile(data, "--data");
+        }
+        if (!withDocs) {
             return tune(data);
         }
         docs.forEach(p -> PathChecks.requireExists(p, "--docs"));
+        if (embedding) {
+            return tuneOnPairsFromDocuments();
+        }
         Path work = Files.createTempDirectory("tune-docs");
         try (ChunkIndex index = LuceneChunkIndex.open(work.resolve("index"),
                 Embeddings.allMiniLmL6V2())) {
@@ -181,6 +201,26 @@ final class TuneCommand implements Callable<Integer> {
                     index::chunks, ServerConfig.Retrieval.DEFAULT_K).build(data, examples);
             spec.commandLine().getErr().println("built " + n + " retrieval-augmented examples from " + data);
             return tune(examples);
+        } finally {
+            AtomicFiles.deleteRecursively(work);
+        }
+    }
+
+    /** The embedding method on pairs built from the documents: the questions' answer chunks, or pseudo-queries. */
+    private Integer tuneOnPairsFromDocuments() throws IOException {
+        Path work = Files.createTempDirectory("tune-pairs");
+        try (ChunkIndex index = LuceneChunkIndex.open(work.resolve("index"), null)) {
+            new Ingestor(index).ingest(docs);
+            RetrievalPairs pairs = new RetrievalPairs(index, spec.commandLine().getErr()::println);
+            Path file = work.resolve("pairs.jsonl");
+            AtomicFiles.writeString(file, TextPair.toJsonLines(data != null ? pairs.fromQuestions(data) : pairs.fromDocuments(seed)));
+            if (validation != null && !TextPair.isPairData(validation)) {
+                // held-out questions in the same question/answer form: their answer chunks become the pairs
+                Path val = work.resolve("validation-pairs.jsonl");
+                AtomicFiles.writeString(val, TextPair.toJsonLines(pairs.fromQuestions(validation)));
+                validation = val;
+            }
+            return tune(file);
         } finally {
             AtomicFiles.deleteRecursively(work);
         }
@@ -236,6 +276,7 @@ final class TuneCommand implements Callable<Integer> {
         TuningResult r = new Tuner(listener).run(options, () -> false);
         ClassificationMetrics classification = r.evaluation(ClassificationMetrics.class).orElse(null);
         PreferenceMetrics preference = r.evaluation(PreferenceMetrics.class).orElse(null);
+        PairRanking ranking = r.evaluation(PairRanking.class).orElse(null);
         List<Double> rewardPerStep = r.evaluation(RewardTrace.class).map(RewardTrace::perStep).orElse(null);
         if (json) {
             Map<String, Object> done = new TreeMap<>();
@@ -249,6 +290,12 @@ final class TuneCommand implements Callable<Integer> {
             if (classification != null) {
                 done.put("accuracy", classification.accuracy());
                 done.put("macro_f1", classification.macroF1());
+            }
+            if (ranking != null) {
+                done.put("recall_at_1", ranking.recallAt1());
+                done.put("mrr", ranking.mrr());
+                done.put("base_recall_at_1", ranking.baseRecallAt1());
+                done.put("base_mrr", ranking.baseMrr());
             }
             if (preference != null) {
                 done.put("reward_accuracy", preference.accuracy());
@@ -280,6 +327,11 @@ final class TuneCommand implements Callable<Integer> {
             spec.commandLine().getOut().printf(Locale.ROOT, "%s reward accuracy %.4f, mean reward margin %.4f on %d pairs%n",
                     options.validation() == null ? "training" : "validation", preference.accuracy(),
                     preference.meanMargin(), preference.pairs());
+        }
+        if (ranking != null) {
+            spec.commandLine().getOut().printf(Locale.ROOT, "validation ranking of %d queries among %d passages: recall@1 %.4f "
+                            + "(base %.4f), MRR %.4f (base %.4f)%n", ranking.queries(), ranking.passages(), ranking.recallAt1(),
+                    ranking.baseRecallAt1(), ranking.mrr(), ranking.baseMrr());
         }
         return 0;
     }

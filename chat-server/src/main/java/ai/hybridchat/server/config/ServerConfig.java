@@ -64,11 +64,15 @@ public record ServerConfig(Server server, Retrieval retrieval, Generation genera
      * @param k      passages retrieved per question
      * @param mode   how they are searched
      * @param search how fused search combines its two rankings (method and weights), candidates, snippets
+     * @param embeddingModel a sentence-transformers folder (e.g. from {@code tune --method embedding})
+     *                       for the passages' and questions' vectors; null means the bundled
+     *                       all-MiniLM-L6-v2. The index records it, and one built with another
+     *                       model is rebuilt on start.
      */
-    public record Retrieval(int k, SearchMode mode, SearchOptions search) {
+    public record Retrieval(int k, SearchMode mode, SearchOptions search, Path embeddingModel) {
         /** Passages per question when the config names none. */
         public static final int DEFAULT_K = 3;
-        public static final Retrieval DEFAULT = new Retrieval(DEFAULT_K, SearchMode.FUSED, SearchOptions.defaults());
+        public static final Retrieval DEFAULT = new Retrieval(DEFAULT_K, SearchMode.FUSED, SearchOptions.defaults(), null);
 
         public Retrieval {
             Objects.requireNonNull(mode, "retrieval mode");
@@ -298,17 +302,23 @@ public record ServerConfig(Server server, Retrieval retrieval, Generation genera
         }
 
         public Builder retrievalK(int k) {
-            retrieval = new Retrieval(k, retrieval.mode(), retrieval.search());
+            retrieval = new Retrieval(k, retrieval.mode(), retrieval.search(), retrieval.embeddingModel());
             return this;
         }
 
         public Builder retrievalMode(SearchMode mode) {
-            retrieval = new Retrieval(retrieval.k(), mode, retrieval.search());
+            retrieval = new Retrieval(retrieval.k(), mode, retrieval.search(), retrieval.embeddingModel());
             return this;
         }
 
         public Builder search(SearchOptions options) {
-            retrieval = new Retrieval(retrieval.k(), retrieval.mode(), options);
+            retrieval = new Retrieval(retrieval.k(), retrieval.mode(), options, retrieval.embeddingModel());
+            return this;
+        }
+
+        /** A sentence-transformers folder for the retriever's vectors; null: the bundled all-MiniLM-L6-v2. */
+        public Builder embeddingModel(Path folder) {
+            retrieval = new Retrieval(retrieval.k(), retrieval.mode(), retrieval.search(), folder);
             return this;
         }
 

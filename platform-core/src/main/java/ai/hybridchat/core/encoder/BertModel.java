@@ -128,7 +128,26 @@ public final class BertModel implements AutoCloseable {
 
     /** Writes the model as a Hugging Face folder: {@code config.json} and {@code model.safetensors} (F32). */
     public void save(Path dir) throws IOException {
+        save(dir, Map.of(), "");
+    }
+
+    /**
+     * As {@link #save(Path)}, the encoder's tensors under {@code prefix} ({@code "bert."} in a task
+     * model's folder) and {@code extraTensors} (a task head) beside them.
+     */
+    public void save(Path dir, Map<String, NDArray> extraTensors, String prefix) throws IOException {
         config.write(dir);
+        Map<String, NDArray> out = new LinkedHashMap<>();
+        parameters().forEach((name, w) -> out.put(prefix + name, w));
+        out.putAll(extraTensors);
+        Safetensors.write(dir.resolve("model.safetensors"), out, Map.of(), false);
+    }
+
+    /**
+     * Every weight of the encoder under its Hugging Face name, in checkpoint order: what full
+     * fine-tuning trains (the arrays themselves, so an update is seen by the next forward pass).
+     */
+    public Map<String, NDArray> parameters() {
         Map<String, NDArray> out = new LinkedHashMap<>();
         out.put("embeddings.word_embeddings.weight", wordEmbeddings);
         out.put("embeddings.position_embeddings.weight", positionEmbeddings);
@@ -138,7 +157,11 @@ public final class BertModel implements AutoCloseable {
         for (EncoderLayer layer : layers) {
             String p = "encoder.layer." + layer.index() + ".";
             for (String name : EncoderLayer.PROJECTIONS) {
-                Linear linear = (Linear) layer.projection(name);
+                Projection projection = layer.projection(name);
+                if (!(projection instanceof Linear linear)) {
+                    throw new IllegalStateException(p + name + " is wrapped (" + projection.getClass().getSimpleName()
+                            + "): merge or remove the adapter before reading the plain weights");
+                }
                 out.put(p + name + ".weight", linear.weight());
                 out.put(p + name + ".bias", linear.bias());
             }
@@ -147,7 +170,12 @@ public final class BertModel implements AutoCloseable {
             out.put(p + "output.LayerNorm.weight", layer.outputNorm().weight());
             out.put(p + "output.LayerNorm.bias", layer.outputNorm().bias());
         }
-        Safetensors.write(dir.resolve("model.safetensors"), out, Map.of(), false);
+        return out;
+    }
+
+    /** A tensor of the checkpoint this model was read from, by its name without a task prefix (the pooler's, say), or null. */
+    public NDArray checkpointTensor(String name) {
+        return weights.get(name);
     }
 
     /** Task models ({@code BertForSequenceClassification}, ...) keep the encoder under {@code bert.}. */

@@ -32,7 +32,7 @@ public record BundledEncoder(String name, String onnxResource, String tokenizerR
     public SentenceEncoder load(NDManager parent) {
         byte[] onnx = resource(onnxResource);
         byte[] tokenizer = resource(tokenizerResource);
-        return new SentenceEncoder(BertModel.fromOnnx(onnx, config, parent), tokenizer, pooling);
+        return new SentenceEncoder(BertModel.fromOnnx(onnx, config, parent), tokenizer, pooling, name);
     }
 
     private byte[] resource(String path) {

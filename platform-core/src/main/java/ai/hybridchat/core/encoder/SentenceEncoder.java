@@ -15,6 +15,10 @@ import dev.langchain4j.model.embedding.EmbeddingModel;
 import dev.langchain4j.model.output.Response;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -39,9 +43,16 @@ public final class SentenceEncoder implements EmbeddingModel, AutoCloseable {
     private final HuggingFaceTokenizer tokenizer;
     private final Pooling pooling;
     private final NDManager manager;
+    private final String name;
 
     public SentenceEncoder(BertModel model, byte[] tokenizerJson, Pooling pooling) {
+        this(model, tokenizerJson, pooling, "bert-encoder");
+    }
+
+    /** {@code name}: what an index records as its embedding model, so that a search with another is refused. */
+    public SentenceEncoder(BertModel model, byte[] tokenizerJson, Pooling pooling, String name) {
         this.model = model;
+        this.name = name;
         this.tokenizerJson = tokenizerJson.clone();
         this.pooling = pooling;
         this.manager = model.manager();
@@ -64,7 +75,34 @@ public final class SentenceEncoder implements EmbeddingModel, AutoCloseable {
             JsonNode p = Json.MAPPER.readTree(poolingConfig.toFile());
             pooling = p.path(Pooling.CLS.configKey).asBoolean(false) ? Pooling.CLS : Pooling.MEAN;
         }
-        return new SentenceEncoder(BertModel.load(dir, parent), Files.readAllBytes(tok), pooling);
+        return new SentenceEncoder(BertModel.load(dir, parent), Files.readAllBytes(tok), pooling, folderName(dir));
+    }
+
+    /**
+     * A folder's model name: its file name and the first 12 hex digits of its weights' SHA-256, so
+     * two tunings written to folders of the same name are still told apart.
+     */
+    static String folderName(Path dir) throws IOException {
+        Path weights = dir.resolve("model.safetensors");
+        String digest = "";
+        if (Files.isRegularFile(weights)) {
+            try (InputStream in = Files.newInputStream(weights)) {
+                MessageDigest sha = MessageDigest.getInstance("SHA-256");
+                byte[] buffer = new byte[1 << 16];
+                for (int n; (n = in.read(buffer)) > 0; ) {
+                    sha.update(buffer, 0, n);
+                }
+                digest = "@" + HexFormat.of().formatHex(sha.digest()).substring(0, 12);
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return dir.toAbsolutePath().normalize().getFileName() + digest;
+    }
+
+    @Override
+    public String modelName() {
+        return name;
     }
 
     /** Writes a sentence-transformers folder that {@link #load} and sentence-transformers read. */
@@ -141,6 +179,22 @@ public final class SentenceEncoder implements EmbeddingModel, AutoCloseable {
     }
 
     private float[][] embedBatch(List<long[]> batch) {
+        try (NDManager step = manager.newSubManager()) {
+            float[] values = encode(batch, step).toFloatArray();
+            int h = model.config().hiddenSize;
+            float[][] out = new float[batch.size()][];
+            for (int b = 0; b < out.length; b++) {
+                out[b] = Arrays.copyOfRange(values, b * h, (b + 1) * h);
+            }
+            return out;
+        }
+    }
+
+    /**
+     * The normalised sentence vectors {@code [B, H]} of token-id rows (from {@link #tokenIds}),
+     * padded to the longest, in {@code m}.
+     */
+    public NDArray encode(List<long[]> batch, NDManager m) {
         int t = batch.stream().mapToInt(a -> a.length).max().orElse(0);
         long[] flat = new long[batch.size() * t];
         long[] mask = new long[flat.length];
@@ -150,20 +204,18 @@ public final class SentenceEncoder implements EmbeddingModel, AutoCloseable {
             Arrays.fill(mask, b * t, b * t + row.length, 1);
             Arrays.fill(flat, b * t + row.length, (b + 1) * t, model.config().padTokenId);
         }
-        try (NDManager step = manager.newSubManager()) {
-            Shape shape = new Shape(batch.size(), t);
-            NDArray m = step.create(mask, shape);
-            NDArray hidden = model.forward(step.create(flat, shape), null, m);
-            NDArray pooled = pooling.pool(hidden, m);
-            NDArray normalised = pooled.div(pooled.norm(new int[] {-1}, true).maximum(1e-12f));
-            float[] values = normalised.toFloatArray();
-            int h = model.config().hiddenSize;
-            float[][] out = new float[batch.size()][];
-            for (int b = 0; b < out.length; b++) {
-                out[b] = Arrays.copyOfRange(values, b * h, (b + 1) * h);
-            }
-            return out;
-        }
+        Shape shape = new Shape(batch.size(), t);
+        return encode(m.create(flat, shape), m.create(mask, shape));
+    }
+
+    /**
+     * The normalised sentence vectors {@code [B, H]} of padded ids {@code [B, T]} and their
+     * attention mask (1 for a token, 0 for padding): the forward pass training differentiates.
+     */
+    public NDArray encode(NDArray ids, NDArray attentionMask) {
+        NDArray hidden = model.forward(ids, null, attentionMask);
+        NDArray pooled = pooling.pool(hidden, attentionMask);
+        return pooled.div(pooled.norm(new int[] {-1}, true).maximum(1e-12f));
     }
 
     @Override
@@ -183,6 +235,11 @@ public final class SentenceEncoder implements EmbeddingModel, AutoCloseable {
 
     public BertModel model() {
         return model;
+    }
+
+    /** The tokenizer's {@code tokenizer.json}, as read. */
+    public byte[] tokenizerJson() {
+        return tokenizerJson.clone();
     }
 
     public Pooling pooling() {

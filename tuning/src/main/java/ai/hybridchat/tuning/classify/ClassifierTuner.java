@@ -23,7 +23,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
-import java.util.TreeSet;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -43,15 +42,7 @@ public final class ClassifierTuner {
     public TuningResult run(TuneOptions o, BooleanSupplier cancelled) throws IOException {
         List<LabeledText> train = LabeledText.read(o.data());
         List<LabeledText> validation = o.validation() == null ? List.of() : LabeledText.read(o.validation());
-        List<String> labels = new ArrayList<>(new TreeSet<>(train.stream().map(LabeledText::label).toList()));
-        if (labels.size() < 2) {
-            throw new IllegalArgumentException(o.data() + ": a classifier needs at least two labels, found " + labels);
-        }
-        for (LabeledText v : validation) {
-            if (!labels.contains(v.label())) {
-                throw new IllegalArgumentException(o.validation() + ": label '" + v.label() + "' never occurs in the training data");
-            }
-        }
+        List<String> labels = LabeledText.labels(train, o.data(), validation, o.validation());
         try (TuningBase base = TuningBase.load(o.base())) {
             TextTokenizer tokenizer = base.tokenizer();
             LlamaModel model = base.model();

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.TreeSet;
 
 /** One {@code {"text","label"}} line of a classification dataset (DESIGN.md). */
 public record LabeledText(String text, String label) {
@@ -24,6 +25,23 @@ public record LabeledText(String text, String label) {
             }
         }
         return false;
+    }
+
+    /**
+     * The sorted labels of {@code train}; refused when there are fewer than two, or when a
+     * validation example carries a label training never shows.
+     */
+    public static List<String> labels(List<LabeledText> train, Path trainFile, List<LabeledText> validation, Path validationFile) {
+        List<String> labels = new ArrayList<>(new TreeSet<>(train.stream().map(LabeledText::label).toList()));
+        if (labels.size() < 2) {
+            throw new IllegalArgumentException(trainFile + ": a classifier needs at least two labels, found " + labels);
+        }
+        for (LabeledText v : validation) {
+            if (!labels.contains(v.label())) {
+                throw new IllegalArgumentException(validationFile + ": label '" + v.label() + "' never occurs in the training data");
+            }
+        }
+        return labels;
     }
 
     /** Every line, or every problem with its line number before anything trains. */

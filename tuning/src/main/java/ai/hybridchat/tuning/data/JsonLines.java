@@ -15,11 +15,11 @@ import java.util.function.Function;
  * or that {@code parse} refuses (with an {@link IllegalArgumentException}) is reported with its
  * number, all of them at once, before any record is used.
  */
-final class JsonLines {
+public final class JsonLines {
     private JsonLines() {
     }
 
-    static <T> List<T> read(Path file, Function<JsonNode, T> parse, String whatIsMissing) throws IOException {
+    public static <T> List<T> read(Path file, Function<JsonNode, T> parse, String whatIsMissing) throws IOException {
         Read<T> read = readSkippingMalformed(file, parse);
         if (!read.problems().isEmpty()) {
             throw new DatasetException(file, read.problems());
@@ -28,6 +28,23 @@ final class JsonLines {
             throw new IllegalArgumentException(file + " has no " + whatIsMissing);
         }
         return read.records();
+    }
+
+    /** The first record of the file, or null when the file has none or its first line is not JSON: what a format sniff reads. */
+    public static JsonNode first(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            return null;
+        }
+        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+            if (!line.isBlank()) {
+                try {
+                    return Json.MAPPER.readTree(line);
+                } catch (IOException e) {
+                    return null;
+                }
+            }
+        }
+        return null;
     }
 
     /** The records that parse, and a description of every line that does not. */

@@ -1,0 +1,66 @@
+package ai.hybridchat.server.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.hybridchat.core.io.Json;
+import ai.hybridchat.core.testing.TinyEncoders;
+import ai.hybridchat.server.testing.Cli;
+import ai.hybridchat.server.testing.DemoDocs;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code tune --method embedding} from the documents alone, then {@code index} and {@code search}
+ * with the tuned folder: the index remembers its model and says so when searched with another.
+ * A tiny random encoder keeps it fast; the pretrained one is measured by {@code bench embedding-tuning}.
+ */
+class EncoderTuningCommandsTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void anEmbeddingModelTunedOnTheDocumentsIndexesAndSearchesThem() throws Exception {
+        Path base = TinyEncoders.write(dir.resolve("base"), 11);
+        Path docs = DemoDocs.copyTo(dir.resolve("docs"));
+        Path tuned = dir.resolve("tuned");
+        Cli.Result tune = Cli.run("tune", "--method", "embedding", "--base", base.toString(), "--docs", docs.toString(),
+                "--out", tuned.toString(), "--steps", "4", "--batch", "8", "--progress", "json");
+        assertEquals(0, tune.code(), tune.toString());
+        assertTrue(tune.err().contains("pseudo-queries (inverse cloze)"), tune.err());
+        JsonNode meta = Json.MAPPER.readTree(tuned.resolve("training.json").toFile());
+        assertEquals("embedding", meta.get("method").asText());
+        assertTrue(meta.get("examples").asInt() >= 19, "a pseudo-query per chunk of two sentences or more: " + meta);
+
+        Path index = dir.resolve("index");
+        Cli.Result indexed = Cli.run("index", "--docs", docs.toString(), "--index", index.toString(),
+                "--embedding-model", tuned.toString());
+        assertEquals(0, indexed.code(), indexed.toString());
+        Cli.Result found = Cli.run("search", "--index", index.toString(), "--embedding-model", tuned.toString(), "--json",
+                "Who designed the Wren lamp?");
+        assertEquals(0, found.code(), found.toString());
+        assertTrue(Json.MAPPER.readTree(found.out()).size() > 0, found.out());
+
+        Cli.Result other = Cli.run("search", "--index", index.toString(), "Who designed the Wren lamp?");
+        assertEquals(1, other.code(), other.toString());
+        assertTrue(other.err().contains("another model") && other.err().contains("--embedding-model"), other.err());
+        Cli.Result add = Cli.run("index", "--docs", docs.toString(), "--index", index.toString());
+        assertTrue(add.code() != 0 && add.err().contains("--embedding-model"), add.toString());
+    }
+
+    @Test
+    void theEmbeddingMethodTakesABundledEncoderByNameAndRefusesAnUnknownOne() throws Exception {
+        Path pairs = dir.resolve("pairs.jsonl");
+        Files.writeString(pairs, "{\"query\": \"q\", \"positive\": \"p\"}\n");
+        Cli.Result r = Cli.run("tune", "--method", "embedding", "--base", "no-such-encoder", "--data", pairs.toString(),
+                "--out", dir.resolve("out").toString());
+        assertEquals(1, r.code(), r.toString());
+        assertTrue(r.err().contains("--base") && r.err().contains("no-such-encoder"), r.err());
+        Cli.Result noData = Cli.run("tune", "--method", "lora", "--base", dir.toString(), "--out", dir.resolve("o").toString());
+        assertEquals(1, noData.code(), noData.toString());
+        assertTrue(noData.err().contains("--data is required"), noData.err());
+    }
+}
