@@ -1,6 +1,7 @@
 package ai.hybridchat.retrieval;
 
 import ai.djl.ndarray.NDManager;
+import ai.hybridchat.core.encoder.PairScorer;
 import ai.hybridchat.core.encoder.SentenceEncoder;
 import dev.langchain4j.model.embedding.EmbeddingModel;
 import dev.langchain4j.model.embedding.onnx.allminilml6v2.AllMiniLmL6V2EmbeddingModel;
@@ -34,6 +35,24 @@ public final class Embeddings {
 
     public static EmbeddingModel allMiniLmL6V2() {
         return Holder.MODEL;
+    }
+
+    /** Rerankers loaded from folders, one per folder and JVM. */
+    private static final Map<Path, PairScorer> RERANKERS = new ConcurrentHashMap<>();
+
+    /** The cross-encoder in {@code folder} (from {@code tune --method reranker}), loaded once per JVM. */
+    public static PairScorer reranker(Path folder) {
+        Path key = folder.toAbsolutePath().normalize();
+        if (!Files.isDirectory(key)) {
+            throw new IllegalArgumentException("reranker folder not found: " + folder);
+        }
+        return RERANKERS.computeIfAbsent(key, k -> {
+            try {
+                return PairScorer.load(k, PairScorer.DEFAULT_MAX_LENGTH, FOLDER_MANAGER);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot load the reranker in " + k + ": " + e.getMessage(), e);
+            }
+        });
     }
 
     /** Encoders loaded from folders, one per folder and JVM, like the default model. */

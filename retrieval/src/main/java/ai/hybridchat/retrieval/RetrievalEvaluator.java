@@ -1,5 +1,6 @@
 package ai.hybridchat.retrieval;
 
+import ai.hybridchat.core.encoder.PairScorer;
 import dev.langchain4j.model.embedding.EmbeddingModel;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -11,6 +12,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
 /**
@@ -34,6 +36,7 @@ public final class RetrievalEvaluator {
     private final EmbeddingModel model;
     private final SearchOptions options;
     private final Chunker chunker;
+    private final UnaryOperator<ChunkSearch> secondStage;
 
     /** @param model the embedding model for dense and hybrid modes; null evaluates BM25 only */
     public RetrievalEvaluator(EmbeddingModel model) {
@@ -41,9 +44,19 @@ public final class RetrievalEvaluator {
     }
 
     public RetrievalEvaluator(EmbeddingModel model, SearchOptions options, Chunker chunker) {
+        this(model, options, chunker, UnaryOperator.identity());
+    }
+
+    private RetrievalEvaluator(EmbeddingModel model, SearchOptions options, Chunker chunker, UnaryOperator<ChunkSearch> secondStage) {
         this.model = model;
         this.options = Objects.requireNonNull(options, "options");
         this.chunker = Objects.requireNonNull(chunker, "chunker");
+        this.secondStage = secondStage;
+    }
+
+    /** The same evaluation with {@code scorer} reranking the top {@code depth} candidates of every search. */
+    public RetrievalEvaluator reranked(PairScorer scorer, int depth) {
+        return new RetrievalEvaluator(model, options, chunker, search -> new RerankingSearch(search, scorer, depth));
     }
 
     public RetrievalScores evaluate(BeirDataset data, SearchMode mode) {
@@ -64,7 +77,7 @@ public final class RetrievalEvaluator {
         }
         try (ChunkIndex index = LuceneChunkIndex.open(dir, needsVectors ? model : null, chunker)) {
             index.upsertAll(data.corpus());
-            ChunkSearch searcher = index.searcher(options);
+            ChunkSearch searcher = secondStage.apply(index.searcher(options));
             Map<SearchMode, RetrievalScores> scores = new EnumMap<>(SearchMode.class);
             for (SearchMode mode : modes) {
                 scores.put(mode, evaluate(searcher, data, mode));

@@ -7,13 +7,15 @@ import ai.hybridchat.core.local.LocalLanguageModel;
 import ai.hybridchat.core.model.GenerationConfig;
 import ai.hybridchat.core.reader.SentenceScorer;
 import ai.hybridchat.retrieval.ChunkIndex;
+import ai.hybridchat.retrieval.ChunkSearch;
 import ai.hybridchat.retrieval.Embeddings;
 import ai.hybridchat.retrieval.EnglishTerms;
-import ai.hybridchat.retrieval.IngestReport;
 import ai.hybridchat.retrieval.IndexProgress;
+import ai.hybridchat.retrieval.IngestReport;
 import ai.hybridchat.retrieval.Ingestor;
 import ai.hybridchat.retrieval.LuceneChunkIndex;
 import ai.hybridchat.retrieval.LuceneRetriever;
+import ai.hybridchat.retrieval.RerankingSearch;
 import ai.hybridchat.retrieval.SearchOptions;
 import ai.hybridchat.retrieval.SnippetStyle;
 import ai.hybridchat.server.chat.ChatService;
@@ -154,8 +156,11 @@ public final class Platform implements AutoCloseable {
     }
 
     private static LuceneRetriever retriever(ServerConfig config, ChunkIndex index) {
-        return new LuceneRetriever(index.searcher(config.search()
-                .withSnippets(SearchOptions.DEFAULT_SNIPPET_CHARS, SnippetStyle.PLAIN)), config.retrievalMode());
+        ChunkSearch search = index.searcher(config.search().withSnippets(SearchOptions.DEFAULT_SNIPPET_CHARS, SnippetStyle.PLAIN));
+        if (config.retrieval().reranker() != null) {
+            search = new RerankingSearch(search, Embeddings.reranker(config.retrieval().reranker()), config.retrieval().rerankDepth());
+        }
+        return new LuceneRetriever(search, config.retrievalMode());
     }
 
     private static ChunkIndex openIndex(ServerConfig config, Consumer<String> log) {

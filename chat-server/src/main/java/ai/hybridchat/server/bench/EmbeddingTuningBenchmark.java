@@ -3,14 +3,17 @@ package ai.hybridchat.server.bench;
 import ai.djl.ndarray.NDManager;
 import ai.hybridchat.core.RetrievedPassage;
 import ai.hybridchat.core.encoder.BundledEncoder;
+import ai.hybridchat.core.encoder.PairScorer;
 import ai.hybridchat.core.encoder.SentenceEncoder;
 import ai.hybridchat.core.io.AtomicFiles;
 import ai.hybridchat.core.io.ClasspathFolder;
 import ai.hybridchat.retrieval.BeirDataset;
 import ai.hybridchat.retrieval.ChunkIndex;
 import ai.hybridchat.retrieval.ChunkSearch;
+import ai.hybridchat.retrieval.Chunker;
 import ai.hybridchat.retrieval.Ingestor;
 import ai.hybridchat.retrieval.LuceneChunkIndex;
+import ai.hybridchat.retrieval.RerankingSearch;
 import ai.hybridchat.retrieval.RetrievalEvaluator;
 import ai.hybridchat.retrieval.RetrievalScores;
 import ai.hybridchat.retrieval.SearchMode;
@@ -44,7 +47,7 @@ import java.util.function.Consumer;
  */
 final class EmbeddingTuningBenchmark {
     /** What one run trains with: the method's learning rate, and these. */
-    record Settings(int epochs, int batch, int maxLength, int pairsPerQuery, long seed) {
+    record Settings(int epochs, int batch, int maxLength, int pairsPerQuery, long seed, boolean reranker) {
     }
 
     /** Ranking quality of one model in one mode: the answer chunk's rank among the chunks. */
@@ -107,11 +110,15 @@ final class EmbeddingTuningBenchmark {
         List<List<String>> folds = List.of(ids.subList(0, ids.size() / 2), ids.subList(ids.size() / 2, ids.size()));
         Map<String, String> textOf = new HashMap<>();
         data.corpus().forEach(d -> textOf.put(d.id(), d.text()));
+        ChunkIndex lexical = LuceneChunkIndex.open(work.resolve("cisi-lexical"), null, Chunker.wholeDocuments());
+        lexical.upsertAll(data.corpus());
+        ChunkSearch bm25 = lexical.searcher(SearchOptions.defaults());
         List<Map<String, Map<SearchMode, RetrievalScores>>> out = new ArrayList<>();
         for (int f = 0; f < folds.size(); f++) {
             List<String> heldOut = folds.get(f);
             List<String> tuneOn = folds.get(1 - f);
             List<TextPair> pairs = new ArrayList<>();
+            List<TextPair> rerankPairs = new ArrayList<>();
             Random random = new Random(settings.seed() + f);
             for (String q : tuneOn) {
                 List<String> relevant = new ArrayList<>();
@@ -122,13 +129,26 @@ final class EmbeddingTuningBenchmark {
                 });
                 Collections.sort(relevant);
                 Collections.shuffle(relevant, random);
-                for (String doc : relevant.subList(0, Math.min(settings.pairsPerQuery(), relevant.size()))) {
-                    pairs.add(new TextPair(data.queries().get(q), textOf.get(doc), null));
+                // the reranker's hard negatives: BM25's best documents that are not judged relevant
+                List<String> negatives = new ArrayList<>();
+                for (String doc : bm25.rankDocuments(data.queries().get(q), SearchMode.BM25, 30)) {
+                    if (data.qrels().getOrDefault(q, Map.of()).getOrDefault(doc, 0) <= 0 && textOf.containsKey(doc)) {
+                        negatives.add(doc);
+                    }
+                }
+                List<String> chosen = relevant.subList(0, Math.min(settings.pairsPerQuery(), relevant.size()));
+                for (int i = 0; i < chosen.size(); i++) {
+                    pairs.add(new TextPair(data.queries().get(q), textOf.get(chosen.get(i)), null));
+                    if (!negatives.isEmpty()) {
+                        rerankPairs.add(new TextPair(data.queries().get(q), textOf.get(chosen.get(i)),
+                                textOf.get(negatives.get(i % negatives.size()))));
+                    }
                 }
             }
             log.accept("CISI fold " + (f + 1) + ": tuning on " + tuneOn.size() + " queries (" + pairs.size() + " pairs), measuring on "
                     + heldOut.size());
             Path tuned = tune(work, "cisi-fold" + (f + 1), pairs);
+            Path reranker = settings.reranker() ? tune(work, "cisi-fold" + (f + 1) + "-reranker", "reranker", rerankPairs) : null;
             BeirDataset measured = subset(data, heldOut);
             Map<String, Map<SearchMode, RetrievalScores>> fold = new LinkedHashMap<>();
             try (NDManager manager = NDManager.newBaseManager();
@@ -137,10 +157,19 @@ final class EmbeddingTuningBenchmark {
                 fold.put("base", new RetrievalEvaluator(base).evaluate(measured, List.of(SearchMode.BM25, SearchMode.DENSE,
                         SearchMode.FUSED)));
                 fold.put("tuned", new RetrievalEvaluator(tunedModel).evaluate(measured, List.of(SearchMode.DENSE, SearchMode.FUSED)));
+                if (reranker != null) {
+                    try (PairScorer scorer = PairScorer.load(reranker, PairScorer.DEFAULT_MAX_LENGTH, manager)) {
+                        fold.put("base + reranker", new RetrievalEvaluator(base).reranked(scorer, RerankingSearch.DEFAULT_DEPTH)
+                                .evaluate(measured, List.of(SearchMode.BM25, SearchMode.FUSED)));
+                        fold.put("tuned + reranker", new RetrievalEvaluator(tunedModel).reranked(scorer, RerankingSearch.DEFAULT_DEPTH)
+                                .evaluate(measured, List.of(SearchMode.FUSED)));
+                    }
+                }
             }
             log.accept("CISI fold " + (f + 1) + ": " + fold);
             out.add(fold);
         }
+        lexical.close();
         return out;
     }
 
@@ -155,12 +184,17 @@ final class EmbeddingTuningBenchmark {
     }
 
     private Path tune(Path work, String name, List<TextPair> pairs) throws IOException {
+        return tune(work, name, "embedding", pairs);
+    }
+
+    private Path tune(Path work, String name, String method, List<TextPair> pairs) throws IOException {
         Path data = work.resolve(name + "-pairs.jsonl");
         AtomicFiles.writeString(data, TextPair.toJsonLines(pairs));
         Path out = work.resolve(name + "-tuned");
         long t0 = System.nanoTime();
-        new Tuner(ProgressListener.terminal(10, false)).run(TuneOptionsBuilder.of("embedding", Path.of("all-minilm-l6-v2"), data, out)
-                .epochs(settings.epochs()).batchSize(settings.batch()).maxLength(settings.maxLength()).seed(settings.seed())
+        new Tuner(ProgressListener.terminal(10, false)).run(TuneOptionsBuilder.of(method, Path.of("all-minilm-l6-v2"), data, out)
+                .epochs(method.equals("embedding") ? settings.epochs() : 1).batchSize(method.equals("embedding") ? settings.batch() : 8).seed(settings.seed())
+                .maxLength(method.equals("embedding") ? settings.maxLength() : PairScorer.DEFAULT_MAX_LENGTH)
                 .build(), null);
         log.accept(String.format(Locale.ROOT, "%s: tuned on %d pairs in %.0f s", name, pairs.size(),
                 (System.nanoTime() - t0) / 1e9));

@@ -37,6 +37,13 @@ final class EmbeddingTuningCommand implements Callable<Integer> {
     @Option(names = "--pairs-per-query", defaultValue = "8", description = "CISI: relevant documents per training query (default: ${DEFAULT-VALUE}).")
     int pairsPerQuery;
 
+    @Option(names = "--no-reranker", description = "CISI: skip the cross-encoder reranker runs.")
+    boolean noReranker;
+
+    @Option(names = "--demo", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Run the demo part (default: ${DEFAULT-VALUE}; --no-demo skips it).")
+    boolean demo;
+
     @Option(names = "--seed", defaultValue = "7", description = "Seed of the fold split and the runs (default: ${DEFAULT-VALUE}).")
     long seed;
 
@@ -45,7 +52,7 @@ final class EmbeddingTuningCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         Path work = Files.createTempDirectory("embedding-bench-");
         EmbeddingTuningBenchmark bench = new EmbeddingTuningBenchmark(
-                new EmbeddingTuningBenchmark.Settings(epochs, batch, maxLength, pairsPerQuery, seed), line -> {
+                new EmbeddingTuningBenchmark.Settings(epochs, batch, maxLength, pairsPerQuery, seed, !noReranker), line -> {
                     spec.commandLine().getErr().println(line);
                     spec.commandLine().getErr().flush();
                 });
@@ -54,7 +61,8 @@ final class EmbeddingTuningCommand implements Callable<Integer> {
                     Runtime.getRuntime().availableProcessors(), epochs, batch, maxLength, seed);
             out.println("demo (answer chunk among the demo's chunks): | questions | model | mode | recall@1 | MRR@10 | nDCG@10 |");
             out.println("|---|---|---|---|---|---|");
-            for (var set : bench.demo(work).entrySet()) {
+            for (var set : (demo ? bench.demo(work) : Map.<String, Map<String, Map<SearchMode, EmbeddingTuningBenchmark.ChunkRanking>>>of())
+                    .entrySet()) {
                 for (var model : set.getValue().entrySet()) {
                     for (var mode : model.getValue().entrySet()) {
                         var r = mode.getValue();
@@ -69,11 +77,11 @@ final class EmbeddingTuningCommand implements Callable<Integer> {
                 out.println();
                 out.println("CISI, nDCG@10 on each fold's held-out queries: | model | mode | fold 1 | fold 2 | mean |");
                 out.println("|---|---|---|---|---|");
-                for (String model : List.of("base", "tuned")) {
+                for (String model : folds.get(0).keySet()) {
                     for (SearchMode mode : List.of(SearchMode.BM25, SearchMode.DENSE, SearchMode.FUSED)) {
                         RetrievalScores a = folds.get(0).get(model).get(mode);
                         RetrievalScores b = folds.get(1).get(model).get(mode);
-                        if (a == null) {
+                        if (a == null || b == null) {
                             continue;
                         }
                         out.printf(Locale.ROOT, "| %s | %s | %.4f | %.4f | %.4f |%n", model, mode.wireName(), a.ndcg10(), b.ndcg10(),

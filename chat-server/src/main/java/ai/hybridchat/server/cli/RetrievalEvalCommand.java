@@ -40,6 +40,9 @@ final class RetrievalEvalCommand implements Callable<Integer> {
     @Mixin
     EmbeddingModelOption embedding = new EmbeddingModelOption();
 
+    @Mixin
+    RerankerOption reranker = new RerankerOption();
+
     @Option(names = "--json", description = "Print one JSON object: ndcg@10, recall@100, map, queries.")
     boolean json;
 
@@ -49,7 +52,7 @@ final class RetrievalEvalCommand implements Callable<Integer> {
         BeirDataset data = BeirDataset.load(beir);
         RetrievalEvaluator evaluator = new RetrievalEvaluator(mode == SearchMode.BM25 ? null : embedding.model(),
                 fusion.apply(SearchOptions.defaults()), Chunker.wholeDocuments());
-        RetrievalScores s = evaluator.evaluate(data, mode);
+        RetrievalScores s = reranker.apply(evaluator).evaluate(data, mode);
         if (json) {
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("ndcg@10", s.ndcg10());

@@ -52,6 +52,9 @@ final class SearchCommand implements Callable<Integer> {
     @Mixin
     EmbeddingModelOption embedding = new EmbeddingModelOption();
 
+    @Mixin
+    RerankerOption reranker = new RerankerOption();
+
     @Option(names = "--json", description = "Print JSON instead of text.")
     boolean json;
 
@@ -80,7 +83,7 @@ final class SearchCommand implements Callable<Integer> {
         try (ChunkIndex chunks = LuceneChunkIndex.openReadOnly(index, mode == SearchMode.BM25 ? null : embedding.model())) {
             SearchOptions options = fusion.apply(SearchOptions.defaults())
                     .withSnippets(SearchOptions.DEFAULT_SNIPPET_CHARS, SnippetStyle.PLAIN);
-            List<RetrievedPassage> hits = chunks.searcher(options).search(query, mode, k,
+            List<RetrievedPassage> hits = reranker.apply(chunks.searcher(options)).search(query, mode, k,
                     MetadataFilter.parse(filters));
             if (json) {
                 out.println(new ObjectMapper().writeValueAsString(toJson(hits)));

@@ -47,11 +47,11 @@ final class TuneCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = "--method", required = true, paramLabel = "METHOD",
-            description = "full, last-layer, lora, qlora, prompt-tuning, dpo, reward-model, ppo; on a BERT encoder: embedding, classifier.")
+            description = "full, last-layer, lora, qlora, prompt-tuning, dpo, reward-model, ppo; on a BERT encoder: embedding, reranker, classifier.")
     String method;
 
     @Option(names = "--base", required = true, paramLabel = "DIR",
-            description = "Base model folder (Hugging Face layout); for embedding and classifier, also a bundled encoder: all-minilm-l6-v2.")
+            description = "Base model folder (Hugging Face layout); on a BERT encoder, also a bundled one: all-minilm-l6-v2.")
     Path base;
 
     @Option(names = "--data", paramLabel = "FILE", description = "Training data, JSONL (embedding: {\"query\",\"positive\","
@@ -173,14 +173,15 @@ final class TuneCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        boolean embedding = method.equalsIgnoreCase("embedding");
+        // the retriever's two models learn from (query, passage) pairs, which documents can supply
+        boolean embedding = method.equalsIgnoreCase("embedding") || method.equalsIgnoreCase("reranker");
         boolean onEncoder = embedding || method.equalsIgnoreCase("classifier");
         boolean withDocs = docs != null && !docs.isEmpty();
         if (!(onEncoder && EncoderBase.isBundled(base))) {
             PathChecks.requireDir(base, "--base");
         }
         if (data == null && !(embedding && withDocs)) {
-            throw new IllegalArgumentException("--data is required (only --method embedding can learn from --docs alone)");
+            throw new IllegalArgumentException("--data is required (only --method embedding and reranker can learn from --docs alone)");
         }
         if (data != null) {
             PathChecks.requireFile(data, "--data");

@@ -76,7 +76,8 @@ public final class ConfigLoader {
     }
 
     record RetrievalFile(@JsonProperty("k") Integer k, @JsonProperty("mode") String mode,
-                         @JsonProperty("fusion") FusionFile fusion, @JsonProperty("embeddingModel") String embeddingModel) {
+                         @JsonProperty("fusion") FusionFile fusion, @JsonProperty("embeddingModel") String embeddingModel,
+                         @JsonProperty("reranker") String reranker, @JsonProperty("rerankDepth") Integer rerankDepth) {
     }
 
     record GenerationFile(@JsonProperty("modelDir") String modelDir, @JsonProperty("adapterDir") String adapterDir,
@@ -233,7 +234,7 @@ public final class ConfigLoader {
     private static Loaded build(ConfigFile raw, Path base, Path file) {
         List<String> notes = new ArrayList<>();
         ServerFile s = raw.server() != null ? raw.server() : new ServerFile(null, null, null, null, null, null);
-        RetrievalFile r = raw.retrieval() != null ? raw.retrieval() : new RetrievalFile(null, null, null, null);
+        RetrievalFile r = raw.retrieval() != null ? raw.retrieval() : new RetrievalFile(null, null, null, null, null, null);
         GenerationFile g = raw.generation() != null ? raw.generation() : new GenerationFile(null, null, null, null);
         AdminFile a = raw.admin() != null ? raw.admin() : new AdminFile(null);
         Flat flat = new Flat(file, notes);
@@ -260,7 +261,8 @@ public final class ConfigLoader {
                         dataDir != null ? base.resolve(dataDir) : ds.dataDir(),
                         maxRequestBytes != null ? maxRequestBytes : ds.maxRequestBytes(), path(base, samples), metricsToken))
                 .retrieval(new ServerConfig.Retrieval(k != null ? k : dr.k(), mode != null ? SearchMode.parse(mode) : dr.mode(),
-                        search(fusion), path(base, r.embeddingModel())))
+                        search(fusion), path(base, r.embeddingModel()), path(base, r.reranker()),
+                        r.rerankDepth() != null ? r.rerankDepth() : dr.rerankDepth()))
                 .generation(new ServerConfig.Generation(path(base, modelDir), path(base, adapterDir),
                         maxNewTokens != null ? maxNewTokens : dg.maxNewTokens(),
                         copyWeight != null ? copyWeight

@@ -1,5 +1,6 @@
 package ai.hybridchat.server.config;
 
+import ai.hybridchat.retrieval.RerankingSearch;
 import ai.hybridchat.retrieval.SearchMode;
 import ai.hybridchat.retrieval.SearchOptions;
 import java.nio.file.Path;
@@ -68,17 +69,24 @@ public record ServerConfig(Server server, Retrieval retrieval, Generation genera
      *                       for the passages' and questions' vectors; null means the bundled
      *                       all-MiniLM-L6-v2. The index records it, and one built with another
      *                       model is rebuilt on start.
+     * @param reranker       a cross-encoder folder ({@code tune --method reranker}) that reorders
+     *                       the top {@code rerankDepth} candidates of every search; null: none (the
+     *                       default until one is measured better on the user's questions)
      */
-    public record Retrieval(int k, SearchMode mode, SearchOptions search, Path embeddingModel) {
+    public record Retrieval(int k, SearchMode mode, SearchOptions search, Path embeddingModel, Path reranker, int rerankDepth) {
         /** Passages per question when the config names none. */
         public static final int DEFAULT_K = 3;
-        public static final Retrieval DEFAULT = new Retrieval(DEFAULT_K, SearchMode.FUSED, SearchOptions.defaults(), null);
+        public static final Retrieval DEFAULT = new Retrieval(DEFAULT_K, SearchMode.FUSED, SearchOptions.defaults(), null, null,
+                RerankingSearch.DEFAULT_DEPTH);
 
         public Retrieval {
             Objects.requireNonNull(mode, "retrieval mode");
             Objects.requireNonNull(search, "search options");
             if (k < 1 || k > 20) {
                 throw new IllegalArgumentException("retrieval.k (retrievalK) must be between 1 and 20, got " + k);
+            }
+            if (rerankDepth < 1 || rerankDepth > 200) {
+                throw new IllegalArgumentException("retrieval.rerankDepth must be between 1 and 200, got " + rerankDepth);
             }
         }
     }
@@ -302,23 +310,33 @@ public record ServerConfig(Server server, Retrieval retrieval, Generation genera
         }
 
         public Builder retrievalK(int k) {
-            retrieval = new Retrieval(k, retrieval.mode(), retrieval.search(), retrieval.embeddingModel());
+            retrieval = new Retrieval(k, retrieval.mode(), retrieval.search(), retrieval.embeddingModel(), retrieval.reranker(),
+                    retrieval.rerankDepth());
             return this;
         }
 
         public Builder retrievalMode(SearchMode mode) {
-            retrieval = new Retrieval(retrieval.k(), mode, retrieval.search(), retrieval.embeddingModel());
+            retrieval = new Retrieval(retrieval.k(), mode, retrieval.search(), retrieval.embeddingModel(), retrieval.reranker(),
+                    retrieval.rerankDepth());
             return this;
         }
 
         public Builder search(SearchOptions options) {
-            retrieval = new Retrieval(retrieval.k(), retrieval.mode(), options, retrieval.embeddingModel());
+            retrieval = new Retrieval(retrieval.k(), retrieval.mode(), options, retrieval.embeddingModel(), retrieval.reranker(),
+                    retrieval.rerankDepth());
+            return this;
+        }
+
+        /** A cross-encoder folder over the top {@code depth} candidates; null: none. */
+        public Builder reranker(Path folder, int depth) {
+            retrieval = new Retrieval(retrieval.k(), retrieval.mode(), retrieval.search(), retrieval.embeddingModel(), folder, depth);
             return this;
         }
 
         /** A sentence-transformers folder for the retriever's vectors; null: the bundled all-MiniLM-L6-v2. */
         public Builder embeddingModel(Path folder) {
-            retrieval = new Retrieval(retrieval.k(), retrieval.mode(), retrieval.search(), folder);
+            retrieval = new Retrieval(retrieval.k(), retrieval.mode(), retrieval.search(), folder, retrieval.reranker(),
+                    retrieval.rerankDepth());
             return this;
         }
 

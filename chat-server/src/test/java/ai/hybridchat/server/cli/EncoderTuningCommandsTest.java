@@ -3,6 +3,7 @@ package ai.hybridchat.server.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.hybridchat.core.io.ClasspathFolder;
 import ai.hybridchat.core.io.Json;
 import ai.hybridchat.core.testing.TinyEncoders;
 import ai.hybridchat.server.testing.Cli;
@@ -42,13 +43,43 @@ class EncoderTuningCommandsTest {
         Cli.Result found = Cli.run("search", "--index", index.toString(), "--embedding-model", tuned.toString(), "--json",
                 "Who designed the Wren lamp?");
         assertEquals(0, found.code(), found.toString());
-        assertTrue(Json.MAPPER.readTree(found.out()).size() > 0, found.out());
+        assertTrue(Json.MAPPER.readTree(found.out()).get("results").size() > 0, found.out());
 
         Cli.Result other = Cli.run("search", "--index", index.toString(), "Who designed the Wren lamp?");
         assertEquals(1, other.code(), other.toString());
         assertTrue(other.err().contains("another model") && other.err().contains("--embedding-model"), other.err());
         Cli.Result add = Cli.run("index", "--docs", docs.toString(), "--index", index.toString());
         assertTrue(add.code() != 0 && add.err().contains("--embedding-model"), add.toString());
+    }
+
+    @Test
+    void aRerankerTunedOnQuestionsAndDocumentsReordersSearchResults() throws Exception {
+        Path base = TinyEncoders.write(dir.resolve("base"), 13);
+        Path docs = DemoDocs.copyTo(dir.resolve("docs"));
+        Path qa = dir.resolve("qa.jsonl");
+        new ClasspathFolder("demo/qa").copyTo(dir.resolve("qa"));
+        Files.writeString(qa, String.join("\n", Files.readAllLines(dir.resolve("qa/train.jsonl")).subList(0, 24)) + "\n");
+        Path reranker = dir.resolve("reranker");
+        Cli.Result tune = Cli.run("tune", "--method", "reranker", "--base", base.toString(), "--docs", docs.toString(),
+                "--data", qa.toString(), "--out", reranker.toString(), "--steps", "3", "--batch", "4");
+        assertEquals(0, tune.code(), tune.toString());
+        assertTrue(tune.err().contains("questions with their answer's chunk"), tune.err());
+        JsonNode config = Json.MAPPER.readTree(reranker.resolve("config.json").toFile());
+        assertEquals(1, config.get("id2label").size());
+
+        Path index = dir.resolve("index");
+        assertEquals(0, Cli.run("index", "--docs", docs.toString(), "--index", index.toString()).code());
+        Cli.Result plain = Cli.run("search", "--index", index.toString(), "--mode", "bm25", "--k", "5", "--json", "Who designed the Wren lamp?");
+        Cli.Result reranked = Cli.run("search", "--index", index.toString(), "--mode", "bm25", "--k", "5", "--json",
+                "--reranker", reranker.toString(), "Who designed the Wren lamp?");
+        assertEquals(0, reranked.code(), reranked.toString());
+        JsonNode a = Json.MAPPER.readTree(plain.out()).get("results");
+        JsonNode b = Json.MAPPER.readTree(reranked.out()).get("results");
+        assertEquals(5, b.size());
+        for (int i = 1; i < b.size(); i++) {
+            assertTrue(b.get(i - 1).get("score").asDouble() >= b.get(i).get("score").asDouble(), "ordered by the reranker's score");
+        }
+        assertTrue(a.get(0).get("score").asDouble() != b.get(0).get("score").asDouble(), "the reranker's scores replace BM25's");
     }
 
     @Test

@@ -70,6 +70,19 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theRetrieversModelsAreFoldersBesideTheFile() throws IOException {
+        ServerConfig c = ConfigLoader.load(Files.writeString(dir.resolve("r.yaml"),
+                "retrieval:\n  embeddingModel: models/tuned-minilm\n  reranker: models/reranker\n  rerankDepth: 30\n"));
+        assertEquals(dir.toAbsolutePath().resolve("models/tuned-minilm"), c.retrieval().embeddingModel());
+        assertEquals(dir.toAbsolutePath().resolve("models/reranker"), c.retrieval().reranker());
+        assertEquals(30, c.retrieval().rerankDepth());
+        assertEquals(null, ServerConfig.defaults().retrieval().reranker(), "no reranker unless configured");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ConfigLoader.load(Files.writeString(
+                dir.resolve("bad.yaml"), "retrieval:\n  rerankDepth: 0\n")));
+        assertTrue(e.getMessage().contains("rerankDepth"), e.getMessage());
+    }
+
+    @Test
     void anEmptyFileIsTheDefaults() throws IOException {
         assertEquals(ServerConfig.defaults(), ConfigLoader.load(Files.writeString(dir.resolve("empty.yaml"), "")));
     }

@@ -154,6 +154,31 @@ public final class SentenceEncoder implements EmbeddingModel, AutoCloseable {
         return new PairIds(ids, types);
     }
 
+    /**
+     * A query and passage as one input, {@code [CLS] query [SEP] passage [SEP]}, in at most
+     * {@code maxLength} tokens: the query keeps up to half of them, the passage is cut to the rest
+     * (what a cross-encoder reads; BERT's segment ids 0 and 1).
+     */
+    public PairIds pairIds(String query, String passage, int maxLength) {
+        long[] q = tokenizer.encode(query, false, false).getIds();
+        long[] p = tokenizer.encode(passage, false, false).getIds();
+        long[] specials = tokenizer.encode("", true, false).getIds();
+        long cls = specials[0];
+        long sep = specials[specials.length - 1];
+        int room = Math.min(maxLength, model.config().maxPositionEmbeddings) - 3;
+        int qLen = Math.min(q.length, Math.max(1, room / 2));
+        int pLen = Math.max(0, Math.min(p.length, room - qLen));
+        long[] ids = new long[qLen + pLen + 3];
+        long[] types = new long[ids.length];
+        ids[0] = cls;
+        System.arraycopy(q, 0, ids, 1, qLen);
+        ids[qLen + 1] = sep;
+        System.arraycopy(p, 0, ids, qLen + 2, pLen);
+        ids[ids.length - 1] = sep;
+        Arrays.fill(types, qLen + 2, ids.length, 1);
+        return new PairIds(ids, types);
+    }
+
     /** The normalised sentence vectors of {@code texts}, in order. */
     public float[][] embed(List<String> texts) {
         List<long[]> ids = texts.stream().map(this::tokenIds).toList();

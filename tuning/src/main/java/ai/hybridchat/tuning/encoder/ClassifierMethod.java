@@ -2,6 +2,7 @@ package ai.hybridchat.tuning.encoder;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.hybridchat.core.encoder.BertSequenceClassifier;
 import ai.hybridchat.core.encoder.SentenceEncoder;
 import ai.hybridchat.core.io.AtomicFiles;
 import ai.hybridchat.core.io.Json;
@@ -32,7 +33,7 @@ import java.util.function.BooleanSupplier;
 
 /**
  * The seed's recipe on a pretrained encoder: load it, put a new output layer on its pooled first
- * token ({@link EncoderClassifier}), and fine-tune everything with cross-entropy on
+ * token ({@link BertSequenceClassifier}), and fine-tune everything with cross-entropy on
  * {@code {"text","label"}} data. Writes a Hugging Face {@code BertForSequenceClassification}
  * folder ({@code id2label}, {@code label2id}) with the tokenizer, and reports accuracy and
  * macro-F1 on {@code --val} (or on the training set without one).
@@ -65,7 +66,7 @@ public final class ClassifierMethod implements TuningMethod {
         List<LabeledText> validation = o.validation() == null ? List.of() : LabeledText.read(o.validation());
         List<String> labels = LabeledText.labels(train, o.data(), validation, o.validation());
         try (NDManager manager = NDManager.newBaseManager(); SentenceEncoder encoder = EncoderBase.load(o.base(), manager)) {
-            EncoderClassifier classifier = EncoderClassifier.withNewHead(encoder.model(), labels.size(), o.seed());
+            BertSequenceClassifier classifier = BertSequenceClassifier.withNewHead(encoder.model(), labels.size(), o.seed());
             List<Row> trainSet = rows(train, labels, encoder, o.maxLength());
             List<Row> valSet = rows(validation, labels, encoder, o.maxLength());
             long pad = encoder.model().config().padTokenId;
@@ -79,7 +80,7 @@ public final class ClassifierMethod implements TuningMethod {
                     + trainSet.size() + " examples, " + steps + " steps");
             Random random = new Random(o.seed());
             List<TokenBatch> plan = new ArrayList<>();
-            TrainingLoop.Result result = TrainingRun.runLoop(o, steps, classifier::loss, params, i -> {
+            TrainingLoop.Result result = TrainingRun.runLoop(o, steps, (batch, m) -> ClassifierBatches.loss(classifier, batch, m), params, i -> {
                 while (plan.size() <= i) {
                     List<Row> shuffled = new ArrayList<>(trainSet);
                     Collections.shuffle(shuffled, random);
@@ -142,14 +143,14 @@ public final class ClassifierMethod implements TuningMethod {
         return out;
     }
 
-    static ClassificationMetrics evaluate(EncoderClassifier classifier, List<Row> rows, int labels, int size, long pad,
+    static ClassificationMetrics evaluate(BertSequenceClassifier classifier, List<Row> rows, int labels, int size, long pad,
                                           NDManager manager) {
         int[] gold = rows.stream().mapToInt(Row::label).toArray();
         int[] predicted = new int[rows.size()];
         int i = 0;
         for (TokenBatch b : batches(rows, size, pad)) {
             try (NDManager step = manager.newSubManager()) {
-                for (int p : classifier.predict(b, step)) {
+                for (int p : ClassifierBatches.predict(classifier, b, step)) {
                     predicted[i++] = p;
                 }
             }
@@ -158,7 +159,7 @@ public final class ClassifierMethod implements TuningMethod {
     }
 
     /** A {@code BertForSequenceClassification} folder, published atomically. */
-    static void write(SentenceEncoder encoder, EncoderClassifier classifier, List<String> labels, Path out,
+    static void write(SentenceEncoder encoder, BertSequenceClassifier classifier, List<String> labels, Path out,
                       Map<String, Object> meta) throws IOException {
         Path staging = AtomicFiles.stagingFor(out);
         try {

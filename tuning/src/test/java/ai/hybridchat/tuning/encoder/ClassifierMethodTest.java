@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
+import ai.hybridchat.core.encoder.BertSequenceClassifier;
 import ai.hybridchat.core.encoder.SentenceEncoder;
 import ai.hybridchat.core.io.ClasspathFolder;
 import ai.hybridchat.core.io.Json;
@@ -37,7 +38,7 @@ class ClassifierMethodTest {
         new ClasspathFolder("reference/bert-tiny-classifier").copyTo(folder);
         JsonNode ref = Json.MAPPER.readTree(folder.resolve("reference.json").toFile());
         try (NDManager manager = NDManager.newBaseManager()) {
-            EncoderClassifier.Loaded loaded = EncoderClassifier.load(folder, manager);
+            BertSequenceClassifier.Loaded loaded = BertSequenceClassifier.load(folder, manager);
             assertEquals(List.of("billing", "shipping", "returns"), loaded.labels());
             JsonNode ids = ref.get("input_ids");
             int b = ids.size();
@@ -50,7 +51,7 @@ class ClassifierMethodTest {
                     mask[i * t + j] = ref.get("attention_mask").get(i).get(j).floatValue();
                 }
             }
-            float[] logits = loaded.classifier().logits(new TokenBatch(inputs, new long[inputs.length], mask, b, t), manager)
+            float[] logits = ClassifierBatches.logits(loaded.classifier(), new TokenBatch(inputs, new long[inputs.length], mask, b, t), manager)
                     .toFloatArray();
             for (int i = 0; i < b; i++) {
                 for (int l = 0; l < 3; l++) {
@@ -87,7 +88,7 @@ class ClassifierMethodTest {
         assertEquals(1, config.get("label2id").get("storage").asInt());
         assertTrue(Files.isRegularFile(out.resolve("tokenizer.json")));
         try (NDManager manager = NDManager.newBaseManager()) {
-            EncoderClassifier.Loaded loaded = EncoderClassifier.load(out, manager);
+            BertSequenceClassifier.Loaded loaded = BertSequenceClassifier.load(out, manager);
             List<ClassifierMethod.Row> rows;
             try (SentenceEncoder tokenizer = SentenceEncoder.load(base, manager)) {
                 rows = ClassifierMethod.rows(LabeledText.read(data), loaded.labels(), tokenizer, 512);

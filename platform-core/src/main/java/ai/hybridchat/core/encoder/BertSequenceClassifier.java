@@ -1,15 +1,12 @@
-package ai.hybridchat.tuning.encoder;
+package ai.hybridchat.core.encoder;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.hybridchat.core.encoder.BertModel;
 import ai.hybridchat.core.io.Json;
 import ai.hybridchat.core.model.ModelFormatException;
-import ai.hybridchat.core.model.Scalars;
-import ai.hybridchat.tuning.train.TokenBatch;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -24,10 +21,10 @@ import java.util.Random;
  * token's last hidden state through the pooler ({@code pooler.dense}, tanh) and a new linear
  * {@code classifier} over the labels. The pooler comes from the checkpoint when it has one; a new
  * pooler and the classifier start as Hugging Face initialises them (normal, standard deviation
- * 0.02, zero bias). Batches: right-padded ids, the mask marking real tokens, the label in every
- * target of its row.
+ * 0.02, zero bias). With one label it is a cross-encoder reranker, as sentence-transformers'
+ * {@code CrossEncoder} saves one: the logit is the pair's relevance.
  */
-final class EncoderClassifier {
+public final class BertSequenceClassifier implements AutoCloseable {
     static final String POOLER_WEIGHT = "pooler.dense.weight";
     static final String POOLER_BIAS = "pooler.dense.bias";
     static final String CLASSIFIER_WEIGHT = "classifier.weight";
@@ -41,7 +38,7 @@ final class EncoderClassifier {
     private final NDArray classifierBias;
     private final boolean pretrainedPooler;
 
-    private EncoderClassifier(BertModel encoder, NDArray poolerWeight, NDArray poolerBias, NDArray classifierWeight,
+    private BertSequenceClassifier(BertModel encoder, NDArray poolerWeight, NDArray poolerBias, NDArray classifierWeight,
                               NDArray classifierBias, boolean pretrainedPooler) {
         this.encoder = encoder;
         this.poolerWeight = poolerWeight;
@@ -51,7 +48,7 @@ final class EncoderClassifier {
         this.pretrainedPooler = pretrainedPooler;
     }
 
-    static EncoderClassifier withNewHead(BertModel encoder, int labels, long seed) {
+    public static BertSequenceClassifier withNewHead(BertModel encoder, int labels, long seed) {
         NDManager m = encoder.manager();
         int h = encoder.config().hiddenSize;
         Random random = new Random(seed);
@@ -65,7 +62,7 @@ final class EncoderClassifier {
             pw = pw.toType(DataType.FLOAT32, true);
             pb = pb.toType(DataType.FLOAT32, true);
         }
-        return new EncoderClassifier(encoder, pw, pb, normal(m, random, labels, h), m.zeros(new Shape(labels)), pretrained);
+        return new BertSequenceClassifier(encoder, pw, pb, normal(m, random, labels, h), m.zeros(new Shape(labels)), pretrained);
     }
 
     /**
@@ -73,10 +70,10 @@ final class EncoderClassifier {
      * {@link ClassifierMethod} does): the encoder, its pooler and the classifier, with the labels
      * of {@code id2label} in index order.
      */
-    record Loaded(EncoderClassifier classifier, List<String> labels) {
+    public record Loaded(BertSequenceClassifier classifier, List<String> labels) {
     }
 
-    static Loaded load(Path dir, NDManager parent) throws IOException {
+    public static Loaded load(Path dir, NDManager parent) throws IOException {
         BertModel encoder = BertModel.load(dir, parent);
         try {
             JsonNode id2label = Json.MAPPER.readTree(dir.resolve("config.json").toFile()).path("id2label");
@@ -100,23 +97,23 @@ final class EncoderClassifier {
                 throw new ModelFormatException(dir + ": " + head[2].getShape().get(0) + " classifier rows but "
                         + labels.size() + " labels in id2label");
             }
-            return new Loaded(new EncoderClassifier(encoder, head[0], head[1], head[2], head[3], true), labels);
+            return new Loaded(new BertSequenceClassifier(encoder, head[0], head[1], head[2], head[3], true), labels);
         } catch (IOException | RuntimeException e) {
             encoder.close();
             throw e;
         }
     }
 
-    BertModel encoder() {
+    public BertModel encoder() {
         return encoder;
     }
 
-    boolean pretrainedPooler() {
+    public boolean pretrainedPooler() {
         return pretrainedPooler;
     }
 
     /** The head's tensors under their Hugging Face names (the encoder's go under {@code bert.}). */
-    Map<String, NDArray> headTensors() {
+    public Map<String, NDArray> headTensors() {
         Map<String, NDArray> out = new LinkedHashMap<>();
         out.put("bert." + POOLER_WEIGHT, poolerWeight);
         out.put("bert." + POOLER_BIAS, poolerBias);
@@ -125,46 +122,25 @@ final class EncoderClassifier {
         return out;
     }
 
-    List<NDArray> headParameters() {
+    public List<NDArray> headParameters() {
         return List.of(poolerWeight, poolerBias, classifierWeight, classifierBias);
     }
 
-    /** Logits {@code [B, labels]}. */
-    NDArray logits(TokenBatch batch, NDManager m) {
-        NDArray mask = batch.maskArray(m).toType(DataType.INT64, false);
-        NDArray hidden = encoder.forward(batch.inputArray(m), null, mask);
+    /** Logits {@code [B, labels]} of right-padded ids {@code [B, T]} and their attention mask (1 for a token). */
+    public NDArray logits(NDArray ids, NDArray tokenTypes, NDArray attentionMask) {
+        NDArray hidden = encoder.forward(ids, tokenTypes, attentionMask);
         NDArray first = hidden.get(new NDIndex(":, 0, :"));
         NDArray pooled = first.matMul(poolerWeight.transpose()).add(poolerBias).tanh();
         return pooled.matMul(classifierWeight.transpose()).add(classifierBias);
     }
 
-    /** Mean cross-entropy of the rows' labels. */
-    NDArray loss(TokenBatch batch, NDManager m) {
-        NDArray logp = logits(batch, m).logSoftmax(1);
-        long labels = classifierWeight.getShape().get(0);
-        long[] gold = labels(batch);
-        float[] onehot = new float[(int) (gold.length * labels)];
-        for (int b = 0; b < gold.length; b++) {
-            onehot[(int) (b * labels + gold[b])] = 1f;
-        }
-        return logp.mul(m.create(onehot, new Shape(gold.length, labels))).sum().div(Scalars.like(logp, -gold.length));
+    public int labels() {
+        return (int) classifierWeight.getShape().get(0);
     }
 
-    int[] predict(TokenBatch batch, NDManager m) {
-        long[] best = logits(batch, m).argMax(1).toLongArray();
-        int[] out = new int[best.length];
-        for (int i = 0; i < best.length; i++) {
-            out[i] = (int) best[i];
-        }
-        return out;
-    }
-
-    static long[] labels(TokenBatch batch) {
-        long[] gold = new long[batch.batch()];
-        for (int b = 0; b < gold.length; b++) {
-            gold[b] = batch.targets()[b * batch.length()];
-        }
-        return gold;
+    @Override
+    public void close() {
+        encoder.close();
     }
 
     private static NDArray normal(NDManager m, Random random, long rows, long cols) {
