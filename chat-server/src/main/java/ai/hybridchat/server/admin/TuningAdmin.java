@@ -169,8 +169,7 @@ public final class TuningAdmin {
         try {
             options = TuneOptionsBuilder.of(method, host.baseModelDir(), data, out).epochs(epochs).steps(steps).batchSize(batch)
                     .learningRate(lr).rank(rank).alpha(alpha)
-                    .methodOptions(new TuneOptions.MethodOptions(TuneOptions.MethodOptions.DEFAULTS.quantization(),
-                            TuneOptions.MethodOptions.DEFAULTS.virtualTokens(), null, TuneOptions.MethodOptions.DEFAULTS.topLayers(), beta))
+                    .methodOptions(TuneOptions.MethodOptions.DEFAULTS.withBeta(beta))
                     .build();
         } catch (IllegalArgumentException e) {
             throw ApiException.badRequest(e.getMessage());

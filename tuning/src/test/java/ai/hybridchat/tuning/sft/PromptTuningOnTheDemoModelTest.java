@@ -46,7 +46,7 @@ class PromptTuningOnTheDemoModelTest {
         List<Double> losses = new ArrayList<>();
         TuneOptions options = TuneOptionsBuilder.of("prompt-tuning", base, data, out).steps(120).batchSize(4)
                 .learningRate(1e-1)
-                .methodOptions(new TuneOptions.MethodOptions("nf4", 16, "Answer the question in one short sentence.", 1, 0.1))
+                .methodOptions(TuneOptions.MethodOptions.DEFAULTS.withPromptTuning(16, "Answer the question in one short sentence."))
                 .build();
         new Tuner(report -> losses.add(report.loss())).run(options, null);
         double first = losses.get(0);
