@@ -44,6 +44,8 @@ public final class RerankingSearch implements ChunkSearch {
 
     @Override
     public List<String> rankDocuments(String query, SearchMode mode, int depthOfDocuments) {
+        // the reranker reads passages, which the first stage's document ranking does not carry:
+        // its top passages are fetched for that, and its deep document ranking fills in below them
         Set<String> out = new LinkedHashSet<>();
         for (RetrievedPassage p : reranked(query, first.search(query, mode, depth, MetadataFilter.NONE))) {
             out.add(p.chunk().docId());

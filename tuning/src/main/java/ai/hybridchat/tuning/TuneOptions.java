@@ -47,25 +47,14 @@ public record TuneOptions(String method, Path base, Path data, Path validation, 
             this(quantization, virtualTokens, promptInit, topLayers, 0.1);
         }
 
-        public MethodOptions withQuantization(String q) {
-            return new MethodOptions(q, virtualTokens, promptInit, topLayers, beta, rewardModel, klCoef, responseTokens);
-        }
-
         public MethodOptions withPromptTuning(int tokens, String initText) {
             return new MethodOptions(quantization, tokens, initText, topLayers, beta, rewardModel, klCoef, responseTokens);
-        }
-
-        public MethodOptions withTopLayers(int n) {
-            return new MethodOptions(quantization, virtualTokens, promptInit, n, beta, rewardModel, klCoef, responseTokens);
         }
 
         public MethodOptions withBeta(double b) {
             return new MethodOptions(quantization, virtualTokens, promptInit, topLayers, b, rewardModel, klCoef, responseTokens);
         }
 
-        public MethodOptions withPpo(Path reward, double kl, int tokens) {
-            return new MethodOptions(quantization, virtualTokens, promptInit, topLayers, beta, reward, kl, tokens);
-        }
     }
 
     // the settings every method shares when the user names none (the method's own: TuningDefaults)

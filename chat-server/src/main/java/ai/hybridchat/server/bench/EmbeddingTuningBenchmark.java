@@ -110,9 +110,15 @@ final class EmbeddingTuningBenchmark {
         List<List<String>> folds = List.of(ids.subList(0, ids.size() / 2), ids.subList(ids.size() / 2, ids.size()));
         Map<String, String> textOf = new HashMap<>();
         data.corpus().forEach(d -> textOf.put(d.id(), d.text()));
-        ChunkIndex lexical = LuceneChunkIndex.open(work.resolve("cisi-lexical"), null, Chunker.wholeDocuments());
-        lexical.upsertAll(data.corpus());
-        ChunkSearch bm25 = lexical.searcher(SearchOptions.defaults());
+        try (ChunkIndex lexical = LuceneChunkIndex.open(work.resolve("cisi-lexical"), null, Chunker.wholeDocuments())) {
+            lexical.upsertAll(data.corpus());
+            return folds(data, folds, textOf, lexical.searcher(SearchOptions.defaults()), work);
+        }
+    }
+
+    private List<Map<String, Map<SearchMode, RetrievalScores>>> folds(BeirDataset data, List<List<String>> folds,
+                                                                       Map<String, String> textOf, ChunkSearch bm25, Path work)
+            throws IOException {
         List<Map<String, Map<SearchMode, RetrievalScores>>> out = new ArrayList<>();
         for (int f = 0; f < folds.size(); f++) {
             List<String> heldOut = folds.get(f);
@@ -169,7 +175,6 @@ final class EmbeddingTuningBenchmark {
             log.accept("CISI fold " + (f + 1) + ": " + fold);
             out.add(fold);
         }
-        lexical.close();
         return out;
     }
 

@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -49,11 +48,6 @@ public final class PairScorer implements AutoCloseable {
         return new PairScorer(loaded.classifier(), text, maxLength, dir.toAbsolutePath().normalize().getFileName().toString());
     }
 
-    /** The scorer of a classifier being trained: {@code text} tokenizes, over the same encoder. */
-    public static PairScorer of(BertSequenceClassifier classifier, SentenceEncoder text, int maxLength) {
-        return new PairScorer(classifier, text, maxLength, "in-training");
-    }
-
     /** The relevance of each passage to {@code query}, in order. */
     public double[] score(String query, List<String> passages) {
         double[] out = new double[passages.size()];
@@ -63,21 +57,12 @@ public final class PairScorer implements AutoCloseable {
             for (int i = from; i < to; i++) {
                 rows.add(text.pairIds(query, passages.get(i), maxLength));
             }
-            int t = rows.stream().mapToInt(r -> r.ids().length).max().orElse(1);
-            long[] ids = new long[rows.size() * t];
-            long[] types = new long[ids.length];
-            long[] mask = new long[ids.length];
-            Arrays.fill(ids, classifier.encoder().config().padTokenId);
-            for (int b = 0; b < rows.size(); b++) {
-                long[] row = rows.get(b).ids();
-                System.arraycopy(row, 0, ids, b * t, row.length);
-                System.arraycopy(rows.get(b).typeIds(), 0, types, b * t, row.length);
-                Arrays.fill(mask, b * t, b * t + row.length, 1);
-            }
+            PaddedIds padded = PaddedIds.of(rows.stream().map(SentenceEncoder.PairIds::ids).toList(),
+                    rows.stream().map(SentenceEncoder.PairIds::typeIds).toList(), classifier.encoder().config().padTokenId);
             try (NDManager step = classifier.encoder().manager().newSubManager()) {
-                Shape shape = new Shape(rows.size(), t);
-                float[] logits = classifier.logits(step.create(ids, shape), step.create(types, shape), step.create(mask, shape))
-                        .toFloatArray();
+                Shape shape = new Shape(padded.rows(), padded.length());
+                float[] logits = classifier.logits(step.create(padded.ids(), shape), step.create(padded.types(), shape),
+                        step.create(padded.mask(), shape)).toFloatArray();
                 for (int b = 0; b < logits.length; b++) {
                     out[from + b] = logits[b];
                 }

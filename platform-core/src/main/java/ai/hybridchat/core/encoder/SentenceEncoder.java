@@ -125,9 +125,14 @@ public final class SentenceEncoder implements EmbeddingModel, AutoCloseable {
 
     /** Token ids with {@code [CLS]} and {@code [SEP]}, cut to the tokenizer's and the model's limits. */
     public long[] tokenIds(String text) {
+        return tokenIds(text, model.config().maxPositionEmbeddings);
+    }
+
+    /** As {@link #tokenIds(String)}, and to at most {@code maxLength} tokens, the final {@code [SEP]} kept. */
+    public long[] tokenIds(String text, int maxLength) {
         Encoding e = tokenizer.encode(text, true, false);
         long[] ids = e.getIds();
-        int max = model.config().maxPositionEmbeddings;
+        int max = Math.min(maxLength, model.config().maxPositionEmbeddings);
         if (ids.length > max) {
             long sep = ids[ids.length - 1];
             ids = Arrays.copyOf(ids, max);
@@ -220,17 +225,9 @@ public final class SentenceEncoder implements EmbeddingModel, AutoCloseable {
      * padded to the longest, in {@code m}.
      */
     public NDArray encode(List<long[]> batch, NDManager m) {
-        int t = batch.stream().mapToInt(a -> a.length).max().orElse(0);
-        long[] flat = new long[batch.size() * t];
-        long[] mask = new long[flat.length];
-        for (int b = 0; b < batch.size(); b++) {
-            long[] row = batch.get(b);
-            System.arraycopy(row, 0, flat, b * t, row.length);
-            Arrays.fill(mask, b * t, b * t + row.length, 1);
-            Arrays.fill(flat, b * t + row.length, (b + 1) * t, model.config().padTokenId);
-        }
-        Shape shape = new Shape(batch.size(), t);
-        return encode(m.create(flat, shape), m.create(mask, shape));
+        PaddedIds padded = PaddedIds.of(batch, null, model.config().padTokenId);
+        Shape shape = new Shape(padded.rows(), padded.length());
+        return encode(m.create(padded.ids(), shape), m.create(padded.mask(), shape));
     }
 
     /**

@@ -18,7 +18,6 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -76,21 +75,11 @@ public final class ClassifierTuner {
                     valSet.isEmpty() ? "training" : "validation", metrics.accuracy(), metrics.macroF1(), metrics.examples()));
 
             Map<String, Object> meta = TuningMetadata.of(o, result, trainSet.size(), steps);
-            Map<String, Object> scores = new LinkedHashMap<>();
-            scores.put("split", valSet.isEmpty() ? "train" : "validation");
-            scores.put("accuracy", metrics.accuracy());
-            scores.put("macro_f1", metrics.macroF1());
-            scores.put("examples", metrics.examples());
-            meta.put("classification", scores);
+            meta.put("classification", metrics.asMetadata(valSet.isEmpty() ? "train" : "validation"));
             meta.put("labels", labels);
             ObjectNode patch = Json.MAPPER.createObjectNode();
             patch.putArray("architectures").add("LlamaForSequenceClassification");
-            ObjectNode id2label = patch.putObject("id2label");
-            ObjectNode label2id = patch.putObject("label2id");
-            for (int i = 0; i < labels.size(); i++) {
-                id2label.put(String.valueOf(i), labels.get(i));
-                label2id.put(labels.get(i), i);
-            }
+            ClassificationMetrics.putLabelMaps(patch, labels);
             patch.put("pad_token_id", pad);
             TuningOutputs.writeModelFolder(model, o, meta, Map.of(SequenceClassifier.SCORE, classifier.score()), patch);
             return new TuningResult(o.out(), result, trainSet.size(), 0, metrics);

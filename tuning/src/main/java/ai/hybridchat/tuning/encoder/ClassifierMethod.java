@@ -3,6 +3,7 @@ package ai.hybridchat.tuning.encoder;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.hybridchat.core.encoder.BertSequenceClassifier;
+import ai.hybridchat.core.encoder.PaddedIds;
 import ai.hybridchat.core.encoder.SentenceEncoder;
 import ai.hybridchat.core.io.AtomicFiles;
 import ai.hybridchat.core.io.Json;
@@ -24,7 +25,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -93,12 +93,7 @@ public final class ClassifierMethod implements TuningMethod {
             listener.onMessage(String.format(Locale.ROOT, "%s accuracy %.4f, macro-F1 %.4f on %d examples",
                     valSet.isEmpty() ? "training" : "validation", metrics.accuracy(), metrics.macroF1(), metrics.examples()));
             Map<String, Object> meta = TuningMetadata.of(o, result, trainSet.size(), steps);
-            Map<String, Object> scores = new LinkedHashMap<>();
-            scores.put("split", valSet.isEmpty() ? "train" : "validation");
-            scores.put("accuracy", metrics.accuracy());
-            scores.put("macro_f1", metrics.macroF1());
-            scores.put("examples", metrics.examples());
-            meta.put("classification", scores);
+            meta.put("classification", metrics.asMetadata(valSet.isEmpty() ? "train" : "validation"));
             meta.put("labels", labels);
             write(encoder, classifier, labels, o.out(), meta);
             return new TuningResult(o.out(), result, trainSet.size(), 0, metrics);
@@ -112,13 +107,7 @@ public final class ClassifierMethod implements TuningMethod {
     static List<Row> rows(List<LabeledText> texts, List<String> labels, SentenceEncoder encoder, int maxLength) {
         List<Row> out = new ArrayList<>();
         for (LabeledText t : texts) {
-            long[] ids = encoder.tokenIds(t.text());
-            if (ids.length > maxLength) {
-                long sep = ids[ids.length - 1];
-                ids = Arrays.copyOf(ids, maxLength);
-                ids[maxLength - 1] = sep;
-            }
-            out.add(new Row(ids, labels.indexOf(t.label())));
+            out.add(new Row(encoder.tokenIds(t.text(), maxLength), labels.indexOf(t.label())));
         }
         return out;
     }
@@ -127,18 +116,13 @@ public final class ClassifierMethod implements TuningMethod {
         List<TokenBatch> out = new ArrayList<>();
         for (int from = 0; from < rows.size(); from += size) {
             List<Row> part = rows.subList(from, Math.min(rows.size(), from + size));
-            int t = part.stream().mapToInt(r -> r.ids().length).max().orElse(1);
-            long[] inputs = new long[part.size() * t];
-            long[] targets = new long[inputs.length];
-            float[] mask = new float[inputs.length];
-            Arrays.fill(inputs, pad);
+            PaddedIds padded = PaddedIds.of(part.stream().map(Row::ids).toList(), null, pad);
+            // the label in every target of its row
+            long[] targets = new long[padded.ids().length];
             for (int b = 0; b < part.size(); b++) {
-                long[] ids = part.get(b).ids();
-                System.arraycopy(ids, 0, inputs, b * t, ids.length);
-                Arrays.fill(targets, b * t, (b + 1) * t, part.get(b).label());
-                Arrays.fill(mask, b * t, b * t + ids.length, 1f);
+                Arrays.fill(targets, b * padded.length(), (b + 1) * padded.length(), part.get(b).label());
             }
-            out.add(new TokenBatch(inputs, targets, mask, part.size(), t));
+            out.add(new TokenBatch(padded.ids(), targets, padded.floatMask(), padded.rows(), padded.length()));
         }
         return out;
     }
@@ -168,12 +152,7 @@ public final class ClassifierMethod implements TuningMethod {
             ObjectNode config = (ObjectNode) Json.MAPPER.readTree(staging.resolve("config.json").toFile());
             config.putArray("architectures").add("BertForSequenceClassification");
             config.put("problem_type", "single_label_classification");
-            ObjectNode id2label = config.putObject("id2label");
-            ObjectNode label2id = config.putObject("label2id");
-            for (int i = 0; i < labels.size(); i++) {
-                id2label.put(String.valueOf(i), labels.get(i));
-                label2id.put(labels.get(i), i);
-            }
+            ClassificationMetrics.putLabelMaps(config, labels);
             AtomicFiles.writeString(staging.resolve("config.json"), Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(config));
             Files.write(staging.resolve("tokenizer.json"), encoder.tokenizerJson());
             AtomicFiles.writeString(staging.resolve("training.json"), TuningMetadata.json(meta));

@@ -1,12 +1,14 @@
 package ai.hybridchat.tuning.encoder;
 
+import ai.hybridchat.core.encoder.PaddedIds;
 import ai.hybridchat.core.encoder.SentenceEncoder;
 import ai.hybridchat.tuning.train.TokenBatch;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 
@@ -21,6 +23,7 @@ final class ContrastiveBatches {
     private final SentenceEncoder encoder;
     private final int maxLength;
     private final int groups;
+    private final Map<String, long[]> tokenized = new HashMap<>();
 
     ContrastiveBatches(SentenceEncoder encoder, int maxLength, boolean negatives) {
         this.encoder = encoder;
@@ -65,27 +68,12 @@ final class ContrastiveBatches {
         if (groups == 3) {
             pairs.forEach(p -> rows.add(ids(p.negative())));
         }
-        int t = rows.stream().mapToInt(r -> r.length).max().orElse(1);
-        long[] inputs = new long[rows.size() * t];
-        float[] mask = new float[inputs.length];
-        long pad = encoder.model().config().padTokenId;
-        for (int r = 0; r < rows.size(); r++) {
-            long[] row = rows.get(r);
-            System.arraycopy(row, 0, inputs, r * t, row.length);
-            Arrays.fill(inputs, r * t + row.length, (r + 1) * t, pad);
-            Arrays.fill(mask, r * t, r * t + row.length, 1f);
-        }
-        return new TokenBatch(inputs, new long[inputs.length], mask, rows.size(), t);
+        PaddedIds padded = PaddedIds.of(rows, null, encoder.model().config().padTokenId);
+        return new TokenBatch(padded.ids(), new long[padded.ids().length], padded.floatMask(), padded.rows(), padded.length());
     }
 
-    /** A text's ids, cut to {@code maxLength} with its final {@code [SEP]} kept. */
+    /** A text's ids, cut to {@code maxLength}, tokenized once however many epochs read it. */
     private long[] ids(String text) {
-        long[] ids = encoder.tokenIds(text);
-        if (ids.length > maxLength) {
-            long sep = ids[ids.length - 1];
-            ids = Arrays.copyOf(ids, maxLength);
-            ids[maxLength - 1] = sep;
-        }
-        return ids;
+        return tokenized.computeIfAbsent(text, t -> encoder.tokenIds(t, maxLength));
     }
 }

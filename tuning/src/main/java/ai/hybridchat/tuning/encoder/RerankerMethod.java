@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.hybridchat.core.encoder.BertSequenceClassifier;
+import ai.hybridchat.core.encoder.PaddedIds;
 import ai.hybridchat.core.encoder.PairScorer;
 import ai.hybridchat.core.encoder.SentenceEncoder;
 import ai.hybridchat.core.model.Scalars;
@@ -19,7 +20,6 @@ import ai.hybridchat.tuning.train.TokenBatch;
 import ai.hybridchat.tuning.train.TrainingLoop;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -121,18 +121,9 @@ public final class RerankerMethod implements TuningMethod {
             }
             candidates.forEach(c -> rows.add(encoder.pairIds(p.query(), c, length)));
         }
-        int t = rows.stream().mapToInt(r -> r.ids().length).max().orElse(1);
-        long[] ids = new long[rows.size() * t];
-        long[] types = new long[ids.length];
-        float[] mask = new float[ids.length];
-        Arrays.fill(ids, encoder.model().config().padTokenId);
-        for (int r = 0; r < rows.size(); r++) {
-            long[] row = rows.get(r).ids();
-            System.arraycopy(row, 0, ids, r * t, row.length);
-            System.arraycopy(rows.get(r).typeIds(), 0, types, r * t, row.length);
-            Arrays.fill(mask, r * t, r * t + row.length, 1f);
-        }
-        return new TokenBatch(ids, types, mask, rows.size(), t);
+        PaddedIds padded = PaddedIds.of(rows.stream().map(SentenceEncoder.PairIds::ids).toList(),
+                rows.stream().map(SentenceEncoder.PairIds::typeIds).toList(), encoder.model().config().padTokenId);
+        return new TokenBatch(padded.ids(), padded.types(), padded.floatMask(), padded.rows(), padded.length());
     }
 
     /** -log of the softmax mass on each group's first candidate (its positive), averaged over the groups. */
