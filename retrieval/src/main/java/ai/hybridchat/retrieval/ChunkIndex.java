@@ -2,6 +2,7 @@ package ai.hybridchat.retrieval;
 
 import ai.hybridchat.core.Chunk;
 import ai.hybridchat.core.Document;
+import dev.langchain4j.model.embedding.EmbeddingModel;
 import java.io.Closeable;
 import java.util.Collection;
 import java.util.List;
@@ -55,6 +56,19 @@ public interface ChunkIndex extends Closeable {
      * index and swapped in at once, so searches never see a half-built index.
      */
     List<IndexUpdate> replaceAll(Collection<Document> documents, IndexProgress progress);
+
+    /**
+     * A full reindex with another embedding model: every vector is made anew by {@code model},
+     * beside the live index, and swapped in at once; from then on queries and additions use it.
+     */
+    default List<IndexUpdate> replaceAll(Collection<Document> documents, IndexProgress progress, EmbeddingModel model) {
+        throw new UnsupportedOperationException(location() + " cannot change its embedding model while it runs");
+    }
+
+    /** The name of the embedding model the index embeds with ({@link EmbeddingModel#modelName()}), or null without one. */
+    default String embeddingModelName() {
+        return null;
+    }
 
     /** Removes every chunk of a document; false when it was not indexed. */
     boolean delete(String docId);

@@ -1,5 +1,6 @@
 package ai.hybridchat.retrieval;
 
+import dev.langchain4j.model.embedding.EmbeddingModel;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -47,6 +48,13 @@ public final class Ingestor {
         LoadedDocuments loaded = loader.load(paths);
         afterLoad.run();
         List<IndexUpdate> updates = loaded.documents().isEmpty() ? List.of() : index.replaceAll(loaded.documents(), progress);
+        return new IngestReport(updates, loaded.skipped());
+    }
+
+    /** As {@link #rebuild(Collection, IndexProgress)}, every vector made anew by {@code model}, which the index uses from then on. */
+    public IngestReport rebuild(Collection<Path> paths, IndexProgress progress, EmbeddingModel model) {
+        LoadedDocuments loaded = loader.load(paths);
+        List<IndexUpdate> updates = index.replaceAll(loaded.documents(), progress, model);
         return new IngestReport(updates, loaded.skipped());
     }
 

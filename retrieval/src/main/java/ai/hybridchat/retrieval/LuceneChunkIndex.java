@@ -58,12 +58,10 @@ public final class LuceneChunkIndex implements ChunkIndex {
     private final IndexWriter writer;
     private final SearcherManager searchers;
     private final Chunker chunker;
-    private final BatchEmbedder embedder;
     private final Analyzer analyzer;
-    private final int storedDimension;
-    private final ChunkPlanner planner;
-    private final ChunkWriter chunkWriter;
-    private final StagedRebuild rebuild;
+    private volatile int storedDimension;
+    /** Everything that depends on the embedding model, swapped as one by a re-embedding rebuild. */
+    private volatile Embedding embedding;
     /** The index's vectors were made by another model than the attached one: only a full rebuild may write. */
     private volatile boolean embeddingModelChanged;
 
@@ -76,12 +74,18 @@ public final class LuceneChunkIndex implements ChunkIndex {
         this.writer = writer;
         this.searchers = searchers;
         this.chunker = chunker;
-        this.embedder = embedder;
         this.analyzer = analyzer;
         this.storedDimension = storedDimension;
-        this.planner = new ChunkPlanner(chunker, embedder);
-        this.chunkWriter = new ChunkWriter(planner, embedder);
-        this.rebuild = new StagedRebuild(path, analyzer, chunkWriter);
+        this.embedding = Embedding.of(path, chunker, analyzer, embedder);
+    }
+
+    /** The embedder and what writes with it: the chunk planner, the chunk writer, the staged rebuild. */
+    private record Embedding(BatchEmbedder embedder, ChunkPlanner planner, ChunkWriter chunkWriter, StagedRebuild rebuild) {
+        static Embedding of(Path path, Chunker chunker, Analyzer analyzer, BatchEmbedder embedder) {
+            ChunkPlanner planner = new ChunkPlanner(chunker, embedder);
+            ChunkWriter writer = new ChunkWriter(planner, embedder);
+            return new Embedding(embedder, planner, writer, new StagedRebuild(path, analyzer, writer));
+        }
     }
 
     /** Opens (creating if needed) the index at {@code dir} for writing, with the default chunker. */
@@ -199,6 +203,12 @@ public final class LuceneChunkIndex implements ChunkIndex {
         return embeddingModelChanged;
     }
 
+    @Override
+    public String embeddingModelName() {
+        BatchEmbedder embedder = embedding.embedder();
+        return embedder == null ? null : embedder.modelName();
+    }
+
     private static void checkDimension(Path dir, int stored, BatchEmbedder embedder) {
         if (embedder != null && stored > 0 && stored != embedder.dimension()) {
             throw new IllegalStateException("index at " + dir + " holds " + stored + "-dimensional vectors of another model but "
@@ -236,7 +246,7 @@ public final class LuceneChunkIndex implements ChunkIndex {
 
             @Override
             public BatchEmbedder embedder() {
-                return embedder;
+                return embedding.embedder();
             }
 
             @Override
@@ -259,7 +269,7 @@ public final class LuceneChunkIndex implements ChunkIndex {
     /** True when dense search is possible: an embedding model is attached. */
     @Override
     public boolean hasEmbeddings() {
-        return embedder != null;
+        return embedding.embedder() != null;
     }
 
     @Override
@@ -274,6 +284,7 @@ public final class LuceneChunkIndex implements ChunkIndex {
     @Override
     public synchronized List<IndexUpdate> upsertAll(Collection<Document> documents, IndexProgress progress) {
         requireWritable();
+        BatchEmbedder embedder = embedding.embedder();
         if (embedder == null && storedDimension > 0) {
             throw new IllegalStateException("index at " + path + " stores vectors; open it with its embedding model to write");
         }
@@ -284,7 +295,7 @@ public final class LuceneChunkIndex implements ChunkIndex {
         List<IndexUpdate> updates;
         IndexSearcher searcher = acquire();
         try {
-            updates = chunkWriter.writeAll(writer, searcher, documents, true, progress);
+            updates = embedding.chunkWriter().writeAll(writer, searcher, documents, true, progress);
         } catch (IOException e) {
             throw new UncheckedIOException("indexing into " + path + " failed: " + e.getMessage(), e);
         } finally {
@@ -309,7 +320,7 @@ public final class LuceneChunkIndex implements ChunkIndex {
         IndexSearcher live = acquire();
         try {
             boolean changed = embeddingModelChanged;
-            updates = rebuild.buildAndSwap(writer, live, !changed, documents, progress);
+            updates = embedding.rebuild().buildAndSwap(writer, live, !changed, documents, progress);
             embeddingModelChanged = false; // every vector is the attached model's now: the commit records it
             try {
                 commit();
@@ -319,6 +330,46 @@ public final class LuceneChunkIndex implements ChunkIndex {
             }
         } catch (IOException e) {
             throw new UncheckedIOException("full reindex of " + path + " failed (the index is unchanged): " + e.getMessage(), e);
+        } finally {
+            release(live);
+        }
+        return updates;
+    }
+
+    /**
+     * A full reindex with another embedding model ({@code model}, of any dimension): every
+     * chunk is embedded by it beside the live index and swapped in with one commit, as
+     * {@link #replaceAll(Collection, IndexProgress)} does; from that commit on, queries and
+     * additions use the new model and the commit records its name. A search that took the old
+     * reader just before the swap may embed its query with the new model: one query's dense list
+     * scored across models, never a failure.
+     */
+    @Override
+    public synchronized List<IndexUpdate> replaceAll(Collection<Document> documents, IndexProgress progress, EmbeddingModel model) {
+        requireWritable();
+        Objects.requireNonNull(model, "model");
+        BatchEmbedder next = new BatchEmbedder(model);
+        Embedding previous = embedding;
+        boolean changed = embeddingModelChanged;
+        Embedding staged = Embedding.of(path, chunker, analyzer, next);
+        List<IndexUpdate> updates;
+        IndexSearcher live = acquire();
+        try {
+            updates = staged.rebuild().buildAndSwap(writer, live, false, documents, progress);
+            int dimension = storedDimension;
+            embedding = staged;
+            embeddingModelChanged = false;
+            storedDimension = next.dimension();
+            try {
+                commit();
+            } catch (RuntimeException e) {
+                embedding = previous;
+                embeddingModelChanged = changed;
+                storedDimension = dimension;
+                throw e;
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("re-embedding " + path + " failed (the index is unchanged): " + e.getMessage(), e);
         } finally {
             release(live);
         }
@@ -366,7 +417,7 @@ public final class LuceneChunkIndex implements ChunkIndex {
     public synchronized void commit() {
         requireWritable();
         try {
-            setCommitData(writer, embeddingModelChanged ? null : embedder, chunker);
+            setCommitData(writer, embeddingModelChanged ? null : embedding.embedder(), chunker);
             writer.commit();
             searchers.maybeRefreshBlocking();
         } catch (IOException e) {
@@ -376,24 +427,24 @@ public final class LuceneChunkIndex implements ChunkIndex {
 
     @Override
     public int documentCount() {
-        return withSearcher(s -> new IndexListing(s, planner).documentCount());
+        return withSearcher(s -> new IndexListing(s, embedding.planner()).documentCount());
     }
 
     @Override
     public int chunkCount() {
-        return withSearcher(s -> new IndexListing(s, planner).chunkCount());
+        return withSearcher(s -> new IndexListing(s, embedding.planner()).chunkCount());
     }
 
     /** Every indexed document, ordered by id. */
     @Override
     public List<IndexedDocument> documents() {
-        return withSearcher(s -> new IndexListing(s, planner).documents());
+        return withSearcher(s -> new IndexListing(s, embedding.planner()).documents());
     }
 
     /** The chunks of one document in order, empty when it is not indexed. */
     @Override
     public List<Chunk> chunks(String docId) {
-        return withSearcher(s -> new IndexListing(s, planner).chunks(docId));
+        return withSearcher(s -> new IndexListing(s, embedding.planner()).chunks(docId));
     }
 
     @Override
@@ -401,7 +452,7 @@ public final class LuceneChunkIndex implements ChunkIndex {
         try {
             searchers.close();
             if (writer != null) {
-                setCommitData(writer, embeddingModelChanged ? null : embedder, chunker);
+                setCommitData(writer, embeddingModelChanged ? null : embedding.embedder(), chunker);
                 writer.close();
             }
             directory.close();
@@ -417,7 +468,7 @@ public final class LuceneChunkIndex implements ChunkIndex {
     }
 
     BatchEmbedder embedder() {
-        return embedder;
+        return embedding.embedder();
     }
 
     /** A point-in-time searcher; hand it back with {@link #release}. */

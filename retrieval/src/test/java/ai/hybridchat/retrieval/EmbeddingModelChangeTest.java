@@ -8,9 +8,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDManager;
 import ai.hybridchat.core.encoder.BundledEncoder;
 import ai.hybridchat.core.encoder.SentenceEncoder;
+import dev.langchain4j.data.embedding.Embedding;
+import dev.langchain4j.data.segment.TextSegment;
 import dev.langchain4j.model.embedding.EmbeddingModel;
+import dev.langchain4j.model.output.Response;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -76,5 +81,77 @@ class EmbeddingModelChangeTest {
             assertEquals(chunks, index.chunkCount());
         }
         assertThrows(IllegalStateException.class, () -> LuceneChunkIndex.openReadOnly(path, ONNX));
+    }
+
+    @Test
+    void aLiveIndexSwapsItsModelWhileSearchesRun() throws Exception {
+        Path path = dir.resolve("live");
+        try (ChunkIndex index = LuceneChunkIndex.open(path, ONNX)) {
+            index.upsertAll(TestDocs.all());
+            assertEquals(new BatchEmbedder(ONNX).modelName(), index.embeddingModelName());
+            ChunkSearch search = index.searcher();
+            AtomicBoolean stop = new AtomicBoolean();
+            AtomicInteger failures = new AtomicInteger();
+            AtomicInteger searches = new AtomicInteger();
+            Thread searcher = new Thread(() -> {
+                while (!stop.get()) {
+                    try {
+                        if (search.search("volcano eruption", SearchMode.FUSED, 3).isEmpty()) {
+                            failures.incrementAndGet();
+                        }
+                        searches.incrementAndGet();
+                    } catch (RuntimeException e) {
+                        failures.incrementAndGet();
+                    }
+                }
+            });
+            searcher.start();
+            List<IndexUpdate> updates;
+            try {
+                updates = index.replaceAll(TestDocs.all(), IndexProgress.NONE, djl);
+                Thread.sleep(200);
+            } finally {
+                stop.set(true);
+                searcher.join();
+            }
+            assertEquals(0, failures.get(), "of " + searches.get() + " searches during the swap");
+            assertTrue(searches.get() > 0);
+            assertEquals(index.chunkCount(), updates.stream().mapToInt(IndexUpdate::embedded).sum(), "every vector made by the new model");
+            assertEquals(new BatchEmbedder(djl).modelName(), index.embeddingModelName());
+            assertFalse(index.embeddingModelChanged());
+            assertFalse(search.search("volcano eruption", SearchMode.DENSE, 3).isEmpty());
+        }
+        try (ChunkIndex index = LuceneChunkIndex.open(path, djl)) {
+            assertFalse(index.embeddingModelChanged(), "the commit recorded the new model");
+        }
+        try (ChunkIndex index = LuceneChunkIndex.open(path, ONNX)) {
+            assertTrue(index.embeddingModelChanged());
+        }
+    }
+
+    @Test
+    void aModelOfAnotherDimensionTakesOverTheVectorField() {
+        EmbeddingModel threeDimensions = new EmbeddingModel() {
+            @Override
+            public Response<List<Embedding>> embedAll(List<TextSegment> segments) {
+                return Response.from(segments.stream().map(s -> Embedding.from(new float[] {1, 0, 0})).toList());
+            }
+
+            @Override
+            public int dimension() {
+                return 3;
+            }
+        };
+        try (ChunkIndex index = LuceneChunkIndex.open(dir.resolve("dims"), ONNX)) {
+            index.upsertAll(TestDocs.all());
+            index.replaceAll(TestDocs.all(), IndexProgress.NONE, threeDimensions);
+            assertEquals(3, index.searcher().search("volcano eruption", SearchMode.DENSE, 3).size(), "dense search on 3-dimensional vectors");
+            index.upsert(TestDocs.all().get(0));
+        }
+        try (ChunkIndex index = LuceneChunkIndex.open(dir.resolve("dims"), threeDimensions)) {
+            assertFalse(index.embeddingModelChanged());
+        }
+        assertThrows(IllegalStateException.class, () -> LuceneChunkIndex.open(dir.resolve("dims"), ONNX),
+                "the commit records the new dimension");
     }
 }

@@ -7,7 +7,7 @@ import java.nio.file.Path;
 
 /**
  * The admin room of the HTTP API, under {@code /api/admin}, every route behind the admin token:
- * documents and reindex, tuning data, tuning jobs and adapters, evaluations, and the one job queue
+ * documents and reindex, tuning data, tuning jobs and adapters, the retriever's embedding model, evaluations, and the one job queue
  * they share. Without a data folder only the jobs routes exist (there is nothing to manage).
  */
 public final class AdminApi implements AutoCloseable {
@@ -17,13 +17,19 @@ public final class AdminApi implements AutoCloseable {
     private final AdminHandlers documents;
     private final TuningAdmin tuning;
     private final EvalAdmin evals;
+    private final RetrieverAdmin retriever;
 
-    /** {@code dataDir} null: no documents, tuning or evaluations; {@code adminToken} null: every route answers 403. */
-    public AdminApi(ChatService chat, ChunkIndex index, Path dataDir, String adminToken, AdapterHost adapters) {
+    /**
+     * {@code dataDir} null: no documents, tuning or evaluations; {@code adminToken} null: every
+     * route answers 403; {@code embeddingModel}: the model the index embeds with (null: the bundled one).
+     */
+    public AdminApi(ChatService chat, ChunkIndex index, Path dataDir, String adminToken, AdapterHost adapters,
+                    EmbeddingModelChoice embeddingModel) {
         access = new AdminAccess(adminToken);
         documents = dataDir == null ? null : new AdminHandlers(index, dataDir.resolve("docs"), jobRunner);
         tuning = dataDir == null ? null : new TuningAdmin(dataDir, jobRunner, adapters);
         evals = dataDir == null ? null : new EvalAdmin(dataDir, jobRunner, chat, index);
+        retriever = dataDir == null ? null : new RetrieverAdmin(dataDir, jobRunner, index, documents, embeddingModel);
     }
 
     /** The admin rows of the route table. */
@@ -39,6 +45,9 @@ public final class AdminApi implements AutoCloseable {
             routes.post("/api/admin/tune", tuning::tune);
             routes.get("/api/admin/adapters", tuning::adapters);
             routes.post("/api/admin/adapters/{name}/activate", tuning::activate);
+            routes.post("/api/admin/embedding-tuning", retriever::tune);
+            routes.get("/api/admin/embedding-models", retriever::models);
+            routes.post("/api/admin/embedding-models/{name}/activate", retriever::activate);
             routes.post("/api/admin/eval", evals::start);
             routes.get("/api/admin/evals", evals::list);
             routes.get("/api/admin/evals/{id}", evals::get);

@@ -10,6 +10,7 @@ import ai.hybridchat.retrieval.IndexedDocument;
 import ai.hybridchat.retrieval.IngestReport;
 import ai.hybridchat.retrieval.Ingestor;
 import ai.hybridchat.server.api.ApiException;
+import dev.langchain4j.model.embedding.EmbeddingModel;
 import io.javalin.http.Context;
 import io.javalin.http.UploadedFile;
 import java.io.IOException;
@@ -248,6 +249,21 @@ public final class AdminHandlers {
             return result;
         });
         ctx.status(202).json(job.view());
+    }
+
+    /**
+     * A full reindex of the documents folder with another embedding model (a job's step): every
+     * vector made anew by {@code model}, beside the live index, and swapped in; serialised with
+     * uploads and deletes as {@link #reindex} is.
+     */
+    IngestReport reembed(EmbeddingModel model, Job j) throws InterruptedException {
+        changes.lockInterruptibly();
+        try {
+            return new Ingestor(index).rebuild(List.of(docsDir), (done, total) ->
+                    j.emit("progress", Map.of("done", done, "total", total)), model);
+        } finally {
+            changes.unlock();
+        }
     }
 
     public void cleanupLeftovers() {

@@ -1,11 +1,17 @@
 package ai.hybridchat.server.admin;
 
+import ai.hybridchat.core.io.Json;
 import ai.hybridchat.retrieval.FileDocumentLoader;
 import ai.hybridchat.server.api.ApiException;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.http.Context;
 import io.javalin.http.UploadedFile;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Locale;
+import java.util.stream.Stream;
 
 /** What admin requests carry, checked before anything is written: one uploaded file, a plain name. */
 public final class AdminInputs {
@@ -58,5 +64,64 @@ public final class AdminInputs {
                     + raw.replaceAll("\\p{Cntrl}", "?") + "'");
         }
         return name;
+    }
+
+    /** A whole number in [min, max], the fallback when absent, else a 400 naming the field. */
+    static int whole(JsonNode body, String field, int fallback, int min, int max) {
+        JsonNode n = body.get(field);
+        if (n == null || n.isNull()) {
+            return fallback;
+        }
+        if (!n.isIntegralNumber() || !n.canConvertToInt() || n.asInt() < min || n.asInt() > max) {
+            throw ApiException.badRequest("'" + field + "' must be a whole number from " + min + " to " + max + ", got " + n);
+        }
+        return n.asInt();
+    }
+
+    /** A number in (min, max], the fallback when absent, else a 400 naming the field. */
+    static double number(JsonNode body, String field, double fallback, double min, double max) {
+        JsonNode n = body.get(field);
+        if (n == null || n.isNull()) {
+            return fallback;
+        }
+        if (!n.isNumber() || !(n.asDouble() > min && n.asDouble() <= max)) {
+            throw ApiException.badRequest("'" + field + "' must be a number above " + min + " and at most " + max + ", got " + n);
+        }
+        return n.asDouble();
+    }
+
+    static String text(JsonNode body, String field, String fallback) {
+        JsonNode n = body.get(field);
+        if (n == null || n.isNull()) {
+            return fallback;
+        }
+        if (!n.isTextual()) {
+            throw ApiException.badRequest("'" + field + "' must be a string, got " + n);
+        }
+        return n.asText();
+    }
+
+    /** A boolean, the fallback when absent, else a 400 naming the field. */
+    static boolean flag(JsonNode body, String field, boolean fallback) {
+        JsonNode n = body.get(field);
+        if (n == null || n.isNull()) {
+            return fallback;
+        }
+        if (!n.isBoolean()) {
+            throw ApiException.badRequest("'" + field + "' must be true or false, got " + n);
+        }
+        return n.asBoolean();
+    }
+
+    /** True when the first non-blank line of a JSONL file is a JSON object with {@code field}; false when it is not JSON (the reader names the line). */
+    static boolean firstRecordHas(Path file, String field) throws IOException {
+        try (Stream<String> lines = Files.lines(file)) {
+            String first = lines.map(String::strip).filter(l -> !l.isEmpty()).findFirst().orElse("");
+            try {
+                return Json.MAPPER.readTree(first).has(field);
+            } catch (IOException e) {
+                return false;
+            }
+        }
     }
 }

@@ -11,6 +11,7 @@ import ai.hybridchat.tuning.TuningDefaults;
 import ai.hybridchat.tuning.TuningMethod;
 import ai.hybridchat.tuning.TuningMethods;
 import ai.hybridchat.tuning.TuningResult;
+import ai.hybridchat.tuning.encoder.TextPair;
 import ai.hybridchat.tuning.data.PreferenceDataset;
 import ai.hybridchat.tuning.data.SftDataset;
 import ai.hybridchat.tuning.preference.PreferenceMetrics;
@@ -79,7 +80,10 @@ public final class TuningAdmin {
             Files.copy(in, staging, StandardCopyOption.REPLACE_EXISTING);
             int examples;
             try {
-                examples = isPreferenceData(staging) ? PreferenceDataset.read(staging).size() : SftDataset.read(staging).size();
+                // the retriever's pairs ({"query","positive"}) go to /api/admin/embedding-tuning, the rest to /api/admin/tune
+                examples = isPreferenceData(staging) ? PreferenceDataset.read(staging).size()
+                        : AdminInputs.firstRecordHas(staging, "query") ? TextPair.read(staging).size()
+                        : SftDataset.read(staging).size();
             } catch (IllegalArgumentException e) { // a DatasetException names every bad line
                 throw new ApiException(422, "invalid_dataset", e.getMessage().replace(staging.toString(), name));
             }
@@ -104,20 +108,20 @@ public final class TuningAdmin {
                 throw ApiException.badRequest("unknown field '" + field + "'; a tuning job takes " + TUNE_FIELDS);
             }
         }
-        String method = text(body, "method", "lora").toLowerCase(Locale.ROOT);
+        String method = AdminInputs.text(body, "method", "lora").toLowerCase(Locale.ROOT);
         if (!METHODS.contains(method)) {
             throw ApiException.badRequest("method must be one of " + METHODS + ", got '" + method + "'");
         }
         // every field is checked before anything is looked up, so a client's mistake is a 400 first
         TuningDefaults.Recipe recipe = TuningMethods.recipe(method);
-        int steps = whole(body, "steps", 0, 0, 100_000);
-        int epochs = whole(body, "epochs", recipe.epochs(), 1, 1000);
-        int rank = whole(body, "rank", recipe.rank(), 1, 256);
-        int batch = whole(body, "batch", TuneOptions.DEFAULT_BATCH, 1, 64);
-        double lr = number(body, "lr", recipe.learningRate(), 0, 1);
-        double alpha = number(body, "alpha", 2.0 * rank, 0, 4096);
-        double beta = number(body, "beta", TuneOptions.MethodOptions.DEFAULTS.beta(), 0, 10);
-        String dataName = AdminInputs.plainName(text(body, "data", null), "data");
+        int steps = AdminInputs.whole(body, "steps", 0, 0, 100_000);
+        int epochs = AdminInputs.whole(body, "epochs", recipe.epochs(), 1, 1000);
+        int rank = AdminInputs.whole(body, "rank", recipe.rank(), 1, 256);
+        int batch = AdminInputs.whole(body, "batch", TuneOptions.DEFAULT_BATCH, 1, 64);
+        double lr = AdminInputs.number(body, "lr", recipe.learningRate(), 0, 1);
+        double alpha = AdminInputs.number(body, "alpha", 2.0 * rank, 0, 4096);
+        double beta = AdminInputs.number(body, "beta", TuneOptions.MethodOptions.DEFAULTS.beta(), 0, 10);
+        String dataName = AdminInputs.plainName(AdminInputs.text(body, "data", null), "data");
         Path data = method.equals("dpo") && dataName.equals(FEEDBACK) ? dataDir.resolve("preferences.jsonl")
                 : tuningDir().resolve(dataName);
         if (!Files.isRegularFile(data)) {
@@ -136,7 +140,7 @@ public final class TuningAdmin {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        String name = AdminInputs.plainName(text(body, "name", null), "name");
+        String name = AdminInputs.plainName(AdminInputs.text(body, "name", null), "name");
         Path out = adaptersDir().resolve(name);
         if (Files.exists(out)) {
             throw new ApiException(409, "conflict", "an adapter named '" + name + "' exists already");
@@ -206,17 +210,10 @@ public final class TuningAdmin {
 
     /** True when the file's first record has a {@code "chosen"} answer: preference data, not SFT data. */
     static boolean isPreferenceData(Path file) throws IOException {
-        try (Stream<String> lines = Files.lines(file)) {
-            String first = lines.map(String::strip).filter(l -> !l.isEmpty()).findFirst().orElse("");
-            try {
-                return Json.MAPPER.readTree(first).has("chosen");
-            } catch (IOException e) {
-                return false; // not JSON: the SFT reader names the line
-            }
-        }
+        return AdminInputs.firstRecordHas(file, "chosen");
     }
 
-    private static ProgressListener listener(Job job) {
+    static ProgressListener listener(Job job) {
         return new ProgressListener() {
             @Override
             public void onStep(StepReport r) {
@@ -276,41 +273,6 @@ public final class TuningAdmin {
     /** The fields a tuning job takes; any other is a 400, not silently ignored. */
     static final Set<String> TUNE_FIELDS = new TreeSet<>(List.of("method", "data", "name", "steps",
             "epochs", "rank", "batch", "lr", "alpha", "beta"));
-
-    /** A whole number in [min, max], the fallback when absent, else a 400 naming the field. */
-    private static int whole(JsonNode body, String field, int fallback, int min, int max) {
-        JsonNode n = body.get(field);
-        if (n == null || n.isNull()) {
-            return fallback;
-        }
-        if (!n.isIntegralNumber() || !n.canConvertToInt() || n.asInt() < min || n.asInt() > max) {
-            throw ApiException.badRequest("'" + field + "' must be a whole number from " + min + " to " + max + ", got " + n);
-        }
-        return n.asInt();
-    }
-
-    /** A number in (min, max], the fallback when absent, else a 400 naming the field. */
-    private static double number(JsonNode body, String field, double fallback, double min, double max) {
-        JsonNode n = body.get(field);
-        if (n == null || n.isNull()) {
-            return fallback;
-        }
-        if (!n.isNumber() || !(n.asDouble() > min && n.asDouble() <= max)) {
-            throw ApiException.badRequest("'" + field + "' must be a number above " + min + " and at most " + max + ", got " + n);
-        }
-        return n.asDouble();
-    }
-
-    private static String text(JsonNode body, String field, String fallback) {
-        JsonNode n = body.get(field);
-        if (n == null || n.isNull()) {
-            return fallback;
-        }
-        if (!n.isTextual()) {
-            throw ApiException.badRequest("'" + field + "' must be a string, got " + n);
-        }
-        return n.asText();
-    }
 
     /** Refuses a job whose estimated memory is more than three quarters of what the machine has. */
     private void requireMemory(String method, int rank, int batch) {

@@ -18,6 +18,7 @@ import ai.hybridchat.retrieval.LuceneRetriever;
 import ai.hybridchat.retrieval.RerankingSearch;
 import ai.hybridchat.retrieval.SearchOptions;
 import ai.hybridchat.retrieval.SnippetStyle;
+import ai.hybridchat.server.admin.EmbeddingModelChoice;
 import ai.hybridchat.server.chat.ChatService;
 import ai.hybridchat.server.chat.DocumentSubjects;
 import ai.hybridchat.server.chat.SampleQuestion;
@@ -163,8 +164,17 @@ public final class Platform implements AutoCloseable {
         return new LuceneRetriever(search, config.retrievalMode());
     }
 
+    /** The embedding model the index embeds with: the config's, else the one the admin switched to, else the bundled one. */
+    static EmbeddingModelChoice embeddingModel(ServerConfig config) {
+        return EmbeddingModelChoice.resolve(config.retrieval().embeddingModel(), config.dataDir());
+    }
+
     private static ChunkIndex openIndex(ServerConfig config, Consumer<String> log) {
-        ChunkIndex index = LuceneChunkIndex.open(config.indexDir(), Embeddings.retriever(config.retrieval().embeddingModel()));
+        EmbeddingModelChoice model = embeddingModel(config);
+        if (model.folder() != null && !model.fixedByConfig()) {
+            log.accept("embedding model: " + model.name() + " (chosen in the admin room)");
+        }
+        ChunkIndex index = LuceneChunkIndex.open(config.indexDir(), Embeddings.retriever(model.folder()));
         try {
             if (index.embeddingModelChanged() && Files.isDirectory(config.docsDir())) {
                 // retrieval.embeddingModel changed: every vector is made anew before anything is answered

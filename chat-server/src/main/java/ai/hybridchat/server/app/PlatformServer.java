@@ -48,7 +48,7 @@ public final class PlatformServer implements AutoCloseable {
             Javalin app = ChatServer.create(ChatServer.Parts.of(platform.chat(), platform.index())
                     .samples(platform.sampleQuestions()).maxRequestBytes(config.maxRequestBytes())
                     .dataDir(config.dataDir()).adminToken(token).adapters(adapters)
-                    .metricsToken(config.server().metricsToken()).build());
+                    .metricsToken(config.server().metricsToken()).embeddingModel(Platform.embeddingModel(config)).build());
             app.start(config.server().host(), config.port());
             return new PlatformServer(platform, app);
         } catch (RuntimeException e) {

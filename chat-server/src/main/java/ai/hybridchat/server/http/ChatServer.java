@@ -2,6 +2,7 @@ package ai.hybridchat.server.http;
 
 import ai.hybridchat.retrieval.ChunkIndex;
 import ai.hybridchat.server.admin.AdapterHost;
+import ai.hybridchat.server.admin.EmbeddingModelChoice;
 import ai.hybridchat.server.admin.AdminAccess;
 import ai.hybridchat.server.admin.AdminApi;
 import ai.hybridchat.server.admin.AdminInputs;
@@ -34,10 +35,12 @@ public final class ChatServer {
      * optional: sample questions, the request size cap, the data folder (documents in
      * {@code docs/}, feedback files; without one there is no admin API but the jobs list, and no
      * feedback store), the admin token (without one the admin API answers 403), the adapter host
-     * for tuning jobs and the token of {@code /metrics} (without one it is open).
+     * for tuning jobs, the token of {@code /metrics} (without one it is open) and the embedding
+     * model the index embeds with (the bundled one unless told).
      */
     public record Parts(ChatService chat, ChunkIndex index, List<SampleQuestion> sampleQuestions, long maxRequestBytes,
-                        Path dataDir, String adminToken, AdapterHost adapters, String metricsToken) {
+                        Path dataDir, String adminToken, AdapterHost adapters, String metricsToken,
+                        EmbeddingModelChoice embeddingModel) {
         public static Builder of(ChatService chat, ChunkIndex index) {
             return new Builder(chat, index);
         }
@@ -58,6 +61,7 @@ public final class ChatServer {
             private String adminToken;
             private AdapterHost adapters;
             private String metricsToken;
+            private EmbeddingModelChoice embeddingModel = EmbeddingModelChoice.DEFAULT;
 
             private Builder(ChatService chat, ChunkIndex index) {
                 this.chat = chat;
@@ -70,9 +74,10 @@ public final class ChatServer {
             public Builder adminToken(String token) { adminToken = token; return this; }
             public Builder adapters(AdapterHost host) { adapters = host; return this; }
             public Builder metricsToken(String token) { metricsToken = token; return this; }
+            public Builder embeddingModel(EmbeddingModelChoice choice) { embeddingModel = choice; return this; }
 
             public Parts build() {
-                return new Parts(chat, index, samples, maxRequestBytes, dataDir, adminToken, adapters, metricsToken);
+                return new Parts(chat, index, samples, maxRequestBytes, dataDir, adminToken, adapters, metricsToken, embeddingModel);
             }
         }
     }
@@ -86,7 +91,8 @@ public final class ChatServer {
         SamplesHandler samples = new SamplesHandler(parts.sampleQuestions());
         OpenAiHandlers openAi = new OpenAiHandlers(parts.chat());
         Metrics metrics = new Metrics(parts.index());
-        AdminApi admin = new AdminApi(parts.chat(), parts.index(), parts.dataDir(), parts.adminToken(), parts.adapters());
+        AdminApi admin = new AdminApi(parts.chat(), parts.index(), parts.dataDir(), parts.adminToken(), parts.adapters(),
+                parts.embeddingModel());
         FeedbackHandler feedback = parts.dataDir() == null ? null : new FeedbackHandler(parts.dataDir());
         return Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
