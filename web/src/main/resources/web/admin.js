@@ -69,6 +69,7 @@ document.getElementById("login").addEventListener("submit", async (e) => {
   sessionStorage.setItem("adminToken", token);
   if (await loadDocuments()) {
     await loadAdapters();
+    await loadEmbeddingModels();
     await loadReports();
   }
 });
@@ -164,8 +165,8 @@ document.getElementById("tuning-data").addEventListener("submit", async (e) => {
 });
 
 // The loss of every step as a polyline, rescaled as points arrive.
-function drawCurve(points) {
-  const svg = document.getElementById("loss-curve");
+function drawCurve(points, svgId = "loss-curve") {
+  const svg = document.getElementById(svgId);
   svg.hidden = false;
   const max = Math.max(...points.map((p) => p[1]));
   const min = Math.min(...points.map((p) => p[1]));
@@ -254,6 +255,93 @@ async function loadAdapters() {
       const r = await fetch("/api/admin/adapters/" + encodeURIComponent(a.name) + "/activate", { method: "POST", headers: auth() });
       note("tune-note", r.ok ? "activated " + a.name : await detail(r), !r.ok);
       await loadAdapters();
+    });
+    item.appendChild(activate);
+    list.appendChild(item);
+  }
+}
+
+// The retriever's embedding model: a job tunes it, re-embeds the documents and swaps.
+document.getElementById("embedding-tune").addEventListener("submit", async (e) => {
+  e.preventDefault();
+  const button = document.getElementById("embedding-button");
+  button.disabled = true;
+  const request = {
+    name: document.getElementById("embedding-name").value.trim(),
+    activate: document.getElementById("embedding-activate").checked,
+  };
+  const data = document.getElementById("embedding-data").value.trim();
+  if (data) {
+    request.data = data;
+  }
+  const epochs = document.getElementById("embedding-epochs").value.trim();
+  if (epochs) {
+    request.epochs = Number(epochs);
+  }
+  const response = await fetch("/api/admin/embedding-tuning", {
+    method: "POST", headers: auth({ "Content-Type": "application/json" }), body: JSON.stringify(request),
+  });
+  if (!response.ok) {
+    note("embedding-note", await detail(response), true);
+    button.disabled = false;
+    return;
+  }
+  await followEmbeddingJob(await response.json());
+  button.disabled = false;
+});
+
+async function followEmbeddingJob(job) {
+  const points = [];
+  const bar = document.getElementById("embedding-progress");
+  note("embedding-note", job.id + " started");
+  await follow(job.id, (event) => {
+    if (event.event === "step") {
+      points.push([event.step, event.loss]);
+      drawCurve(points, "embedding-curve");
+      note("embedding-note", "step " + event.step + " of " + event.totalSteps + ", loss " + event.loss.toFixed(4));
+    } else if (event.event === "progress") {
+      bar.hidden = false;
+      bar.max = event.total;
+      bar.value = event.done;
+      note("embedding-note", "re-embedding: " + event.done + " of " + event.total + " chunks");
+    } else if (event.event === "done") {
+      bar.hidden = true;
+      const r = event.result || {};
+      note("embedding-note", event.state === "succeeded"
+        ? (r.model ? "tuned " + r.model + " on " + r.pairs + " pairs: final loss " + Number(r.trainLoss).toFixed(4) + "; " : "")
+          + "the index embeds with " + r.active
+        : "the job " + event.state + ": " + (event.error || ""), event.state !== "succeeded");
+    }
+  });
+  await loadEmbeddingModels();
+}
+
+async function loadEmbeddingModels() {
+  const response = await fetch("/api/admin/embedding-models", { headers: auth() });
+  if (!response.ok) {
+    return;
+  }
+  const body = await response.json();
+  document.getElementById("embedding-active").textContent = "active: " + body.active + (body.fixedByConfig ? " (set in the config)" : "");
+  const list = document.getElementById("embedding-models");
+  list.replaceChildren();
+  for (const m of body.models) {
+    const item = document.createElement("li");
+    const name = document.createElement("span");
+    name.textContent = m.name + (m.bundled ? " (bundled)" : "");
+    item.appendChild(name);
+    const activate = document.createElement("button");
+    activate.type = "button";
+    activate.className = "activate";
+    activate.textContent = m.name === body.active ? "Active" : "Use";
+    activate.disabled = m.name === body.active || body.fixedByConfig;
+    activate.addEventListener("click", async () => {
+      const r = await fetch("/api/admin/embedding-models/" + encodeURIComponent(m.name) + "/activate", { method: "POST", headers: auth() });
+      if (r.ok) {
+        await followEmbeddingJob(await r.json());
+      } else {
+        note("embedding-note", await detail(r), true);
+      }
     });
     item.appendChild(activate);
     list.appendChild(item);
@@ -403,5 +491,5 @@ document.getElementById("evaluate").addEventListener("submit", async (e) => {
 
 if (token) {
   tokenInput.value = token;
-  loadDocuments().then((ok) => ok && loadAdapters() && loadReports());
+  loadDocuments().then((ok) => ok && loadAdapters() && loadEmbeddingModels() && loadReports());
 }

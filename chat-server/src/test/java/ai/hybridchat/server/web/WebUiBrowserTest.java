@@ -245,6 +245,40 @@ class WebUiBrowserTest {
     }
 
     @Test
+    void theAdminPageTunesTheRetrieverWithALossCurveAndSwapsTheIndexToIt() throws Exception {
+        page.navigate("http://localhost:" + app.port() + "/admin.html");
+        page.locator("#token").fill(ADMIN_TOKEN);
+        page.locator("#login button").click();
+        assertThat(page.locator("#embedding-active")).hasText("active: all-minilm-l6-v2");
+        Path data = dir.resolve("upload/retriever-pairs.jsonl");
+        Files.createDirectories(data.getParent());
+        StringBuilder pairs = new StringBuilder();
+        for (String[] p : new String[][] {{"Who chairs the board?", "The chair of the board is Odile Farrant."},
+                {"What does a Wren lamp cost?", "The Wren lamp costs 240 pounds."},
+                {"Where is the warehouse?", "The warehouse is on Quay Street."},
+                {"When does the fair open?", "The fair opens at nine in the morning."}}) {
+            pairs.append("{\"query\":\"").append(p[0]).append("\",\"positive\":\"").append(p[1]).append("\"}\n");
+        }
+        Files.writeString(data, pairs);
+        page.locator("#data-file").setInputFiles(data);
+        page.locator("#data-button").click();
+        assertThat(page.locator("#data-note")).hasText("retriever-pairs.jsonl: 4 examples");
+        page.locator("#embedding-data").fill("retriever-pairs.jsonl");
+        page.locator("#embedding-name").fill("retriever-ui");
+        page.locator("#embedding-epochs").fill("3");
+        page.locator("#embedding-button").click();
+        assertThat(page.locator("#embedding-note")).containsText("the index embeds with retriever-ui",
+                new com.microsoft.playwright.assertions.LocatorAssertions.ContainsTextOptions().setTimeout(120_000));
+        assertThat(page.locator("#embedding-note")).containsText("tuned retriever-ui on 4 pairs");
+        String points = page.locator("#embedding-curve polyline").getAttribute("points");
+        assertEquals(3, points.trim().split(" ").length, "one point per step: " + points);
+        assertThat(page.locator("#embedding-active")).hasText("active: retriever-ui");
+        assertTrue(index.embeddingModelName().startsWith("retriever-ui@"), index.embeddingModelName());
+        assertThat(page.locator("#embedding-models li")).hasCount(2);
+        screenshot(page, "admin-retriever");
+    }
+
+    @Test
     void theAdminPageRunsAnEvaluationAndChartsItNextToEarlierReports() throws Exception {
         page.navigate("http://localhost:" + app.port() + "/admin.html");
         page.locator("#token").fill(ADMIN_TOKEN);
