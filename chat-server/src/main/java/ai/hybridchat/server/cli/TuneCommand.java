@@ -47,7 +47,7 @@ final class TuneCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = "--method", required = true, paramLabel = "METHOD",
-            description = "full, last-layer, lora, qlora, prompt-tuning, dpo, reward-model, ppo; on a BERT encoder: embedding, reranker, classifier.")
+            description = "full, last-layer, lora, qlora, prompt-tuning, dpo, reward-model, ppo; on a BERT encoder: embedding, reranker, classifier, classifier-lora.")
     String method;
 
     @Option(names = "--base", required = true, paramLabel = "DIR",
@@ -175,7 +175,7 @@ final class TuneCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         // the retriever's two models learn from (query, passage) pairs, which documents can supply
         boolean embedding = method.equalsIgnoreCase("embedding") || method.equalsIgnoreCase("reranker");
-        boolean onEncoder = embedding || method.equalsIgnoreCase("classifier");
+        boolean onEncoder = embedding || method.equalsIgnoreCase("classifier") || method.equalsIgnoreCase("classifier-lora");
         boolean withDocs = docs != null && !docs.isEmpty();
         if (!(onEncoder && EncoderBase.isBundled(base))) {
             PathChecks.requireDir(base, "--base");

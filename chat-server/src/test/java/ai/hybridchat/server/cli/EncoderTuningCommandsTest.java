@@ -94,4 +94,26 @@ class EncoderTuningCommandsTest {
         assertEquals(1, noData.code(), noData.toString());
         assertTrue(noData.err().contains("--data is required"), noData.err());
     }
+
+    @Test
+    void aClassifierTunesInFullOrWithLoraFromTheCommandLine() throws Exception {
+        Path base = TinyEncoders.write(dir.resolve("base"), 17);
+        StringBuilder sb = new StringBuilder();
+        for (String w : new String[] {"disk", "file", "backup", "folder"}) {
+            sb.append("{\"text\":\"The ").append(w).append(" is full.\",\"label\":\"storage\"}\n");
+        }
+        for (String w : new String[] {"router", "packet", "socket", "cable"}) {
+            sb.append("{\"text\":\"The ").append(w).append(" is down.\",\"label\":\"network\"}\n");
+        }
+        Path data = dir.resolve("labels.jsonl");
+        Files.writeString(data, sb);
+        Cli.Result full = Cli.run("tune", "--method", "classifier", "--base", base.toString(), "--data", data.toString(),
+                "--out", dir.resolve("full").toString(), "--steps", "3");
+        assertEquals(0, full.code(), full.toString());
+        assertTrue(Files.isRegularFile(dir.resolve("full/model.safetensors")));
+        Cli.Result lora = Cli.run("tune", "--method", "classifier-lora", "--base", base.toString(), "--data", data.toString(),
+                "--out", dir.resolve("lora").toString(), "--steps", "3");
+        assertEquals(0, lora.code(), lora.toString());
+        assertEquals("SEQ_CLS", Json.MAPPER.readTree(dir.resolve("lora/adapter_config.json").toFile()).path("task_type").asText());
+    }
 }

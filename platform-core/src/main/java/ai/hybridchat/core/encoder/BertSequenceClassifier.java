@@ -65,6 +65,12 @@ public final class BertSequenceClassifier implements AutoCloseable {
         return new BertSequenceClassifier(encoder, pw, pb, normal(m, random, labels, h), m.zeros(new Shape(labels)), pretrained);
     }
 
+    /** A classifier of given head tensors (an adapter's saved head, {@link EncoderLoraAdapter}). */
+    static BertSequenceClassifier of(BertModel encoder, NDArray poolerWeight, NDArray poolerBias, NDArray classifierWeight,
+                                     NDArray classifierBias) {
+        return new BertSequenceClassifier(encoder, poolerWeight, poolerBias, classifierWeight, classifierBias, true);
+    }
+
     /**
      * A {@code BertForSequenceClassification} folder as Hugging Face writes it (and
      * {@link ClassifierMethod} does): the encoder, its pooler and the classifier, with the labels
