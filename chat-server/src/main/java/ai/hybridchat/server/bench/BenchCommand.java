@@ -28,7 +28,7 @@ import picocli.CommandLine.Spec;
  * demo, ~22M and ~135M shapes, against the machine's memory bandwidth and matmul peak and against
  * PyTorch eager on the same shapes, all in one run. Prints a Markdown table for BENCHMARKS.md.
  */
-@Command(name = "bench", mixinStandardHelpOptions = true, subcommands = {BenchCommand.Generation.class, BenchCommand.LoraTraining.class, BenchCommand.RetrievalScale.class, BenchCommand.Load.class, BenchCommand.Soak.class, EmbeddingTuningCommand.class, ClassificationCommand.class},
+@Command(name = "bench", mixinStandardHelpOptions = true, subcommands = {BenchCommand.Generation.class, BenchCommand.LoraTraining.class, BenchCommand.RetrievalScale.class, BenchCommand.Load.class, BenchCommand.Soak.class, EmbeddingTuningCommand.class, ClassificationCommand.class, EncoderTrainingCommand.class},
         description = "Benchmark programs; results are ratios against peers measured in the same run.")
 public final class BenchCommand implements Runnable {
     @Spec

@@ -26,17 +26,18 @@ final class RandomEncoder {
 
     /** Writes a sentence-transformers folder of {@code pretrained}'s shape with random weights. */
     static void write(SentenceEncoder pretrained, long seed, Path dir) throws IOException {
-        Random random = new Random(seed);
-        try (NDManager manager = NDManager.newBaseManager()) {
-            Map<String, NDArray> weights = new LinkedHashMap<>();
-            pretrained.model().parameters().forEach((name, w) -> weights.put(name, draw(name, w, random, manager)));
-            long pad = pretrained.model().config().padTokenId;
-            NDArray word = weights.get("embeddings.word_embeddings.weight");
-            word.set(new NDIndex(pad), 0f);
-            try (BertModel model = BertModel.fromWeights(pretrained.model().config(), weights, manager)) {
-                new SentenceEncoder(model, pretrained.tokenizerJson(), pretrained.pooling()).save(dir);
-            }
+        try (NDManager manager = NDManager.newBaseManager(); BertModel model = model(pretrained.model(), seed, manager)) {
+            new SentenceEncoder(model, pretrained.tokenizerJson(), pretrained.pooling()).save(dir);
         }
+    }
+
+    /** A model of {@code like}'s shape with freshly drawn weights, in {@code manager}. */
+    static BertModel model(BertModel like, long seed, NDManager manager) {
+        Random random = new Random(seed);
+        Map<String, NDArray> weights = new LinkedHashMap<>();
+        like.parameters().forEach((name, w) -> weights.put(name, draw(name, w, random, manager)));
+        weights.get("embeddings.word_embeddings.weight").set(new NDIndex(like.config().padTokenId), 0f);
+        return BertModel.fromWeights(like.config(), weights, manager);
     }
 
     private static NDArray draw(String name, NDArray like, Random random, NDManager manager) {

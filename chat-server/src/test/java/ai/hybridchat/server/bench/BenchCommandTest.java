@@ -56,4 +56,22 @@ class BenchCommandTest {
         assertTrue(r.err().contains("unknown shape '7b'"), r.err());
         assertEquals(1, r.err().strip().lines().count(), r.err());
     }
+
+    @Test
+    void encoderTrainingPrintsARowWithThroughputAndMfu() {
+        Cli.Result r = Cli.run("bench", "encoder-training", "--shapes", "2x8", "--warmup", "1", "--steps", "1", "--python", "none");
+        assertEquals(0, r.code(), r.toString());
+        String row = r.out().lines().filter(l -> l.startsWith("| 2x8 |")).findFirst().orElseThrow(() -> new AssertionError(r));
+        String[] cells = row.split("\\|");
+        assertEquals("22.7M", cells[2].strip(), "MiniLM-L6's encoder and the head: " + row);
+        assertTrue(Double.parseDouble(cells[4].strip()) > 0, row);
+    }
+
+    @Test
+    void encoderFlopsPerTokenCountSixPerProjectionWeightAndAttentionThrice() {
+        ai.hybridchat.core.encoder.BertConfig c = ai.hybridchat.core.encoder.BundledEncoder.ALL_MINILM_L6_V2.config();
+        // 6 layers: q, k, v, o 384x384 and the MLP 384x1536 twice; attention 4 x length x hidden per layer
+        double projections = 6 * (4.0 * 384 * 384 + 2.0 * 384 * 1536);
+        assertEquals(6 * projections + 3 * 6 * 4.0 * 64 * 384, EncoderTrainingBenchmark.flopsPerToken(c, 64), 1e-6);
+    }
 }

@@ -12,7 +12,7 @@ import ai.hybridchat.tuning.train.TokenBatch;
  * A {@link BertSequenceClassifier} on the training loop's batches: right-padded ids, the mask
  * marking real tokens, the label in every target of its row (segment ids in none: single texts).
  */
-final class ClassifierBatches {
+public final class ClassifierBatches {
     private ClassifierBatches() {
     }
 
@@ -22,7 +22,7 @@ final class ClassifierBatches {
     }
 
     /** Mean cross-entropy of the rows' labels. */
-    static NDArray loss(BertSequenceClassifier classifier, TokenBatch batch, NDManager m) {
+    public static NDArray loss(BertSequenceClassifier classifier, TokenBatch batch, NDManager m) {
         NDArray logp = logits(classifier, batch, m).logSoftmax(1);
         int labels = classifier.labels();
         long[] gold = labels(batch);
