@@ -13,14 +13,14 @@ class TuningMethodsTest {
     @Test
     void everyMethodIsRegisteredOnceInTheOrderTheHelpLists() {
         assertEquals(List.of("full", "last-layer", "lora", "qlora", "prompt-tuning", "dpo", "reward-model", "ppo", "embedding",
-                "classifier", "reranker"), TuningMethods.names());
+                "classifier", "classifier-lora", "reranker"), TuningMethods.names());
     }
 
     @Test
     void anUnknownMethodIsTheUsersMistakeAndNamesTheOthers() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TuningMethods.named("lorra"));
         assertEquals("unknown or not yet available tuning method 'lorra' (available: full, last-layer, lora, qlora, "
-                + "prompt-tuning, dpo, reward-model, ppo, embedding, classifier, reranker)", e.getMessage());
+                + "prompt-tuning, dpo, reward-model, ppo, embedding, classifier, classifier-lora, reranker)", e.getMessage());
         assertEquals(TuningDefaults.OTHERS, TuningMethods.recipe("lorra"));
     }
 
@@ -38,7 +38,7 @@ class TuningMethodsTest {
     @Test
     void onlyTheTokenLossesHaveAPerplexityAndOnlyAdaptersSwap() {
         for (TuningMethod m : TuningMethods.all()) {
-            boolean notTokens = List.of("dpo", "reward-model", "ppo", "embedding", "classifier", "reranker").contains(m.name());
+            boolean notTokens = List.of("dpo", "reward-model", "ppo", "embedding", "classifier", "classifier-lora", "reranker").contains(m.name());
             assertEquals(!notTokens, m.lossIsTokenCrossEntropy(), m.name());
         }
         assertEquals(List.of("lora", "qlora", "prompt-tuning", "dpo"),

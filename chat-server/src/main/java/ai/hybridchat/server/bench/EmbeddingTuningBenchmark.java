@@ -21,6 +21,7 @@ import ai.hybridchat.retrieval.SearchOptions;
 import ai.hybridchat.server.demo.RetrievalPairs;
 import ai.hybridchat.tuning.TuneOptionsBuilder;
 import ai.hybridchat.tuning.Tuner;
+import ai.hybridchat.tuning.encoder.InverseCloze;
 import ai.hybridchat.tuning.encoder.TextPair;
 import ai.hybridchat.tuning.train.ProgressListener;
 import dev.langchain4j.model.embedding.EmbeddingModel;
@@ -47,7 +48,7 @@ import java.util.function.Consumer;
  */
 final class EmbeddingTuningBenchmark {
     /** What one run trains with: the method's learning rate, and these. */
-    record Settings(int epochs, int batch, int maxLength, int pairsPerQuery, long seed, boolean reranker) {
+    record Settings(int epochs, int batch, int maxLength, int pairsPerQuery, long seed, boolean reranker, boolean inverseCloze) {
     }
 
     /** Ranking quality of one model in one mode: the answer chunk's rank among the chunks. */
@@ -120,6 +121,13 @@ final class EmbeddingTuningBenchmark {
                                                                        Map<String, String> textOf, ChunkSearch bm25, Path work)
             throws IOException {
         List<Map<String, Map<SearchMode, RetrievalScores>>> out = new ArrayList<>();
+        // the unsupervised option sees no query at all: one model, measured on each fold's queries like the others
+        Path cloze = null;
+        if (settings.inverseCloze()) {
+            List<TextPair> pairs = InverseCloze.pairs(new ArrayList<>(textOf.values()).stream().sorted().toList(), new Random(settings.seed()));
+            log.accept("CISI inverse cloze: " + pairs.size() + " pseudo-queries from " + textOf.size() + " documents, no query used");
+            cloze = tune(work, "cisi-inverse-cloze", pairs);
+        }
         for (int f = 0; f < folds.size(); f++) {
             List<String> heldOut = folds.get(f);
             List<String> tuneOn = folds.get(1 - f);
@@ -163,6 +171,12 @@ final class EmbeddingTuningBenchmark {
                 fold.put("base", new RetrievalEvaluator(base).evaluate(measured, List.of(SearchMode.BM25, SearchMode.DENSE,
                         SearchMode.FUSED)));
                 fold.put("tuned", new RetrievalEvaluator(tunedModel).evaluate(measured, List.of(SearchMode.DENSE, SearchMode.FUSED)));
+                if (cloze != null) {
+                    try (SentenceEncoder clozeModel = SentenceEncoder.load(cloze, manager)) {
+                        fold.put("inverse cloze (documents only)", new RetrievalEvaluator(clozeModel).evaluate(measured,
+                                List.of(SearchMode.DENSE, SearchMode.FUSED)));
+                    }
+                }
                 if (reranker != null) {
                     try (PairScorer scorer = PairScorer.load(reranker, PairScorer.DEFAULT_MAX_LENGTH, manager)) {
                         fold.put("base + reranker", new RetrievalEvaluator(base).reranked(scorer, RerankingSearch.DEFAULT_DEPTH)

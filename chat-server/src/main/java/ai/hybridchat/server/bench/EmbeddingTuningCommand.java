@@ -40,6 +40,9 @@ final class EmbeddingTuningCommand implements Callable<Integer> {
     @Option(names = "--no-reranker", description = "CISI: skip the cross-encoder reranker runs.")
     boolean noReranker;
 
+    @Option(names = "--no-inverse-cloze", description = "CISI: skip the model tuned on pseudo-queries from the documents alone.")
+    boolean noInverseCloze;
+
     @Option(names = "--demo", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "Run the demo part (default: ${DEFAULT-VALUE}; --no-demo skips it).")
     boolean demo;
@@ -52,7 +55,8 @@ final class EmbeddingTuningCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         Path work = Files.createTempDirectory("embedding-bench-");
         EmbeddingTuningBenchmark bench = new EmbeddingTuningBenchmark(
-                new EmbeddingTuningBenchmark.Settings(epochs, batch, maxLength, pairsPerQuery, seed, !noReranker), line -> {
+                new EmbeddingTuningBenchmark.Settings(epochs, batch, maxLength, pairsPerQuery, seed, !noReranker,
+                        !noInverseCloze), line -> {
                     spec.commandLine().getErr().println(line);
                     spec.commandLine().getErr().flush();
                 });
