@@ -115,12 +115,18 @@ public final class AdminInputs {
 
     /** True when the first non-blank line of a JSONL file is a JSON object with {@code field}; false when it is not JSON (the reader names the line). */
     static boolean firstRecordHas(Path file, String field) throws IOException {
+        return firstRecord(file).has(field);
+    }
+
+    /** The first non-blank line of a JSONL file as JSON; an empty object when it is not JSON (the dataset reader names the line). */
+    static JsonNode firstRecord(Path file) throws IOException {
         try (Stream<String> lines = Files.lines(file)) {
             String first = lines.map(String::strip).filter(l -> !l.isEmpty()).findFirst().orElse("");
             try {
-                return Json.MAPPER.readTree(first).has(field);
+                JsonNode node = Json.MAPPER.readTree(first);
+                return node == null ? Json.MAPPER.createObjectNode() : node;
             } catch (IOException e) {
-                return false;
+                return Json.MAPPER.createObjectNode();
             }
         }
     }

@@ -87,8 +87,9 @@ public final class RetrieverAdmin {
         boolean pairs;
         boolean questions;
         try {
-            pairs = data != null && AdminInputs.firstRecordHas(data, "query");
-            questions = data != null && AdminInputs.firstRecordHas(data, "question");
+            JsonNode first = data == null ? null : AdminInputs.firstRecord(data);
+            pairs = first != null && first.has("query");
+            questions = first != null && first.has("question");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
