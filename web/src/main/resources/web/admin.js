@@ -70,6 +70,7 @@ document.getElementById("login").addEventListener("submit", async (e) => {
   if (await loadDocuments()) {
     await loadAdapters();
     await loadEmbeddingModels();
+    await loadClassifiers();
     await loadReports();
   }
 });
@@ -261,15 +262,24 @@ async function loadAdapters() {
   }
 }
 
-// The retriever's embedding model: a job tunes it, re-embeds the documents and swaps.
+// The retriever's models: a job tunes the embedding model, re-embeds the documents and swaps; or
+// trains a cross-encoder reranker, which the config switches on (retrieval.reranker).
+const retrieverKind = document.getElementById("embedding-kind");
+retrieverKind.addEventListener("change", () => {
+  const reranker = retrieverKind.value === "reranker";
+  document.getElementById("embedding-activate").disabled = reranker;
+  document.getElementById("embedding-button").textContent = reranker ? "Train the reranker" : "Tune the retriever";
+});
+
 document.getElementById("embedding-tune").addEventListener("submit", async (e) => {
   e.preventDefault();
   const button = document.getElementById("embedding-button");
   button.disabled = true;
-  const request = {
-    name: document.getElementById("embedding-name").value.trim(),
-    activate: document.getElementById("embedding-activate").checked,
-  };
+  const reranker = retrieverKind.value === "reranker";
+  const request = { name: document.getElementById("embedding-name").value.trim() };
+  if (!reranker) {
+    request.activate = document.getElementById("embedding-activate").checked;
+  }
   const data = document.getElementById("embedding-data").value.trim();
   if (data) {
     request.data = data;
@@ -278,7 +288,7 @@ document.getElementById("embedding-tune").addEventListener("submit", async (e) =
   if (epochs) {
     request.epochs = Number(epochs);
   }
-  const response = await fetch("/api/admin/embedding-tuning", {
+  const response = await fetch(reranker ? "/api/admin/reranker-tuning" : "/api/admin/embedding-tuning", {
     method: "POST", headers: auth({ "Content-Type": "application/json" }), body: JSON.stringify(request),
   });
   if (!response.ok) {
@@ -290,29 +300,37 @@ document.getElementById("embedding-tune").addEventListener("submit", async (e) =
   button.disabled = false;
 });
 
-async function followEmbeddingJob(job) {
+// A training job's loss curve, progress bar and closing line, under one prefix of element ids.
+async function followTraining(job, prefix, describe) {
   const points = [];
-  const bar = document.getElementById("embedding-progress");
-  note("embedding-note", job.id + " started");
+  const bar = document.getElementById(prefix + "-progress");
+  note(prefix + "-note", job.id + " started");
   await follow(job.id, (event) => {
     if (event.event === "step") {
       points.push([event.step, event.loss]);
-      drawCurve(points, "embedding-curve");
-      note("embedding-note", "step " + event.step + " of " + event.totalSteps + ", loss " + event.loss.toFixed(4));
-    } else if (event.event === "progress") {
+      drawCurve(points, prefix + "-curve");
+      note(prefix + "-note", "step " + event.step + " of " + event.totalSteps + ", loss " + event.loss.toFixed(4));
+    } else if (event.event === "progress" && bar) {
       bar.hidden = false;
       bar.max = event.total;
       bar.value = event.done;
-      note("embedding-note", "re-embedding: " + event.done + " of " + event.total + " chunks");
+      note(prefix + "-note", "re-embedding: " + event.done + " of " + event.total + " chunks");
     } else if (event.event === "done") {
-      bar.hidden = true;
-      const r = event.result || {};
-      note("embedding-note", event.state === "succeeded"
-        ? (r.model ? "tuned " + r.model + " on " + r.pairs + " pairs: final loss " + Number(r.trainLoss).toFixed(4) + "; " : "")
-          + "the index embeds with " + r.active
+      if (bar) {
+        bar.hidden = true;
+      }
+      note(prefix + "-note", event.state === "succeeded" ? describe(event.result || {})
         : "the job " + event.state + ": " + (event.error || ""), event.state !== "succeeded");
     }
   });
+}
+
+async function followEmbeddingJob(job) {
+  await followTraining(job, "embedding", (r) => r.reranker
+    ? "trained the reranker " + r.reranker + " on " + r.pairs + " pairs: final loss " + Number(r.trainLoss).toFixed(4)
+      + "; to rerank with it, set retrieval.reranker: " + r.folder + " in the config"
+    : (r.model ? "tuned " + r.model + " on " + r.pairs + " pairs: final loss " + Number(r.trainLoss).toFixed(4) + "; " : "")
+      + "the index embeds with " + r.active);
   await loadEmbeddingModels();
 }
 
@@ -344,6 +362,64 @@ async function loadEmbeddingModels() {
       }
     });
     item.appendChild(activate);
+    list.appendChild(item);
+  }
+  const rerankers = await fetch("/api/admin/rerankers", { headers: auth() });
+  if (rerankers.ok) {
+    const rows = document.getElementById("reranker-models");
+    rows.replaceChildren();
+    for (const m of (await rerankers.json()).rerankers) {
+      const item = document.createElement("li");
+      item.textContent = "reranker " + m.name;
+      rows.appendChild(item);
+    }
+  }
+}
+
+// Classifiers: a pretrained encoder with a new output layer, fine-tuned on labelled texts.
+document.getElementById("classifier-tune").addEventListener("submit", async (e) => {
+  e.preventDefault();
+  const button = document.getElementById("classifier-button");
+  button.disabled = true;
+  const request = {
+    name: document.getElementById("classifier-name").value.trim(),
+    data: document.getElementById("classifier-data").value.trim(),
+    lora: document.getElementById("classifier-lora").checked,
+  };
+  const validation = document.getElementById("classifier-validation").value.trim();
+  if (validation) {
+    request.validation = validation;
+  }
+  const epochs = document.getElementById("classifier-epochs").value.trim();
+  if (epochs) {
+    request.epochs = Number(epochs);
+  }
+  const response = await fetch("/api/admin/classifier-tuning", {
+    method: "POST", headers: auth({ "Content-Type": "application/json" }), body: JSON.stringify(request),
+  });
+  if (response.ok) {
+    await followTraining(await response.json(), "classifier", (r) => "trained " + r.classifier + " on " + r.examples
+      + " examples: accuracy " + Number(r.accuracy).toFixed(3) + ", macro-F1 " + Number(r.macroF1).toFixed(3) + " on " + r.scoredOn);
+    await loadClassifiers();
+  } else {
+    note("classifier-note", await detail(response), true);
+  }
+  button.disabled = false;
+});
+
+async function loadClassifiers() {
+  const response = await fetch("/api/admin/classifiers", { headers: auth() });
+  if (!response.ok) {
+    return;
+  }
+  const list = document.getElementById("classifiers");
+  list.replaceChildren();
+  for (const c of (await response.json()).classifiers) {
+    const item = document.createElement("li");
+    const scores = c.classification || {};
+    item.textContent = c.name + ": " + (c.labels || []).join(", ")
+      + (scores.accuracy === undefined ? "" : " · accuracy " + Number(scores.accuracy).toFixed(3) + " on " + scores.examples
+        + " " + (scores.split || "") + " examples");
     list.appendChild(item);
   }
 }
@@ -491,5 +567,5 @@ document.getElementById("evaluate").addEventListener("submit", async (e) => {
 
 if (token) {
   tokenInput.value = token;
-  loadDocuments().then((ok) => ok && loadAdapters() && loadEmbeddingModels() && loadReports());
+  loadDocuments().then((ok) => ok && loadAdapters() && loadEmbeddingModels() && loadClassifiers() && loadReports());
 }

@@ -18,6 +18,7 @@ public final class AdminApi implements AutoCloseable {
     private final TuningAdmin tuning;
     private final EvalAdmin evals;
     private final RetrieverAdmin retriever;
+    private final ClassifierAdmin classifiers;
 
     /**
      * {@code dataDir} null: no documents, tuning or evaluations; {@code adminToken} null: every
@@ -30,6 +31,7 @@ public final class AdminApi implements AutoCloseable {
         tuning = dataDir == null ? null : new TuningAdmin(dataDir, jobRunner, adapters);
         evals = dataDir == null ? null : new EvalAdmin(dataDir, jobRunner, chat, index);
         retriever = dataDir == null ? null : new RetrieverAdmin(dataDir, jobRunner, index, documents, embeddingModel);
+        classifiers = dataDir == null ? null : new ClassifierAdmin(dataDir, jobRunner);
     }
 
     /** The admin rows of the route table. */
@@ -48,6 +50,10 @@ public final class AdminApi implements AutoCloseable {
             routes.post("/api/admin/embedding-tuning", retriever::tune);
             routes.get("/api/admin/embedding-models", retriever::models);
             routes.post("/api/admin/embedding-models/{name}/activate", retriever::activate);
+            routes.post("/api/admin/reranker-tuning", retriever::tuneReranker);
+            routes.get("/api/admin/rerankers", retriever::rerankers);
+            routes.post("/api/admin/classifier-tuning", classifiers::tune);
+            routes.get("/api/admin/classifiers", classifiers::list);
             routes.post("/api/admin/eval", evals::start);
             routes.get("/api/admin/evals", evals::list);
             routes.get("/api/admin/evals/{id}", evals::get);

@@ -1,7 +1,6 @@
 package ai.hybridchat.server.admin;
 
 import ai.hybridchat.core.io.AtomicFiles;
-import ai.hybridchat.core.io.Json;
 import ai.hybridchat.retrieval.ChunkIndex;
 import ai.hybridchat.retrieval.Embeddings;
 import ai.hybridchat.retrieval.IngestReport;
@@ -12,7 +11,9 @@ import ai.hybridchat.tuning.TuneOptions;
 import ai.hybridchat.tuning.TuneOptionsBuilder;
 import ai.hybridchat.tuning.Tuner;
 import ai.hybridchat.tuning.TuningResult;
+import ai.hybridchat.tuning.TuningDefaults;
 import ai.hybridchat.tuning.encoder.EmbeddingMethod;
+import ai.hybridchat.tuning.encoder.RerankerMethod;
 import ai.hybridchat.tuning.encoder.TextPair;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.http.Context;
@@ -27,7 +28,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.stream.Stream;
 
 /**
  * The retriever's own tuning, from the admin room: a job tunes the embedding model the index
@@ -38,11 +38,14 @@ import java.util.stream.Stream;
  * fixes the model.
  */
 public final class RetrieverAdmin {
-    /** The fields an embedding-tuning job takes; any other is a 400. */
     /** The batch and text length {@code bench embedding-tuning} measured the gains with (docs/BENCHMARKS.md). */
     static final int DEFAULT_BATCH = 16;
     static final int MAX_LENGTH = 128;
+    /** The fields an embedding-tuning job takes; any other is a 400. */
     static final Set<String> FIELDS = new TreeSet<>(List.of("name", "data", "epochs", "lr", "batch", "activate"));
+    /** A reranker job's: the same without {@code activate}, with the encoder it starts from. */
+    static final Set<String> RERANKER_FIELDS = new TreeSet<>(List.of("name", "data", "base", "epochs", "lr", "batch"));
+    static final String RERANKERS_DIR = "rerankers";
 
     private final Path dataDir;
     private final JobRunner jobs;
@@ -65,16 +68,78 @@ public final class RetrieverAdmin {
     /** {@code {"name", "data"?, "epochs"?, "lr"?, "batch"?, "activate"?}}: tune the retriever's model, and by default switch to it. */
     public void tune(Context ctx) {
         JsonNode body = JsonBodies.parseObject(ctx);
+        boolean activate = AdminInputs.flag(checked(body, FIELDS, "an embedding-tuning job"), "activate", true);
+        Request r = request(body, EmbeddingMethod.RECIPE);
+        if (r.name().equals(EmbeddingModelChoice.BUNDLED)) {
+            throw new ApiException(409, "conflict", "'" + r.name() + "' is the bundled model's name: pick another");
+        }
+        Path out = free(modelsDir(), r.name(), "an embedding model");
+        if (activate && active.fixedByConfig()) {
+            throw fixedByConfig();
+        }
+        requireDocuments();
+        Path base = active.folder() != null ? active.folder() : Path.of(EmbeddingModelChoice.BUNDLED);
+        Job job = jobs.submit("tune-embedding", j -> {
+            Map<String, Object> result = train("embedding", base, r, out, j);
+            result.put("model", r.name());
+            if (activate) {
+                result.putAll(switchTo(out, r.name(), j));
+            }
+            result.put("active", active.name());
+            return result;
+        });
+        ctx.status(202).json(job.view());
+    }
+
+    /**
+     * {@code {"name", "data"?, "base"?, "epochs"?, "lr"?, "batch"?}}: train a cross-encoder reranker
+     * ({@code tune --method reranker}) on the same data as the embedding job, each pair with a BM25
+     * hard negative, into {@code rerankers/NAME}. It is not switched on here: reranking was measured
+     * no better on CISI (docs/BENCHMARKS.md), so it stays a config choice ({@code retrieval.reranker}).
+     */
+    public void tuneReranker(Context ctx) {
+        JsonNode body = JsonBodies.parseObject(ctx);
+        Request r = request(checked(body, RERANKER_FIELDS, "a reranker-tuning job"), RerankerMethod.RECIPE);
+        Path base = encoderBase(dataDir, AdminInputs.text(body, "base", EmbeddingModelChoice.BUNDLED));
+        Path out = free(rerankersDir(), r.name(), "a reranker");
+        requireDocuments();
+        Job job = jobs.submit("tune-reranker", j -> {
+            Map<String, Object> result = train("reranker", base, r, out, j);
+            result.put("reranker", r.name());
+            // where retrieval.reranker finds it, under the data directory
+            result.put("folder", RERANKERS_DIR + "/" + r.name());
+            return result;
+        });
+        ctx.status(202).json(job.view());
+    }
+
+    /** The rerankers trained here, with their training metrics. */
+    public void rerankers(Context ctx) throws IOException {
+        ctx.json(Map.of("rerankers", ModelFolders.list(rerankersDir())));
+    }
+
+    Path rerankersDir() {
+        return dataDir.resolve(RERANKERS_DIR);
+    }
+
+    /** A job's data and settings, every field checked before anything runs. */
+    private record Request(String name, Path data, boolean pairs, int epochs, int batch, double lr) {
+    }
+
+    static JsonNode checked(JsonNode body, Set<String> fields, String what) {
         for (Iterator<String> it = body.fieldNames(); it.hasNext(); ) {
             String field = it.next();
-            if (!FIELDS.contains(field)) {
-                throw ApiException.badRequest("unknown field '" + field + "'; an embedding-tuning job takes " + FIELDS);
+            if (!fields.contains(field)) {
+                throw ApiException.badRequest("unknown field '" + field + "'; " + what + " takes " + fields);
             }
         }
-        int epochs = AdminInputs.whole(body, "epochs", EmbeddingMethod.RECIPE.epochs(), 1, 100);
+        return body;
+    }
+
+    private Request request(JsonNode body, TuningDefaults.Recipe recipe) {
+        int epochs = AdminInputs.whole(body, "epochs", recipe.epochs(), 1, 100);
         int batch = AdminInputs.whole(body, "batch", DEFAULT_BATCH, 2, 64);
-        double lr = AdminInputs.number(body, "lr", EmbeddingMethod.RECIPE.learningRate(), 0, 1);
-        boolean activate = AdminInputs.flag(body, "activate", true);
+        double lr = AdminInputs.number(body, "lr", recipe.learningRate(), 0, 1);
         String name = AdminInputs.plainName(AdminInputs.text(body, "name", null), "name");
         String dataName = AdminInputs.text(body, "data", null);
         Path data = null;
@@ -97,72 +162,70 @@ public final class RetrieverAdmin {
             throw ApiException.badRequest("the retriever learns from {\"query\",\"positive\",\"negative\"?} pairs or "
                     + "{\"question\",\"answer\"} records; '" + dataName + "' holds neither");
         }
+        return new Request(name, data, pairs, epochs, batch, lr);
+    }
+
+    /**
+     * The encoder a job starts from, by name: the bundled one, or a model in
+     * {@code embedding-models/} (a retriever tuned on this domain is a fair start for the others).
+     */
+    static Path encoderBase(Path dataDir, String name) {
         if (name.equals(EmbeddingModelChoice.BUNDLED)) {
-            throw new ApiException(409, "conflict", "'" + name + "' is the bundled model's name: pick another");
+            return Path.of(name);
         }
-        Path out = modelsDir().resolve(name);
+        Path folder = dataDir.resolve(EmbeddingModelChoice.MODELS_DIR).resolve(AdminInputs.plainName(name, "base"));
+        if (!Files.isRegularFile(folder.resolve("config.json"))) {
+            throw new ApiException(404, "not_found", "no encoder '" + name + "': the base is " + EmbeddingModelChoice.BUNDLED
+                    + " or a model in " + EmbeddingModelChoice.MODELS_DIR + "/");
+        }
+        return folder;
+    }
+
+    static Path free(Path dir, String name, String what) {
+        Path out = dir.resolve(name);
         if (Files.exists(out)) {
-            throw new ApiException(409, "conflict", "an embedding model named '" + name + "' exists already");
+            throw new ApiException(409, "conflict", what + " named '" + name + "' exists already");
         }
-        if (activate && active.fixedByConfig()) {
-            throw fixedByConfig();
-        }
+        return out;
+    }
+
+    private void requireDocuments() {
         if (index.documentCount() == 0) {
             throw new ApiException(409, "conflict", "no documents are indexed: the retriever learns from them, so add some first");
         }
-        Path base = active.folder() != null ? active.folder() : Path.of(EmbeddingModelChoice.BUNDLED);
-        Path source = data;
-        Job job = jobs.submit("tune-embedding", j -> {
-            Path work = Files.createTempDirectory(dataDir, ".embedding-pairs-");
-            TuningResult r;
-            int examples;
-            try {
-                Path file = source;
-                if (!pairs) {
-                    RetrievalPairs made = new RetrievalPairs(index, line -> j.emit("message", Map.of("text", line)));
-                    List<TextPair> list = source != null ? made.fromQuestions(source) : made.fromDocuments(TuneOptions.DEFAULT_SEED);
-                    file = work.resolve("pairs.jsonl");
-                    AtomicFiles.writeString(file, TextPair.toJsonLines(list));
-                }
-                examples = TextPair.read(file).size();
-                Files.createDirectories(modelsDir());
-                r = new Tuner(TuningAdmin.listener(j)).run(TuneOptionsBuilder.of("embedding", base, file, out).epochs(epochs)
-                        .batchSize(batch).maxLength(MAX_LENGTH).learningRate(lr).build(), j::cancelRequested);
-            } finally {
-                AtomicFiles.deleteRecursively(work);
+    }
+
+    /** Builds the pairs (unless uploaded as pairs) and runs {@code method} on them into {@code out}. */
+    private Map<String, Object> train(String method, Path base, Request r, Path out, Job j) throws IOException {
+        Path work = Files.createTempDirectory(dataDir, ".retriever-pairs-");
+        try {
+            Path file = r.data();
+            if (!r.pairs()) {
+                RetrievalPairs made = new RetrievalPairs(index, line -> j.emit("message", Map.of("text", line)));
+                List<TextPair> list = r.data() != null ? made.fromQuestions(r.data()) : made.fromDocuments(TuneOptions.DEFAULT_SEED);
+                file = work.resolve("pairs.jsonl");
+                AtomicFiles.writeString(file, TextPair.toJsonLines(list));
             }
+            int examples = TextPair.read(file).size();
+            Files.createDirectories(out.getParent());
+            TuningResult t = new Tuner(TuningAdmin.listener(j)).run(TuneOptionsBuilder.of(method, base, file, out).epochs(r.epochs())
+                    .batchSize(r.batch()).maxLength(MAX_LENGTH).learningRate(r.lr()).build(), j::cancelRequested);
             Map<String, Object> result = new LinkedHashMap<>();
-            result.put("model", name);
             result.put("base", base.getFileName().toString());
             result.put("pairs", examples);
-            result.put("steps", r.training().steps());
-            result.put("trainLoss", r.training().finalTrainLoss());
-            if (activate) {
-                result.putAll(switchTo(out, name, j));
-            }
-            result.put("active", active.name());
+            result.put("steps", t.training().steps());
+            result.put("trainLoss", t.training().finalTrainLoss());
             return result;
-        });
-        ctx.status(202).json(job.view());
+        } finally {
+            AtomicFiles.deleteRecursively(work);
+        }
     }
 
     /** The tuned models and which one the index embeds with. */
     public void models(Context ctx) throws IOException {
         List<Map<String, Object>> list = new ArrayList<>();
         list.add(Map.of("name", EmbeddingModelChoice.BUNDLED, "bundled", true));
-        if (Files.isDirectory(modelsDir())) {
-            try (Stream<Path> dirs = Files.list(modelsDir())) {
-                for (Path d : dirs.filter(p -> Files.isRegularFile(p.resolve("config.json"))).sorted().toList()) {
-                    Map<String, Object> row = new LinkedHashMap<>();
-                    row.put("name", d.getFileName().toString());
-                    Path meta = d.resolve("training.json");
-                    if (Files.isRegularFile(meta)) {
-                        row.put("metrics", Json.MAPPER.readTree(meta.toFile()).path("metrics"));
-                    }
-                    list.add(row);
-                }
-            }
-        }
+        list.addAll(ModelFolders.list(modelsDir()));
         ctx.json(Map.of("models", list, "active", active.name(), "fixedByConfig", active.fixedByConfig()));
     }
 

@@ -11,6 +11,7 @@ import ai.hybridchat.tuning.TuningDefaults;
 import ai.hybridchat.tuning.TuningMethod;
 import ai.hybridchat.tuning.TuningMethods;
 import ai.hybridchat.tuning.TuningResult;
+import ai.hybridchat.tuning.classify.LabeledText;
 import ai.hybridchat.tuning.encoder.TextPair;
 import ai.hybridchat.tuning.data.PreferenceDataset;
 import ai.hybridchat.tuning.data.SftDataset;
@@ -80,9 +81,11 @@ public final class TuningAdmin {
             Files.copy(in, staging, StandardCopyOption.REPLACE_EXISTING);
             int examples;
             try {
-                // the retriever's pairs ({"query","positive"}) go to /api/admin/embedding-tuning, the rest to /api/admin/tune
+                // the retriever's pairs ({"query","positive"}) go to /api/admin/embedding-tuning, labelled
+                // texts to /api/admin/classifier-tuning, the rest to /api/admin/tune
                 examples = isPreferenceData(staging) ? PreferenceDataset.read(staging).size()
                         : AdminInputs.firstRecordHas(staging, "query") ? TextPair.read(staging).size()
+                        : AdminInputs.firstRecordHas(staging, "label") ? LabeledText.read(staging).size()
                         : SftDataset.read(staging).size();
             } catch (IllegalArgumentException e) { // a DatasetException names every bad line
                 throw new ApiException(422, "invalid_dataset", e.getMessage().replace(staging.toString(), name));

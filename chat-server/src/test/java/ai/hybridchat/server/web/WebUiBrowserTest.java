@@ -39,6 +39,13 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class WebUiBrowserTest {
     static final String ADMIN_TOKEN = "browser-test-token";
+    /** Four retrieval pairs about the test's documents. */
+    static final String PAIRS = """
+            {"query":"Who chairs the board?","positive":"The chair of the board is Odile Farrant."}
+            {"query":"What does a Wren lamp cost?","positive":"The Wren lamp costs 240 pounds."}
+            {"query":"Where is the warehouse?","positive":"The warehouse is on Quay Street."}
+            {"query":"When does the fair open?","positive":"The fair opens at nine in the morning."}
+            """;
     /** Screenshots of each page, kept as test artifacts. */
     static final Path SCREENSHOTS = Path.of("target", "screenshots");
     static final Path CHROMIUM = Path.of(System.getenv().getOrDefault("CHROMIUM", "/usr/bin/chromium"));
@@ -252,14 +259,7 @@ class WebUiBrowserTest {
         assertThat(page.locator("#embedding-active")).hasText("active: all-minilm-l6-v2");
         Path data = dir.resolve("upload/retriever-pairs.jsonl");
         Files.createDirectories(data.getParent());
-        StringBuilder pairs = new StringBuilder();
-        for (String[] p : new String[][] {{"Who chairs the board?", "The chair of the board is Odile Farrant."},
-                {"What does a Wren lamp cost?", "The Wren lamp costs 240 pounds."},
-                {"Where is the warehouse?", "The warehouse is on Quay Street."},
-                {"When does the fair open?", "The fair opens at nine in the morning."}}) {
-            pairs.append("{\"query\":\"").append(p[0]).append("\",\"positive\":\"").append(p[1]).append("\"}\n");
-        }
-        Files.writeString(data, pairs);
+        Files.writeString(data, PAIRS);
         page.locator("#data-file").setInputFiles(data);
         page.locator("#data-button").click();
         assertThat(page.locator("#data-note")).hasText("retriever-pairs.jsonl: 4 examples");
@@ -276,6 +276,53 @@ class WebUiBrowserTest {
         assertTrue(index.embeddingModelName().startsWith("retriever-ui@"), index.embeddingModelName());
         assertThat(page.locator("#embedding-models li")).hasCount(2);
         screenshot(page, "admin-retriever");
+    }
+
+    @Test
+    void theAdminPageTrainsAClassifierAndARerankerWithTheirLossCurves() throws Exception {
+        page.navigate("http://localhost:" + app.port() + "/admin.html");
+        page.locator("#token").fill(ADMIN_TOKEN);
+        page.locator("#login button").click();
+        assertThat(page.locator("#status")).hasText("signed in");
+        Path data = dir.resolve("upload/topics.jsonl");
+        Files.createDirectories(data.getParent());
+        StringBuilder texts = new StringBuilder();
+        for (int i = 0; i < 8; i++) {
+            texts.append("{\"text\":\"The lamp number ").append(i).append(" glows warm and bright\",\"label\":\"lamps\"}\n");
+            texts.append("{\"text\":\"The fair on day ").append(i).append(" opens at nine\",\"label\":\"events\"}\n");
+        }
+        Files.writeString(data, texts);
+        page.locator("#data-file").setInputFiles(data);
+        page.locator("#data-button").click();
+        assertThat(page.locator("#data-note")).hasText("topics.jsonl: 16 examples");
+        page.locator("#classifier-data").fill("topics.jsonl");
+        page.locator("#classifier-name").fill("topics-ui");
+        page.locator("#classifier-epochs").fill("2");
+        page.locator("#classifier-button").click();
+        assertThat(page.locator("#classifier-note")).containsText("trained topics-ui on 16 examples: accuracy",
+                new com.microsoft.playwright.assertions.LocatorAssertions.ContainsTextOptions().setTimeout(120_000));
+        String points = page.locator("#classifier-curve polyline").getAttribute("points");
+        assertEquals(2, points.trim().split(" ").length, "one point per step: " + points);
+        assertThat(page.locator("#classifiers li")).containsText("topics-ui: events, lamps");
+        screenshot(page, "admin-classifier");
+
+        Path pairs = dir.resolve("upload/reranker-pairs.jsonl");
+        Files.writeString(pairs, PAIRS);
+        page.locator("#data-file").setInputFiles(pairs);
+        page.locator("#data-button").click();
+        assertThat(page.locator("#data-note")).hasText("reranker-pairs.jsonl: 4 examples");
+        String embeddingModel = index.embeddingModelName();
+        page.locator("#embedding-kind").selectOption("reranker");
+        assertTrue(page.locator("#embedding-activate").isDisabled());
+        page.locator("#embedding-data").fill("reranker-pairs.jsonl");
+        page.locator("#embedding-name").fill("reranker-ui");
+        page.locator("#embedding-epochs").fill("1");
+        page.locator("#embedding-button").click();
+        assertThat(page.locator("#embedding-note")).containsText("set retrieval.reranker: rerankers/reranker-ui",
+                new com.microsoft.playwright.assertions.LocatorAssertions.ContainsTextOptions().setTimeout(180_000));
+        assertThat(page.locator("#reranker-models li")).hasText("reranker reranker-ui");
+        assertTrue(Files.isRegularFile(dir.resolve("rerankers/reranker-ui/model.safetensors")));
+        assertEquals(embeddingModel, index.embeddingModelName(), "a reranker leaves what the index embeds with alone");
     }
 
     @Test
