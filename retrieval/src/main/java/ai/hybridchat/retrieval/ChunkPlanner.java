@@ -55,10 +55,22 @@ final class ChunkPlanner {
         this.embedder = embedder;
     }
 
+    /** What an index holds of one document: its chunks in order, with their vectors when asked. */
+    interface Holdings {
+        List<Indexed> of(String docId, boolean withVectors) throws IOException;
+
+        Holdings NONE = (docId, withVectors) -> List.of();
+    }
+
     /** @param searcher what the index holds, or null to plan as if it held nothing (every vector made anew) */
     Plan plan(IndexSearcher searcher, Document document) throws IOException {
+        return plan(searcher == null ? Holdings.NONE : (id, withVectors) -> indexedChunks(searcher, id, withVectors), document);
+    }
+
+    /** {@code holdings}: what the index holds, from any engine. */
+    Plan plan(Holdings holdings, Document document) throws IOException {
         Plan plan = new Plan(document, chunker.chunk(document));
-        List<Indexed> existing = searcher == null ? List.of() : indexedChunks(searcher, document.id(), embedder != null);
+        List<Indexed> existing = holdings.of(document.id(), embedder != null);
         plan.existed = !existing.isEmpty();
         Map<String, float[]> vectorByHash = new HashMap<>();
         existing.forEach(e -> {

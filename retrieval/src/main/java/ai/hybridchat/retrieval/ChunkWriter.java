@@ -1,5 +1,6 @@
 package ai.hybridchat.retrieval;
 
+import ai.hybridchat.core.Chunk;
 import ai.hybridchat.core.Document;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -35,6 +36,25 @@ final class ChunkWriter {
      */
     List<IndexUpdate> writeAll(IndexWriter target, IndexSearcher planFrom, Collection<Document> documents,
                                boolean skipUnchanged, IndexProgress progress) throws IOException {
+        ChunkPlanner.Holdings holdings = planFrom == null ? ChunkPlanner.Holdings.NONE
+                : (id, withVectors) -> planner.indexedChunks(planFrom, id, withVectors);
+        return writeAll((docId, chunks, vectors) -> {
+            List<org.apache.lucene.document.Document> docs = new ArrayList<>(chunks.size());
+            for (int i = 0; i < chunks.size(); i++) {
+                docs.add(ChunkSchema.toLucene(chunks.get(i), chunks.size(), vectors[i]));
+            }
+            target.updateDocuments(new Term(ChunkSchema.DOC_ID, docId), docs);
+        }, holdings, documents, skipUnchanged, progress);
+    }
+
+    /** Where a document's chunks go: replaces whatever the engine held under {@code docId}. */
+    interface Sink {
+        void replace(String docId, List<Chunk> chunks, float[][] vectors) throws IOException;
+    }
+
+    /** As above, for any engine: planned against {@code holdings}, written to {@code target}. */
+    List<IndexUpdate> writeAll(Sink target, ChunkPlanner.Holdings holdings, Collection<Document> documents,
+                               boolean skipUnchanged, IndexProgress progress) throws IOException {
         Map<String, Document> byId = new LinkedHashMap<>();
         documents.forEach(d -> byId.put(d.id(), d));
         Map<String, IndexUpdate> results = new LinkedHashMap<>();
@@ -43,7 +63,7 @@ final class ChunkWriter {
         int pendingTexts = 0;
         int done = 0;
         for (Document document : byId.values()) {
-            ChunkPlanner.Plan plan = planner.plan(planFrom, document);
+            ChunkPlanner.Plan plan = planner.plan(holdings, document);
             if (skipUnchanged && plan.unchanged) {
                 results.put(document.id(), new IndexUpdate(document.id(), IndexUpdate.Outcome.UNCHANGED, plan.chunks.size(), 0));
                 progress.indexed(++done, byId.size());
@@ -61,7 +81,7 @@ final class ChunkWriter {
         return List.copyOf(results.values());
     }
 
-    private int write(IndexWriter target, List<ChunkPlanner.Plan> plans, Map<String, IndexUpdate> results, int done, int total,
+    private int write(Sink target, List<ChunkPlanner.Plan> plans, Map<String, IndexUpdate> results, int done, int total,
                       IndexProgress progress) throws IOException {
         if (plans.isEmpty()) {
             return done;
@@ -78,11 +98,7 @@ final class ChunkWriter {
             }
         }
         for (ChunkPlanner.Plan p : plans) {
-            List<org.apache.lucene.document.Document> docs = new ArrayList<>(p.chunks.size());
-            for (int i = 0; i < p.chunks.size(); i++) {
-                docs.add(ChunkSchema.toLucene(p.chunks.get(i), p.chunks.size(), p.vectors[i]));
-            }
-            target.updateDocuments(new Term(ChunkSchema.DOC_ID, p.document.id()), docs);
+            target.replace(p.document.id(), p.chunks, p.vectors);
             IndexUpdate.Outcome outcome = p.unchanged ? IndexUpdate.Outcome.UNCHANGED
                     : p.existed ? IndexUpdate.Outcome.UPDATED : IndexUpdate.Outcome.ADDED;
             results.put(p.document.id(), new IndexUpdate(p.document.id(), outcome, p.chunks.size(), p.missing.size()));

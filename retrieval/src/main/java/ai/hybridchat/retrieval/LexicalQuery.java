@@ -32,6 +32,16 @@ final class LexicalQuery {
         return query.strip();
     }
 
+    /** The text as both engines parse it: cut to {@value #MAX_WORDS} words, lower-cased, its syntax escaped. */
+    static String literal(String query) {
+        String text = requireText(query);
+        String[] words = text.split("\\s+");
+        if (words.length > MAX_WORDS) {
+            text = String.join(" ", Arrays.copyOf(words, MAX_WORDS));
+        }
+        return QueryParserBase.escape(text.toLowerCase(Locale.ROOT));
+    }
+
     static Query parse(String query, Analyzer analyzer) {
         String text = requireText(query);
         String[] words = text.split("\\s+");

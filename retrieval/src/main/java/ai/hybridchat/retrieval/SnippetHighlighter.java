@@ -24,6 +24,25 @@ final class SnippetHighlighter {
         this.formatter = new SnippetFormatter(maxChars, style);
     }
 
+    /**
+     * One snippet per text, for an engine whose documents live elsewhere (a search cluster): each
+     * text is analysed here, with no collection statistics, so the best sentence may differ from
+     * the local index's pick where several match equally.
+     */
+    String[] snippets(Query query, String[] texts) throws IOException {
+        String[] out = new String[texts.length];
+        UnifiedHighlighter highlighter = UnifiedHighlighter.builderWithoutSearcher(analyzer)
+                .withFormatter(formatter)
+                .withMaxNoHighlightPassages(0)
+                .withBreakIterator(() -> BreakIterator.getSentenceInstance(Locale.ROOT))
+                .build();
+        for (int i = 0; i < texts.length; i++) {
+            Object h = highlighter.highlightWithoutSearcher(ChunkSchema.TEXT, query, texts[i], 1);
+            out[i] = h == null || h.toString().isBlank() ? formatter.leading(texts[i]) : h.toString();
+        }
+        return out;
+    }
+
     /** One snippet per Lucene doc id, in the order given; {@code texts} are the stored chunk texts of those docs. */
     String[] snippets(IndexSearcher searcher, Query query, int[] docIds, String[] texts) throws IOException {
         String[] out = new String[docIds.length];
