@@ -37,6 +37,13 @@ public final class RetrievalEvaluator {
     private final SearchOptions options;
     private final Chunker chunker;
     private final UnaryOperator<ChunkSearch> secondStage;
+    private final Engine engine;
+
+    /** Where the corpus is indexed for an evaluation; the evaluation closes what it opens. */
+    public interface Engine {
+        /** @param model null for BM25 only */
+        ChunkIndex open(EmbeddingModel model, Chunker chunker);
+    }
 
     /** @param model the embedding model for dense and hybrid modes; null evaluates BM25 only */
     public RetrievalEvaluator(EmbeddingModel model) {
@@ -44,19 +51,29 @@ public final class RetrievalEvaluator {
     }
 
     public RetrievalEvaluator(EmbeddingModel model, SearchOptions options, Chunker chunker) {
-        this(model, options, chunker, UnaryOperator.identity());
+        this(model, options, chunker, UnaryOperator.identity(), null);
     }
 
-    private RetrievalEvaluator(EmbeddingModel model, SearchOptions options, Chunker chunker, UnaryOperator<ChunkSearch> secondStage) {
+    private RetrievalEvaluator(EmbeddingModel model, SearchOptions options, Chunker chunker, UnaryOperator<ChunkSearch> secondStage,
+                               Engine engine) {
         this.model = model;
         this.options = Objects.requireNonNull(options, "options");
         this.chunker = Objects.requireNonNull(chunker, "chunker");
         this.secondStage = secondStage;
+        this.engine = engine;
+    }
+
+    /**
+     * The same evaluation on another engine (a Solr collection, say): the corpus replaces whatever
+     * the index it opens holds. Null: a temporary local Lucene folder, the default.
+     */
+    public RetrievalEvaluator on(Engine engine) {
+        return new RetrievalEvaluator(model, options, chunker, secondStage, engine);
     }
 
     /** The same evaluation with {@code scorer} reranking the top {@code depth} candidates of every search. */
     public RetrievalEvaluator reranked(PairScorer scorer, int depth) {
-        return new RetrievalEvaluator(model, options, chunker, search -> new RerankingSearch(search, scorer, depth));
+        return new RetrievalEvaluator(model, options, chunker, search -> new RerankingSearch(search, scorer, depth), engine);
     }
 
     public RetrievalScores evaluate(BeirDataset data, SearchMode mode) {
@@ -69,13 +86,20 @@ public final class RetrievalEvaluator {
         if (needsVectors && model == null) {
             throw new IllegalStateException("dense and hybrid evaluation need an embedding model");
         }
-        Path dir;
-        try {
-            dir = Files.createTempDirectory("beir-index-");
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create a temporary index folder: " + e.getMessage(), e);
+        Path dir = null;
+        if (engine == null) {
+            try {
+                dir = Files.createTempDirectory("beir-index-");
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot create a temporary index folder: " + e.getMessage(), e);
+            }
         }
-        try (ChunkIndex index = LuceneChunkIndex.open(dir, needsVectors ? model : null, chunker)) {
+        Path folder = dir;
+        EmbeddingModel vectors = needsVectors ? model : null;
+        try (ChunkIndex index = engine == null ? LuceneChunkIndex.open(folder, vectors, chunker) : engine.open(vectors, chunker)) {
+            if (engine != null) {
+                index.clear();
+            }
             index.upsertAll(data.corpus());
             ChunkSearch searcher = secondStage.apply(index.searcher(options));
             Map<SearchMode, RetrievalScores> scores = new EnumMap<>(SearchMode.class);
@@ -84,7 +108,9 @@ public final class RetrievalEvaluator {
             }
             return scores;
         } finally {
-            deleteRecursively(dir);
+            if (dir != null) {
+                deleteRecursively(dir);
+            }
         }
     }
 
