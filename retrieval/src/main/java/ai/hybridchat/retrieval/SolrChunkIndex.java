@@ -124,6 +124,11 @@ public final class SolrChunkIndex implements ChunkIndex {
                 aliased = true;
             }
             Map<String, Object> record = record(client, live);
+            if (record == null && count(client, live, ChunkSchema.ORDINAL + ":[* TO *]") == 0) {
+                // an empty collection an operator made from the configset: it records this client's model
+                writeRecord(client, live, embedder);
+                record = record(client, live);
+            }
             int stored = record == null ? (dimension) : ((Number) record.getOrDefault(META_DIMENSION, 0)).intValue();
             String storedModel = record == null ? null : (String) record.get(META_MODEL);
             if (embedder != null && stored > 0 && stored != dimension) {
@@ -423,6 +428,10 @@ public final class SolrChunkIndex implements ChunkIndex {
     }
 
     private long count(String collection, String query) throws SolrServerException, IOException {
+        return count(client, collection, query);
+    }
+
+    private static long count(SolrClient client, String collection, String query) throws SolrServerException, IOException {
         SolrQuery q = new SolrQuery(query);
         q.setRows(0);
         return client.query(collection, q).getResults().getNumFound();

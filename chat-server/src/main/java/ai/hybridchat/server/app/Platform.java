@@ -7,6 +7,7 @@ import ai.hybridchat.core.local.LocalLanguageModel;
 import ai.hybridchat.core.model.GenerationConfig;
 import ai.hybridchat.core.reader.SentenceScorer;
 import ai.hybridchat.retrieval.ChunkIndex;
+import ai.hybridchat.retrieval.Chunker;
 import ai.hybridchat.retrieval.ChunkSearch;
 import ai.hybridchat.retrieval.Embeddings;
 import ai.hybridchat.retrieval.EnglishTerms;
@@ -18,6 +19,7 @@ import ai.hybridchat.retrieval.LuceneRetriever;
 import ai.hybridchat.retrieval.RerankingSearch;
 import ai.hybridchat.retrieval.SearchOptions;
 import ai.hybridchat.retrieval.SnippetStyle;
+import ai.hybridchat.retrieval.SolrChunkIndex;
 import ai.hybridchat.server.admin.EmbeddingModelChoice;
 import ai.hybridchat.server.chat.ChatService;
 import ai.hybridchat.server.chat.DocumentSubjects;
@@ -174,7 +176,12 @@ public final class Platform implements AutoCloseable {
         if (model.folder() != null && !model.fixedByConfig()) {
             log.accept("embedding model: " + model.name() + " (chosen in the admin room)");
         }
-        ChunkIndex index = LuceneChunkIndex.open(config.indexDir(), Embeddings.retriever(model.folder()));
+        SolrChunkIndex.Settings solr = config.retrieval().solr();
+        ChunkIndex index = solr != null ? SolrChunkIndex.open(solr, Embeddings.retriever(model.folder()), Chunker.defaults())
+                : LuceneChunkIndex.open(config.indexDir(), Embeddings.retriever(model.folder()));
+        if (solr != null) {
+            log.accept("retrieval engine: " + index.location());
+        }
         try {
             if (index.embeddingModelChanged() && Files.isDirectory(config.docsDir())) {
                 // retrieval.embeddingModel changed: every vector is made anew before anything is answered

@@ -1,6 +1,7 @@
 package ai.hybridchat.server.cli;
 
 import ai.hybridchat.retrieval.ChunkIndex;
+import ai.hybridchat.retrieval.Chunker;
 import ai.hybridchat.retrieval.IndexProgress;
 import ai.hybridchat.retrieval.IngestReport;
 import ai.hybridchat.retrieval.Ingestor;
@@ -39,14 +40,17 @@ final class IndexCommand implements Callable<Integer> {
     @Mixin
     EmbeddingModelOption embedding = new EmbeddingModelOption();
 
+    @Mixin
+    SolrOption solr = new SolrOption();
+
     @Override
     public Integer call() {
         docs.forEach(p -> PathChecks.requireExists(p, "--docs"));
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        try (ChunkIndex chunks = open(index, embedding.model())) {
+        try (ChunkIndex chunks = solr.isSet() ? solr.open(embedding.model(), Chunker.defaults()) : open(index, embedding.model())) {
             if (chunks.embeddingModelChanged() && !full) {
-                throw new IllegalArgumentException("the index at " + index + " was built with another embedding model: "
+                throw new IllegalArgumentException("the index at " + chunks.location() + " was built with another embedding model: "
                         + "rebuild it with --full (every vector is made anew), or index with the model it was built with");
             }
             IngestReport report = full ? new Ingestor(chunks).rebuild(docs, IndexProgress.NONE)
@@ -54,7 +58,7 @@ final class IndexCommand implements Callable<Integer> {
             for (SkippedFile skipped : report.skipped()) {
                 err.println("skipped " + skipped);
             }
-            out.println(report.summary() + "; " + index + " now holds " + chunks.documentCount() + " documents, "
+            out.println(report.summary() + "; " + (solr.isSet() ? chunks.location() : index) + " now holds " + chunks.documentCount() + " documents, "
                     + chunks.chunkCount() + " chunks");
             if (report.indexed().isEmpty()) {
                 err.println("platform index: nothing was indexed: every file was skipped");

@@ -19,6 +19,7 @@ import picocli.CommandLine;
                 IndexCommand.class,
                 SearchCommand.class,
                 RetrievalEvalCommand.class,
+                SolrConfigCommand.class,
                 GenerateCommand.class,
                 ChatTemplateCommand.class,
                 ScoreCommand.class,

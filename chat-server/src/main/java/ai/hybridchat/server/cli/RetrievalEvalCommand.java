@@ -43,6 +43,9 @@ final class RetrievalEvalCommand implements Callable<Integer> {
     @Mixin
     RerankerOption reranker = new RerankerOption();
 
+    @Mixin
+    SolrOption solr = new SolrOption();
+
     @Option(names = "--json", description = "Print one JSON object: ndcg@10, recall@100, map, queries.")
     boolean json;
 
@@ -52,6 +55,13 @@ final class RetrievalEvalCommand implements Callable<Integer> {
         BeirDataset data = BeirDataset.load(beir);
         RetrievalEvaluator evaluator = new RetrievalEvaluator(mode == SearchMode.BM25 ? null : embedding.model(),
                 fusion.apply(SearchOptions.defaults()), Chunker.wholeDocuments());
+        if (solr.isSet()) {
+            // the corpus replaces what the collection holds: never the platform's own by default
+            if (solr.collection.equals(SolrOption.DEFAULT_COLLECTION)) {
+                solr.collection = "beir-" + data.name().replaceAll("[^A-Za-z0-9._-]", "-");
+            }
+            evaluator = evaluator.on(solr::open);
+        }
         RetrievalScores s = reranker.apply(evaluator).evaluate(data, mode);
         if (json) {
             Map<String, Object> body = new LinkedHashMap<>();

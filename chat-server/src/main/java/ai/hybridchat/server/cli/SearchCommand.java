@@ -2,6 +2,7 @@ package ai.hybridchat.server.cli;
 
 import ai.hybridchat.core.RetrievedPassage;
 import ai.hybridchat.retrieval.ChunkIndex;
+import ai.hybridchat.retrieval.Chunker;
 import ai.hybridchat.retrieval.Ingestor;
 import ai.hybridchat.retrieval.LuceneChunkIndex;
 import ai.hybridchat.retrieval.MetadataFilter;
@@ -10,6 +11,7 @@ import ai.hybridchat.retrieval.SearchOptions;
 import ai.hybridchat.retrieval.SnippetStyle;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.langchain4j.model.embedding.EmbeddingModel;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -61,6 +63,9 @@ final class SearchCommand implements Callable<Integer> {
     @Option(names = "--index", paramLabel = "DIR", defaultValue = "data/index", description = "Index folder (default: ${DEFAULT-VALUE}).")
     Path index;
 
+    @Mixin
+    SolrOption solr = new SolrOption();
+
     @Option(names = "--data-dir", paramLabel = "DIR",
             description = "A data folder, as for serve: its index (DIR/index) is synced with DIR/docs first.")
     Path dataDir;
@@ -77,10 +82,11 @@ final class SearchCommand implements Callable<Integer> {
         if (dataDir != null) {
             syncDataDir();
         }
-        if (!Files.isDirectory(index)) {
+        if (!solr.isSet() && !Files.isDirectory(index)) {
             throw new IllegalArgumentException("no index at " + index + ": build one with 'platform index --docs PATH'");
         }
-        try (ChunkIndex chunks = LuceneChunkIndex.openReadOnly(index, mode == SearchMode.BM25 ? null : embedding.model())) {
+        EmbeddingModel model = mode == SearchMode.BM25 ? null : embedding.model();
+        try (ChunkIndex chunks = solr.isSet() ? solr.open(model, Chunker.defaults()) : LuceneChunkIndex.openReadOnly(index, model)) {
             SearchOptions options = fusion.apply(SearchOptions.defaults())
                     .withSnippets(SearchOptions.DEFAULT_SNIPPET_CHARS, SnippetStyle.PLAIN);
             List<RetrievedPassage> hits = reranker.apply(chunks.searcher(options)).search(query, mode, k,

@@ -2,6 +2,7 @@ package ai.hybridchat.server.config;
 
 import ai.hybridchat.retrieval.SearchMode;
 import ai.hybridchat.retrieval.SearchOptions;
+import ai.hybridchat.retrieval.SolrChunkIndex;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -77,7 +78,13 @@ public final class ConfigLoader {
 
     record RetrievalFile(@JsonProperty("k") Integer k, @JsonProperty("mode") String mode,
                          @JsonProperty("fusion") FusionFile fusion, @JsonProperty("embeddingModel") String embeddingModel,
-                         @JsonProperty("reranker") String reranker, @JsonProperty("rerankDepth") Integer rerankDepth) {
+                         @JsonProperty("reranker") String reranker, @JsonProperty("rerankDepth") Integer rerankDepth,
+                         @JsonProperty("engine") String engine, @JsonProperty("solr") SolrFile solr) {
+    }
+
+    /** {@code retrieval.solr}: where the SolrCloud collection lives and, when the platform creates it, its layout. */
+    record SolrFile(@JsonProperty("urls") List<String> urls, @JsonProperty("collection") String collection,
+                    @JsonProperty("shards") Integer shards, @JsonProperty("replicationFactor") Integer replicationFactor) {
     }
 
     record GenerationFile(@JsonProperty("modelDir") String modelDir, @JsonProperty("adapterDir") String adapterDir,
@@ -94,6 +101,30 @@ public final class ConfigLoader {
     record RemoteFile(@JsonProperty("baseUrl") String baseUrl, @JsonProperty("apiKey") String apiKey,
                       @JsonProperty("model") String model, @JsonProperty("tunedModel") String tunedModel) {
     }
+
+    /** The collection of {@code retrieval.engine: solr}, null for the local index (the default, {@code engine: lucene}). */
+    static SolrChunkIndex.Settings solr(RetrievalFile r) {
+        String engine = r.engine() == null ? "lucene" : r.engine().strip().toLowerCase(Locale.ROOT);
+        if (!engine.equals("lucene") && !engine.equals("solr")) {
+            throw new IllegalArgumentException("retrieval.engine must be lucene (the local index, the default) or solr, got '"
+                    + r.engine() + "'");
+        }
+        if (engine.equals("lucene")) {
+            if (r.solr() != null) {
+                throw new IllegalArgumentException("retrieval.solr is set but retrieval.engine is not solr: add 'engine: solr'");
+            }
+            return null;
+        }
+        SolrFile f = r.solr();
+        if (f == null || f.urls() == null || f.urls().isEmpty()) {
+            throw new IllegalArgumentException("retrieval.engine: solr needs retrieval.solr.urls, e.g. [http://solr1:8983/solr]");
+        }
+        return new SolrChunkIndex.Settings(f.urls(), f.collection() != null ? f.collection() : SOLR_COLLECTION,
+                f.shards() != null ? f.shards() : 1, f.replicationFactor() != null ? f.replicationFactor() : 1);
+    }
+
+    /** The collection (alias) name when the config names none. */
+    static final String SOLR_COLLECTION = "hybridchat";
 
     /** The file's shape: every key optional; the sections, then the flat keys they replace. */
     record ConfigFile(@JsonProperty("server") ServerFile server,
@@ -234,7 +265,7 @@ public final class ConfigLoader {
     private static Loaded build(ConfigFile raw, Path base, Path file) {
         List<String> notes = new ArrayList<>();
         ServerFile s = raw.server() != null ? raw.server() : new ServerFile(null, null, null, null, null, null);
-        RetrievalFile r = raw.retrieval() != null ? raw.retrieval() : new RetrievalFile(null, null, null, null, null, null);
+        RetrievalFile r = raw.retrieval() != null ? raw.retrieval() : new RetrievalFile(null, null, null, null, null, null, null, null);
         GenerationFile g = raw.generation() != null ? raw.generation() : new GenerationFile(null, null, null, null);
         AdminFile a = raw.admin() != null ? raw.admin() : new AdminFile(null);
         Flat flat = new Flat(file, notes);
@@ -262,7 +293,7 @@ public final class ConfigLoader {
                         maxRequestBytes != null ? maxRequestBytes : ds.maxRequestBytes(), path(base, samples), metricsToken))
                 .retrieval(new ServerConfig.Retrieval(k != null ? k : dr.k(), mode != null ? SearchMode.parse(mode) : dr.mode(),
                         search(fusion), path(base, r.embeddingModel()), path(base, r.reranker()),
-                        r.rerankDepth() != null ? r.rerankDepth() : dr.rerankDepth()))
+                        r.rerankDepth() != null ? r.rerankDepth() : dr.rerankDepth(), solr(r)))
                 .generation(new ServerConfig.Generation(path(base, modelDir), path(base, adapterDir),
                         maxNewTokens != null ? maxNewTokens : dg.maxNewTokens(),
                         copyWeight != null ? copyWeight

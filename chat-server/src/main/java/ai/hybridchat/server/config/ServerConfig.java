@@ -3,6 +3,7 @@ package ai.hybridchat.server.config;
 import ai.hybridchat.retrieval.RerankingSearch;
 import ai.hybridchat.retrieval.SearchMode;
 import ai.hybridchat.retrieval.SearchOptions;
+import ai.hybridchat.retrieval.SolrChunkIndex;
 import java.nio.file.Path;
 import java.util.Objects;
 
@@ -72,12 +73,15 @@ public record ServerConfig(Server server, Retrieval retrieval, Generation genera
      * @param reranker       a cross-encoder folder ({@code tune --method reranker}) that reorders
      *                       the top {@code rerankDepth} candidates of every search; null: none (the
      *                       default until one is measured better on the user's questions)
+     * @param solr           a SolrCloud collection to index and search instead of the local
+     *                       Lucene folder ({@code retrieval.engine: solr}); null: the local index
      */
-    public record Retrieval(int k, SearchMode mode, SearchOptions search, Path embeddingModel, Path reranker, int rerankDepth) {
+    public record Retrieval(int k, SearchMode mode, SearchOptions search, Path embeddingModel, Path reranker, int rerankDepth,
+                            SolrChunkIndex.Settings solr) {
         /** Passages per question when the config names none. */
         public static final int DEFAULT_K = 3;
         public static final Retrieval DEFAULT = new Retrieval(DEFAULT_K, SearchMode.FUSED, SearchOptions.defaults(), null, null,
-                RerankingSearch.DEFAULT_DEPTH);
+                RerankingSearch.DEFAULT_DEPTH, null);
 
         public Retrieval {
             Objects.requireNonNull(mode, "retrieval mode");
@@ -311,32 +315,40 @@ public record ServerConfig(Server server, Retrieval retrieval, Generation genera
 
         public Builder retrievalK(int k) {
             retrieval = new Retrieval(k, retrieval.mode(), retrieval.search(), retrieval.embeddingModel(), retrieval.reranker(),
-                    retrieval.rerankDepth());
+                    retrieval.rerankDepth(), retrieval.solr());
             return this;
         }
 
         public Builder retrievalMode(SearchMode mode) {
             retrieval = new Retrieval(retrieval.k(), mode, retrieval.search(), retrieval.embeddingModel(), retrieval.reranker(),
-                    retrieval.rerankDepth());
+                    retrieval.rerankDepth(), retrieval.solr());
             return this;
         }
 
         public Builder search(SearchOptions options) {
             retrieval = new Retrieval(retrieval.k(), retrieval.mode(), options, retrieval.embeddingModel(), retrieval.reranker(),
-                    retrieval.rerankDepth());
+                    retrieval.rerankDepth(), retrieval.solr());
             return this;
         }
 
         /** A cross-encoder folder over the top {@code depth} candidates; null: none. */
         public Builder reranker(Path folder, int depth) {
-            retrieval = new Retrieval(retrieval.k(), retrieval.mode(), retrieval.search(), retrieval.embeddingModel(), folder, depth);
+            retrieval = new Retrieval(retrieval.k(), retrieval.mode(), retrieval.search(), retrieval.embeddingModel(), folder, depth,
+                    retrieval.solr());
+            return this;
+        }
+
+        /** A SolrCloud collection instead of the local index; null: the local index. */
+        public Builder solr(SolrChunkIndex.Settings settings) {
+            retrieval = new Retrieval(retrieval.k(), retrieval.mode(), retrieval.search(), retrieval.embeddingModel(), retrieval.reranker(),
+                    retrieval.rerankDepth(), settings);
             return this;
         }
 
         /** A sentence-transformers folder for the retriever's vectors; null: the bundled all-MiniLM-L6-v2. */
         public Builder embeddingModel(Path folder) {
             retrieval = new Retrieval(retrieval.k(), retrieval.mode(), retrieval.search(), folder, retrieval.reranker(),
-                    retrieval.rerankDepth());
+                    retrieval.rerankDepth(), retrieval.solr());
             return this;
         }
 

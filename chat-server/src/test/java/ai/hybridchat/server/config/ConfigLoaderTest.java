@@ -9,6 +9,7 @@ import ai.hybridchat.retrieval.SearchMode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -80,6 +81,39 @@ class ConfigLoaderTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ConfigLoader.load(Files.writeString(
                 dir.resolve("bad.yaml"), "retrieval:\n  rerankDepth: 0\n")));
         assertTrue(e.getMessage().contains("rerankDepth"), e.getMessage());
+    }
+
+    @Test
+    void retrievalCanLiveOnASolrCloudCollection() throws IOException {
+        ServerConfig c = ConfigLoader.load(Files.writeString(dir.resolve("s.yaml"), """
+                retrieval:
+                  engine: solr
+                  solr:
+                    urls: [http://solr1:8983/solr, http://solr2:8983/solr]
+                    collection: chunks
+                    shards: 4
+                    replicationFactor: 2
+                """));
+        ai.hybridchat.retrieval.SolrChunkIndex.Settings solr = c.retrieval().solr();
+        assertEquals(List.of("http://solr1:8983/solr", "http://solr2:8983/solr"), solr.solrUrls());
+        assertEquals("chunks", solr.collection());
+        assertEquals(4, solr.shards());
+        assertEquals(2, solr.replicationFactor());
+        assertEquals(null, ServerConfig.defaults().retrieval().solr(), "the local index unless configured");
+        ServerConfig minimal = ConfigLoader.load(Files.writeString(dir.resolve("s2.yaml"),
+                "retrieval:\n  engine: solr\n  solr:\n    urls: [http://solr:8983/solr]\n"));
+        assertEquals("hybridchat", minimal.retrieval().solr().collection());
+        assertEquals(1, minimal.retrieval().solr().shards());
+        for (String[] bad : new String[][] {
+                {"retrieval:\n  engine: elastic\n", "engine must be lucene"},
+                {"retrieval:\n  engine: solr\n", "needs retrieval.solr.urls"},
+                {"retrieval:\n  solr:\n    urls: [http://x]\n", "engine is not solr"},
+                {"retrieval:\n  engine: solr\n  solr:\n    urls: [http://x]\n    collection: ../x\n", "retrieval.solr.collection"},
+                {"retrieval:\n  engine: solr\n  solr:\n    urls: [http://x]\n    shards: 0\n", "at least 1"}}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> ConfigLoader.load(Files.writeString(dir.resolve("bad-solr.yaml"), bad[0])));
+            assertTrue(e.getMessage().contains(bad[1]), bad[0] + " -> " + e.getMessage());
+        }
     }
 
     @Test
