@@ -244,38 +244,6 @@ class SolrChunkIndexTest {
         }
     }
 
-    /** An embedding model that embeds each text once, so two engines indexing one corpus share its vectors. */
-    static final class MemoizedEmbeddings implements EmbeddingModel {
-        private final EmbeddingModel model;
-        private final Map<String, Embedding> seen = new java.util.concurrent.ConcurrentHashMap<>();
-
-        MemoizedEmbeddings(EmbeddingModel model) {
-            this.model = model;
-        }
-
-        @Override
-        public Response<List<Embedding>> embedAll(List<TextSegment> segments) {
-            List<TextSegment> missing = segments.stream().filter(t -> !seen.containsKey(t.text())).distinct().toList();
-            if (!missing.isEmpty()) {
-                List<Embedding> made = model.embedAll(missing).content();
-                for (int i = 0; i < missing.size(); i++) {
-                    seen.put(missing.get(i).text(), made.get(i));
-                }
-            }
-            return Response.from(segments.stream().map(t -> seen.get(t.text())).toList());
-        }
-
-        @Override
-        public int dimension() {
-            return model.dimension();
-        }
-
-        @Override
-        public String modelName() {
-            return model.modelName();
-        }
-    }
-
     @Test
     void anotherEmbeddingModelIsRefusedUntilTheCollectionIsRebuilt() {
         try (SolrChunkIndex index = SolrChunkIndex.open(settings("models"), MODEL, Chunker.defaults())) {

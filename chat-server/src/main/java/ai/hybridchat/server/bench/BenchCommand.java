@@ -2,22 +2,29 @@ package ai.hybridchat.server.bench;
 
 import ai.hybridchat.core.io.AtomicFiles;
 import ai.hybridchat.core.io.Json;
+import ai.hybridchat.retrieval.ChunkIndex;
+import ai.hybridchat.retrieval.Chunker;
+import ai.hybridchat.retrieval.LuceneChunkIndex;
+import ai.hybridchat.retrieval.SolrChunkIndex;
 import ai.hybridchat.server.app.PlatformServer;
 import ai.hybridchat.server.bench.GenerationBenchmark.ModelShape;
 import ai.hybridchat.server.config.ServerConfig;
 import ai.hybridchat.server.demo.DemoBundle;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.langchain4j.model.embedding.EmbeddingModel;
 import io.javalin.Javalin;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -189,33 +196,69 @@ public final class BenchCommand implements Runnable {
         @Option(names = "--queries", defaultValue = "200", description = "Queries per mode (default: ${DEFAULT-VALUE}).")
         int queries;
 
+        @Option(names = "--engine", defaultValue = "lucene", description = "lucene (the local index), solr, or both "
+                + "in one run (default: ${DEFAULT-VALUE}).")
+        String engine;
+
+        @Option(names = "--solr", split = ",", paramLabel = "URL", description = "SolrCloud node URLs for --engine solr|both.")
+        List<String> solrUrls;
+
+        @Option(names = "--collection", defaultValue = "bench-retrieval-scale", description = "The Solr collection (alias) the "
+                + "chunks replace (default: ${DEFAULT-VALUE}).")
+        String collection;
+
+        @Option(names = "--shards", defaultValue = "2", description = "Solr shards when creating (default: ${DEFAULT-VALUE}).")
+        int shards;
+
+        @Option(names = "--replication-factor", defaultValue = "2", description = "Solr replicas per shard (default: ${DEFAULT-VALUE}).")
+        int replicationFactor;
+
         @Override
         public Integer call() throws Exception {
             if (chunks < 1 || queries < 1) {
                 throw new IllegalArgumentException("--chunks and --queries must be >= 1");
+            }
+            if (!List.of("lucene", "solr", "both").contains(engine)) {
+                throw new IllegalArgumentException("--engine must be lucene, solr or both, got '" + engine + "'");
+            }
+            if (!engine.equals("lucene") && (solrUrls == null || solrUrls.isEmpty())) {
+                throw new IllegalArgumentException("--engine " + engine + " needs --solr URL,... (a running SolrCloud)");
             }
             PrintWriter out = spec.commandLine().getOut();
             Path work = Files.createTempDirectory("scale-bench-");
             try {
                 List<String> sentences = DemoCorpus.sentences(work.resolve("docs"));
                 List<String> questions = DemoCorpus.questions(queries);
+                Map<String, Function<EmbeddingModel, ChunkIndex>> engines = new LinkedHashMap<>();
+                if (!engine.equals("solr")) {
+                    engines.put("lucene (local folder)", model -> LuceneChunkIndex.open(work.resolve("index"), model, Chunker.wholeDocuments()));
+                }
+                if (!engine.equals("lucene")) {
+                    SolrChunkIndex.Settings settings = new SolrChunkIndex.Settings(solrUrls, collection, shards, replicationFactor);
+                    engines.put("solr (" + shards + " shards x " + replicationFactor + " replicas)",
+                            model -> SolrChunkIndex.open(settings, model, Chunker.wholeDocuments()));
+                }
                 out.printf(Locale.ROOT, "%d cores; %d chunks from %d sentences; %d queries per mode, k=3%n",
                         Runtime.getRuntime().availableProcessors(), chunks, sentences.size(), questions.size());
                 out.flush();
-                RetrievalScaleBenchmark.Result r = RetrievalScaleBenchmark
-                        .run(work.resolve("index"), chunks, sentences, questions, line -> {
-                            spec.commandLine().getErr().println(line);
-                            spec.commandLine().getErr().flush();
-                        });
-                out.printf(Locale.ROOT, "indexing: %.0f s, %.0f chunks/s (embedding included)%n%n", r.indexSeconds(), r.chunksPerSecond());
-                out.println("| mode | p50 ms | p99 ms | mean ms |");
-                out.println("|---|---|---|---|");
-                for (var e : r.search().entrySet()) {
-                    out.printf(Locale.ROOT, "| %s | %.1f | %.1f | %.1f |%n", e.getKey().wireName(), e.getValue().p50Ms(),
-                            e.getValue().p99Ms(), e.getValue().meanMs());
+                RetrievalScaleBenchmark.Result r = RetrievalScaleBenchmark.run(engines, chunks, sentences, questions, line -> {
+                    spec.commandLine().getErr().println(line);
+                    spec.commandLine().getErr().flush();
+                });
+                out.println();
+                out.println("| engine | indexing chunks/s (embedding excluded) | mode | p50 ms | p99 ms | mean ms |");
+                out.println("|---|---|---|---|---|---|");
+                for (RetrievalScaleBenchmark.EngineResult e : r.engines()) {
+                    for (var m : e.search().entrySet()) {
+                        out.printf(Locale.ROOT, "| %s | %.0f | %s | %.1f | %.1f | %.1f |%n", e.engine(), r.chunks() / e.indexSeconds(),
+                                m.getKey().wireName(), m.getValue().p50Ms(), m.getValue().p99Ms(), m.getValue().meanMs());
+                    }
                 }
-                out.printf(Locale.ROOT, "| (peer: MiniLM embedding of the query alone) | %.1f | %.1f | %.1f |%n",
+                out.printf(Locale.ROOT, "| (peer: MiniLM embedding of the query alone) | | | %.1f | %.1f | %.1f |%n",
                         r.queryEmbedding().p50Ms(), r.queryEmbedding().p99Ms(), r.queryEmbedding().meanMs());
+                RetrievalScaleBenchmark.EngineResult first = r.engines().get(0);
+                out.printf(Locale.ROOT, "embedding the chunks: %.0f s, %.0f chunks/s (once, during %s's indexing)%n",
+                        first.embeddingSeconds(), r.chunks() / first.embeddingSeconds(), first.engine());
                 return 0;
             } finally {
                 AtomicFiles.deleteRecursively(work);
