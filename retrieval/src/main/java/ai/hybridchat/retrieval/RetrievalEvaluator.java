@@ -98,9 +98,11 @@ public final class RetrievalEvaluator {
         EmbeddingModel vectors = needsVectors ? model : null;
         try (ChunkIndex index = engine == null ? LuceneChunkIndex.open(folder, vectors, chunker) : engine.open(vectors, chunker)) {
             if (engine != null) {
-                index.clear();
+                // the corpus replaces whatever the engine held, in a schema for this model's vectors
+                index.replaceAll(data.corpus(), IndexProgress.NONE);
+            } else {
+                index.upsertAll(data.corpus());
             }
-            index.upsertAll(data.corpus());
             ChunkSearch searcher = secondStage.apply(index.searcher(options));
             Map<SearchMode, RetrievalScores> scores = new EnumMap<>(SearchMode.class);
             for (SearchMode mode : modes) {

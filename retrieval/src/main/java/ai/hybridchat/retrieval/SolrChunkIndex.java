@@ -74,13 +74,14 @@ public final class SolrChunkIndex implements ChunkIndex {
     private final BatchEmbedder embedder;
     private final ChunkPlanner planner;
     private final ChunkWriter chunkWriter;
-    private final int dimension;
+    /** The vector dimension of the live generation's schema, 0 for a lexical-only one. */
+    private volatile int storedDimension;
     private final boolean aliased;
     private volatile String live;
     private volatile String previous;
     private volatile boolean embeddingModelChanged;
 
-    private SolrChunkIndex(Settings settings, CloudSolrClient client, Chunker chunker, BatchEmbedder embedder, int dimension,
+    private SolrChunkIndex(Settings settings, CloudSolrClient client, Chunker chunker, BatchEmbedder embedder, int storedDimension,
                            boolean aliased, String live, boolean modelChanged) {
         this.settings = settings;
         this.client = client;
@@ -88,7 +89,7 @@ public final class SolrChunkIndex implements ChunkIndex {
         this.embedder = embedder;
         this.planner = new ChunkPlanner(chunker, embedder);
         this.chunkWriter = new ChunkWriter(planner, embedder);
-        this.dimension = dimension;
+        this.storedDimension = storedDimension;
         this.aliased = aliased;
         this.live = live;
         this.embeddingModelChanged = modelChanged;
@@ -136,8 +137,9 @@ public final class SolrChunkIndex implements ChunkIndex {
                         + embedder.modelName() + " makes " + dimension + "-dimensional ones; use the model it was built with "
                         + "(--embedding-model) or another collection");
             }
-            boolean changed = embedder != null && storedModel != null && !storedModel.equals(embedder.modelName());
-            return new SolrChunkIndex(settings, client, chunker, embedder, dimension, aliased, live, changed);
+            // a lexical-only generation has no vector field: it takes vectors after a rebuild, as another model's would
+            boolean changed = embedder != null && (stored == 0 || storedModel != null && !storedModel.equals(embedder.modelName()));
+            return new SolrChunkIndex(settings, client, chunker, embedder, stored, aliased, live, changed);
         } catch (SolrServerException | IOException | RuntimeException e) {
             closeQuietly(client);
             if (e instanceof IllegalStateException ise) {
@@ -234,12 +236,13 @@ public final class SolrChunkIndex implements ChunkIndex {
 
     @Override
     public synchronized List<IndexUpdate> upsertAll(Collection<Document> documents, IndexProgress progress) {
-        if (embedder == null && dimension > 0) {
+        if (embedder == null && storedDimension > 0) {
             throw new IllegalStateException(location() + " stores vectors; open it with its embedding model to write");
         }
         if (embeddingModelChanged) {
-            throw new IllegalStateException(location() + " holds vectors of another embedding model than "
-                    + embedder.modelName() + ": rebuild it first (platform index --full, or the admin reindex)");
+            throw new IllegalStateException(location() + (storedDimension == 0 ? " holds no vectors (it was built without an embedding model)"
+                    : " holds vectors of another embedding model than " + embedder.modelName())
+                    + ": rebuild it first (platform index --full, or the admin reindex)");
         }
         String target = live;
         try (Batches batches = new Batches(target, true)) {
@@ -258,11 +261,17 @@ public final class SolrChunkIndex implements ChunkIndex {
      */
     @Override
     public synchronized List<IndexUpdate> replaceAll(Collection<Document> documents, IndexProgress progress) {
-        if (embedder == null && dimension > 0) {
+        if (embedder == null && storedDimension > 0) {
             throw new IllegalStateException(location() + " stores vectors; open it with its embedding model to write");
         }
         String from = live;
         try {
+            int dimension = embedder == null ? 0 : embedder.dimension();
+            if (!aliased && dimension != storedDimension) {
+                throw new IllegalStateException(location() + " is a plain collection whose schema holds "
+                        + (storedDimension == 0 ? "no vectors" : storedDimension + "-dimensional vectors") + ": create one with the "
+                        + SolrConfigset.name(dimension) + " configset behind an alias (or let the platform create it)");
+            }
             if (!aliased) {
                 // an operator's plain collection: everything replaced, then one commit
                 new UpdateRequest().deleteByQuery(ChunkSchema.ORDINAL + ":[* TO *]").process(client, from);
@@ -288,6 +297,7 @@ public final class SolrChunkIndex implements ChunkIndex {
             String older = previous;
             previous = from;
             live = next;
+            storedDimension = dimension;
             embeddingModelChanged = false;
             if (older != null) {
                 CollectionAdminRequest.deleteCollection(older).process(client);
@@ -302,7 +312,7 @@ public final class SolrChunkIndex implements ChunkIndex {
     private ChunkPlanner.Holdings holdings(String collection) {
         return (docId, withVectors) -> {
             try {
-                return indexedChunks(collection, docId, withVectors && dimension > 0);
+                return indexedChunks(collection, docId, withVectors && storedDimension > 0);
             } catch (SolrServerException e) {
                 throw new IOException(e.getMessage(), e);
             }

@@ -245,6 +245,26 @@ class SolrChunkIndexTest {
     }
 
     @Test
+    void aLexicalCollectionTakesVectorsAfterARebuild() {
+        try (SolrChunkIndex lexical = SolrChunkIndex.open(settings("lexical"), null, Chunker.defaults())) {
+            lexical.upsertAll(TestDocs.all());
+            assertThrows(IllegalStateException.class, () -> lexical.searcher().search("lava", SearchMode.DENSE, 3));
+        }
+        try (SolrChunkIndex index = SolrChunkIndex.open(settings("lexical"), MODEL, Chunker.defaults())) {
+            assertTrue(index.embeddingModelChanged(), "a schema without vectors");
+            IllegalStateException add = assertThrows(IllegalStateException.class, () -> index.upsertAll(TestDocs.all()));
+            assertTrue(add.getMessage().contains("holds no vectors"), add.getMessage());
+            index.replaceAll(TestDocs.all(), IndexProgress.NONE);
+            assertEquals("volcano", index.searcher().search("mountain that erupts molten rock", SearchMode.DENSE, 1).get(0).chunk().docId());
+        }
+        try (SolrChunkIndex bm25Only = SolrChunkIndex.open(settings("lexical"), null, Chunker.defaults())) {
+            IllegalStateException add = assertThrows(IllegalStateException.class, () -> bm25Only.upsertAll(TestDocs.all()));
+            assertTrue(add.getMessage().contains("stores vectors"), add.getMessage());
+            assertFalse(bm25Only.searcher().search("lava", SearchMode.BM25, 3).isEmpty());
+        }
+    }
+
+    @Test
     void anotherEmbeddingModelIsRefusedUntilTheCollectionIsRebuilt() {
         try (SolrChunkIndex index = SolrChunkIndex.open(settings("models"), MODEL, Chunker.defaults())) {
             index.upsertAll(TestDocs.all());
