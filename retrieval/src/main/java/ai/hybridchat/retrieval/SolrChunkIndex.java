@@ -71,9 +71,14 @@ public final class SolrChunkIndex implements ChunkIndex {
     private final Settings settings;
     private final CloudSolrClient client;
     private final Chunker chunker;
-    private final BatchEmbedder embedder;
-    private final ChunkPlanner planner;
-    private final ChunkWriter chunkWriter;
+    /** The embedder and the write loop that uses it, replaced as one when a rebuild changes the model. */
+    private record Embedding(BatchEmbedder embedder, ChunkWriter chunkWriter) {
+        static Embedding of(Chunker chunker, BatchEmbedder embedder) {
+            return new Embedding(embedder, new ChunkWriter(new ChunkPlanner(chunker, embedder), embedder));
+        }
+    }
+
+    private volatile Embedding embedding;
     /** The vector dimension of the live generation's schema, 0 for a lexical-only one. */
     private volatile int storedDimension;
     private final boolean aliased;
@@ -86,9 +91,7 @@ public final class SolrChunkIndex implements ChunkIndex {
         this.settings = settings;
         this.client = client;
         this.chunker = chunker;
-        this.embedder = embedder;
-        this.planner = new ChunkPlanner(chunker, embedder);
-        this.chunkWriter = new ChunkWriter(planner, embedder);
+        this.embedding = Embedding.of(chunker, embedder);
         this.storedDimension = storedDimension;
         this.aliased = aliased;
         this.live = live;
@@ -201,7 +204,7 @@ public final class SolrChunkIndex implements ChunkIndex {
     }
 
     BatchEmbedder embedder() {
-        return embedder;
+        return embedding.embedder();
     }
 
     @Override
@@ -216,7 +219,7 @@ public final class SolrChunkIndex implements ChunkIndex {
 
     @Override
     public boolean hasEmbeddings() {
-        return embedder != null;
+        return embedding.embedder() != null;
     }
 
     @Override
@@ -226,6 +229,7 @@ public final class SolrChunkIndex implements ChunkIndex {
 
     @Override
     public String embeddingModelName() {
+        BatchEmbedder embedder = embedding.embedder();
         return embedder == null ? null : embedder.modelName();
     }
 
@@ -236,6 +240,7 @@ public final class SolrChunkIndex implements ChunkIndex {
 
     @Override
     public synchronized List<IndexUpdate> upsertAll(Collection<Document> documents, IndexProgress progress) {
+        BatchEmbedder embedder = embedding.embedder();
         if (embedder == null && storedDimension > 0) {
             throw new IllegalStateException(location() + " stores vectors; open it with its embedding model to write");
         }
@@ -246,7 +251,7 @@ public final class SolrChunkIndex implements ChunkIndex {
         }
         String target = live;
         try (Batches batches = new Batches(target, true)) {
-            List<IndexUpdate> updates = chunkWriter.writeAll(batches, holdings(target), documents, true, progress);
+            List<IndexUpdate> updates = embedding.chunkWriter().writeAll(batches, holdings(target), documents, true, progress);
             batches.flush();
             commit(target);
             return updates;
@@ -261,43 +266,67 @@ public final class SolrChunkIndex implements ChunkIndex {
      */
     @Override
     public synchronized List<IndexUpdate> replaceAll(Collection<Document> documents, IndexProgress progress) {
-        if (embedder == null && storedDimension > 0) {
+        if (embedding.embedder() == null && storedDimension > 0) {
             throw new IllegalStateException(location() + " stores vectors; open it with its embedding model to write");
         }
+        return rebuild(documents, progress, embedding, !embeddingModelChanged);
+    }
+
+    /**
+     * A full reindex with another embedding model: every vector made anew by {@code model} into
+     * the next generation (with the configset of its dimension), the alias moved, and from then on
+     * queries and additions use it.
+     */
+    @Override
+    public synchronized List<IndexUpdate> replaceAll(Collection<Document> documents, IndexProgress progress, EmbeddingModel model) {
+        return rebuild(documents, progress, Embedding.of(chunker, new BatchEmbedder(Objects.requireNonNull(model, "model"))), false);
+    }
+
+    private List<IndexUpdate> rebuild(Collection<Document> documents, IndexProgress progress, Embedding with, boolean reuseVectors) {
         String from = live;
+        BatchEmbedder embedder = with.embedder();
         try {
             int dimension = embedder == null ? 0 : embedder.dimension();
+            ChunkPlanner.Holdings reuse = reuseVectors ? holdings(from) : ChunkPlanner.Holdings.NONE;
             if (!aliased && dimension != storedDimension) {
                 throw new IllegalStateException(location() + " is a plain collection whose schema holds "
                         + (storedDimension == 0 ? "no vectors" : storedDimension + "-dimensional vectors") + ": create one with the "
                         + SolrConfigset.name(dimension) + " configset behind an alias (or let the platform create it)");
             }
             if (!aliased) {
-                // an operator's plain collection: everything replaced, then one commit
+                // an operator's plain collection: everything replaced, then the record's commit
                 new UpdateRequest().deleteByQuery(ChunkSchema.ORDINAL + ":[* TO *]").process(client, from);
                 List<IndexUpdate> updates;
                 try (Batches batches = new Batches(from, false)) {
-                    updates = chunkWriter.writeAll(batches, embeddingModelChanged ? ChunkPlanner.Holdings.NONE : holdings(from),
-                            documents, false, progress);
+                    updates = with.chunkWriter().writeAll(batches, reuse, documents, false, progress);
                     batches.flush();
                 }
                 writeRecord(client, from, embedder);
+                embedding = with;
                 embeddingModelChanged = false;
                 return updates;
             }
             String next = createGeneration(client, settings, dimension);
             List<IndexUpdate> updates;
             try (Batches batches = new Batches(next, false)) {
-                updates = chunkWriter.writeAll(batches, embeddingModelChanged ? ChunkPlanner.Holdings.NONE : holdings(from),
-                        documents, false, progress);
+                updates = with.chunkWriter().writeAll(batches, reuse, documents, false, progress);
                 batches.flush();
+                writeRecord(client, next, embedder);
+                CollectionAdminRequest.createAlias(settings.collection(), next).process(client);
+            } catch (IOException | SolrServerException | RuntimeException e) {
+                // the half-built generation was never searched: drop it, the live one is untouched
+                try {
+                    CollectionAdminRequest.deleteCollection(next).process(client);
+                } catch (IOException | SolrServerException | RuntimeException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+                throw e;
             }
-            writeRecord(client, next, embedder);
-            CollectionAdminRequest.createAlias(settings.collection(), next).process(client);
             String older = previous;
             previous = from;
             live = next;
             storedDimension = dimension;
+            embedding = with;
             embeddingModelChanged = false;
             if (older != null) {
                 CollectionAdminRequest.deleteCollection(older).process(client);

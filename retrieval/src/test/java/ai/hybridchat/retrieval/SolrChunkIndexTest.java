@@ -245,6 +245,74 @@ class SolrChunkIndexTest {
     }
 
     @Test
+    void aRebuildWithAnotherModelMovesTheCollectionToItsVectors(@TempDir Path local) {
+        EmbeddingModel hashing = new HashingEmbeddings(256);
+        try (SolrChunkIndex index = SolrChunkIndex.open(settings("switch"), MODEL, Chunker.defaults())) {
+            index.upsertAll(TestDocs.all());
+            String before = index.liveCollection();
+            List<IndexUpdate> rebuilt = index.replaceAll(TestDocs.all(), IndexProgress.NONE, hashing);
+            assertTrue(rebuilt.stream().allMatch(u -> u.embedded() == u.chunks()), "every vector made anew: " + rebuilt);
+            assertNotEquals(before, index.liveCollection());
+            assertEquals("hashing-256", index.embeddingModelName());
+            try (LuceneChunkIndex same = LuceneChunkIndex.open(local, hashing)) {
+                same.upsertAll(TestDocs.all());
+                for (String query : List.of("sourdough starter flour", "lava and magma", "penguins on the ice")) {
+                    // the best hits (the tail holds documents sharing no word, tied at cosine 0 in any order)
+                    assertEquals(same.searcher().rankDocuments(query, SearchMode.DENSE, 5).subList(0, 2),
+                            index.searcher().rankDocuments(query, SearchMode.DENSE, 5).subList(0, 2), query);
+                }
+            }
+        }
+        try (SolrChunkIndex reopened = SolrChunkIndex.open(settings("switch"), hashing, Chunker.defaults())) {
+            assertFalse(reopened.embeddingModelChanged(), "the collection records the new model");
+        }
+        IllegalStateException old = assertThrows(IllegalStateException.class,
+                () -> SolrChunkIndex.open(settings("switch"), MODEL, Chunker.defaults()));
+        assertTrue(old.getMessage().contains("256-dimensional"), old.getMessage());
+    }
+
+    /** Words hashed into a normalised bag of {@code dimension} counts: a weak but real embedding of another dimension. */
+    static final class HashingEmbeddings implements EmbeddingModel {
+        private final int dimension;
+
+        HashingEmbeddings(int dimension) {
+            this.dimension = dimension;
+        }
+
+        @Override
+        public Response<List<Embedding>> embedAll(List<TextSegment> segments) {
+            List<Embedding> out = new ArrayList<>();
+            for (TextSegment t : segments) {
+                float[] v = new float[dimension];
+                for (String w : t.text().toLowerCase(java.util.Locale.ROOT).split("\\W+")) {
+                    if (!w.isEmpty()) {
+                        v[Math.floorMod(w.hashCode(), dimension)] += 1;
+                    }
+                }
+                double norm = 0;
+                for (float x : v) {
+                    norm += x * x;
+                }
+                for (int i = 0; i < dimension; i++) {
+                    v[i] = norm == 0 ? (i == 0 ? 1 : 0) : (float) (v[i] / Math.sqrt(norm));
+                }
+                out.add(Embedding.from(v));
+            }
+            return Response.from(out);
+        }
+
+        @Override
+        public int dimension() {
+            return dimension;
+        }
+
+        @Override
+        public String modelName() {
+            return "hashing-" + dimension;
+        }
+    }
+
+    @Test
     void aLexicalCollectionTakesVectorsAfterARebuild() {
         try (SolrChunkIndex lexical = SolrChunkIndex.open(settings("lexical"), null, Chunker.defaults())) {
             lexical.upsertAll(TestDocs.all());
