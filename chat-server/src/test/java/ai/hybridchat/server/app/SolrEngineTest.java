@@ -10,10 +10,10 @@ import ai.hybridchat.server.testing.Cli;
 import ai.hybridchat.server.testing.DemoDocs;
 import ai.hybridchat.server.testing.Http;
 import ai.hybridchat.server.testing.SolrClusterProcess;
+import ai.hybridchat.server.testing.TinyBeir;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -73,20 +73,10 @@ class SolrEngineTest {
         Cli.Result again = Cli.run("index", "--docs", docs.resolve("wren-lamp.md").toString(), "--solr", urls(), "--collection", "cli");
         assertTrue(again.out().startsWith("0 added, 0 updated, 1 unchanged"), again.out());
 
-        Path beir = Files.createDirectories(dir.resolve("beir/qrels"));
-        Files.writeString(beir.resolveSibling("corpus.jsonl"), """
-                {"_id": "d1", "title": "Glass furnaces", "text": "The furnace melts sand, soda and lime into glass."}
-                {"_id": "d2", "title": "Lamps", "text": "The Wren lamp has an amber shade blown by hand."}
-                {"_id": "d3", "title": "Travel", "text": "Staff are paid a mileage rate for private cars."}
-                """);
-        Files.writeString(beir.resolveSibling("queries.jsonl"), """
-                {"_id": "q1", "text": "how is glass melted in a furnace"}
-                {"_id": "q2", "text": "a shade for a lamp"}
-                """);
-        Files.writeString(beir.resolve("test.tsv"), "query-id\tcorpus-id\tscore\nq1\td1\t1\nq2\td2\t1\n");
+        Path beir = TinyBeir.write(dir.resolve("beir"));
         for (String mode : List.of("bm25", "hybrid")) {
-            Cli.Result want = Cli.run("retrieval-eval", "--beir", beir.getParent().toString(), "--mode", mode, "--json");
-            Cli.Result got = Cli.run("retrieval-eval", "--beir", beir.getParent().toString(), "--mode", mode, "--json", "--solr", urls());
+            Cli.Result want = Cli.run("retrieval-eval", "--beir", beir.toString(), "--mode", mode, "--json");
+            Cli.Result got = Cli.run("retrieval-eval", "--beir", beir.toString(), "--mode", mode, "--json", "--solr", urls());
             assertEquals(0, got.code(), got.toString());
             assertEquals(want.out(), got.out(), mode);
         }

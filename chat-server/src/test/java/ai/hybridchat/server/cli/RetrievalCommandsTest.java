@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.hybridchat.server.testing.Cli;
 import ai.hybridchat.server.testing.DemoDocs;
+import ai.hybridchat.server.testing.TinyBeir;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -111,24 +112,14 @@ class RetrievalCommandsTest {
 
     @Test
     void retrievalEvalPrintsTheThreeMetrics() throws IOException {
-        Path beir = Files.createDirectories(dir.resolve("beir/qrels"));
-        Files.writeString(beir.resolveSibling("corpus.jsonl"), """
-                {"_id": "d1", "title": "Glass furnaces", "text": "The furnace melts sand, soda and lime into glass."}
-                {"_id": "d2", "title": "Lamps", "text": "The Wren lamp has an amber shade blown by hand."}
-                {"_id": "d3", "title": "Travel", "text": "Staff are paid a mileage rate for private cars."}
-                """);
-        Files.writeString(beir.resolveSibling("queries.jsonl"), """
-                {"_id": "q1", "text": "how is glass melted in a furnace"}
-                {"_id": "q2", "text": "amber lamp shade"}
-                """);
-        Files.writeString(beir.resolve("test.tsv"), "query-id\tcorpus-id\tscore\nq1\td1\t1\nq2\td2\t1\n");
-        Cli.Result r = Cli.run("retrieval-eval", "--beir", beir.getParent().toString(), "--mode", "bm25", "--json");
+        Path beir = TinyBeir.write(dir.resolve("beir"));
+        Cli.Result r = Cli.run("retrieval-eval", "--beir", beir.toString(), "--mode", "bm25", "--json");
         assertEquals(0, r.code(), r.toString());
         JsonNode body = JSON.readTree(r.out());
         assertEquals(List.of("ndcg@10", "recall@100", "map", "queries"), fieldNames(body));
         assertEquals(1.0, body.path("ndcg@10").asDouble(), 1e-9);
         assertEquals(2, body.path("queries").asInt());
-        Cli.Result text = Cli.run("retrieval-eval", "--beir", beir.getParent().toString(), "--mode", "hybrid");
+        Cli.Result text = Cli.run("retrieval-eval", "--beir", beir.toString(), "--mode", "hybrid");
         assertEquals(0, text.code(), text.toString());
         assertTrue(text.out().contains("nDCG@10"), text.out());
     }
