@@ -128,8 +128,9 @@ public final class SolrChunkIndex implements ChunkIndex {
                 aliased = true;
             }
             Map<String, Object> record = record(client, live);
-            if (record == null && count(client, live, ChunkSchema.ORDINAL + ":[* TO *]") == 0) {
-                // an empty collection an operator made from the configset: it records this client's model
+            if (record == null && embedder != null && count(client, live, ChunkSchema.ORDINAL + ":[* TO *]") == 0) {
+                // an empty collection an operator made from the configset: it records this client's model (a
+                // BM25-only client records nothing, since it cannot tell whether the schema holds vectors)
                 writeRecord(client, live, embedder);
                 record = record(client, live);
             }
