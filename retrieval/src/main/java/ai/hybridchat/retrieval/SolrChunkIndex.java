@@ -11,6 +11,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.TreeMap;
 import org.apache.lucene.queryparser.classic.QueryParserBase;
 import org.apache.solr.client.solrj.SolrClient;
@@ -52,11 +53,17 @@ public final class SolrChunkIndex implements ChunkIndex {
     /** Documents per update request. */
     static final int BATCH = 500;
 
-    /** Where the collection lives and how it is laid out when this client creates it. */
-    public record Settings(List<String> solrUrls, String collection, int shards, int replicationFactor) {
+    /**
+     * Where the collection lives and how it is laid out when this client creates it: the cluster
+     * by its Solr node URLs or by its ZooKeeper ensemble ({@code zk1:2181,zk2:2181/solr}, the
+     * chroot after the first slash), one of the two.
+     */
+    public record Settings(List<String> solrUrls, String zkHost, String collection, int shards, int replicationFactor) {
         public Settings {
-            if (solrUrls == null || solrUrls.isEmpty()) {
-                throw new IllegalArgumentException("retrieval.solr.urls: at least one Solr URL (http://host:8983/solr)");
+            solrUrls = solrUrls == null ? List.of() : List.copyOf(solrUrls);
+            if (solrUrls.isEmpty() == (zkHost == null || zkHost.isBlank())) {
+                throw new IllegalArgumentException("retrieval.solr: give the cluster's node URLs (urls: [http://host:8983/solr]) "
+                        + "or its ZooKeeper ensemble (zkHosts: zk1:2181,zk2:2181/solr), one of the two");
             }
             if (collection == null || !collection.matches("[A-Za-z0-9][A-Za-z0-9._-]*")) {
                 throw new IllegalArgumentException("retrieval.solr.collection: letters, digits, '.', '_' and '-', got " + collection);
@@ -64,13 +71,28 @@ public final class SolrChunkIndex implements ChunkIndex {
             if (shards < 1 || replicationFactor < 1) {
                 throw new IllegalArgumentException("retrieval.solr: shards and replicationFactor must be at least 1");
             }
-            solrUrls = List.copyOf(solrUrls);
+        }
+
+        /** By node URLs. */
+        public Settings(List<String> solrUrls, String collection, int shards, int replicationFactor) {
+            this(solrUrls, null, collection, shards, replicationFactor);
+        }
+
+        /** The client: over ZooKeeper (it watches the cluster's state) or over the nodes' HTTP API. */
+        CloudSolrClient client() {
+            if (solrUrls.isEmpty()) {
+                int slash = zkHost.indexOf('/');
+                List<String> hosts = List.of((slash < 0 ? zkHost : zkHost.substring(0, slash)).split(","));
+                return new CloudLegacySolrClient.Builder(hosts, Optional.ofNullable(slash < 0 ? null : zkHost.substring(slash))).build();
+            }
+            return new CloudLegacySolrClient.Builder(solrUrls).build();
+        }
+
+        String where() {
+            return solrUrls.isEmpty() ? "zk:" + zkHost : String.join(",", solrUrls);
         }
     }
 
-    private final Settings settings;
-    private final CloudSolrClient client;
-    private final Chunker chunker;
     /** The embedder and the write loop that uses it, replaced as one when a rebuild changes the model. */
     private record Embedding(BatchEmbedder embedder, ChunkWriter chunkWriter) {
         static Embedding of(Chunker chunker, BatchEmbedder embedder) {
@@ -78,6 +100,9 @@ public final class SolrChunkIndex implements ChunkIndex {
         }
     }
 
+    private final Settings settings;
+    private final CloudSolrClient client;
+    private final Chunker chunker;
     private volatile Embedding embedding;
     /** The vector dimension of the live generation's schema, 0 for a lexical-only one. */
     private volatile int storedDimension;
@@ -107,7 +132,7 @@ public final class SolrChunkIndex implements ChunkIndex {
     public static SolrChunkIndex open(Settings settings, EmbeddingModel model, Chunker chunker) {
         Objects.requireNonNull(chunker, "chunker");
         BatchEmbedder embedder = model == null ? null : new BatchEmbedder(model);
-        CloudSolrClient client = new CloudLegacySolrClient.Builder(settings.solrUrls()).build();
+        CloudSolrClient client = settings.client();
         try {
             String name = settings.collection();
             Map<String, String> aliases = new CollectionAdminRequest.ListAliases().process(client).getAliases();
@@ -149,7 +174,7 @@ public final class SolrChunkIndex implements ChunkIndex {
             if (e instanceof IllegalStateException ise) {
                 throw ise;
             }
-            throw new IllegalStateException("cannot open Solr collection " + settings.collection() + " at " + settings.solrUrls()
+            throw new IllegalStateException("cannot open Solr collection " + settings.collection() + " at " + settings.where()
                     + ": " + e.getMessage(), e);
         }
     }
@@ -210,7 +235,7 @@ public final class SolrChunkIndex implements ChunkIndex {
 
     @Override
     public String location() {
-        return "solr:" + settings.collection() + " (" + live + ") at " + String.join(",", settings.solrUrls());
+        return "solr:" + settings.collection() + " (" + live + ") at " + settings.where();
     }
 
     @Override

@@ -87,6 +87,19 @@ class SolrChunkIndexTest {
     }
 
     @Test
+    void theClusterCanBeReachedThroughItsZooKeeper() {
+        try (SolrChunkIndex byUrls = SolrChunkIndex.open(settings("zk"), MODEL, Chunker.defaults())) {
+            byUrls.upsertAll(TestDocs.all());
+        }
+        String zk = cluster.getZkServer().getZkAddress();
+        try (SolrChunkIndex byZk = SolrChunkIndex.open(new SolrChunkIndex.Settings(null, zk, "zk", 2, 2), MODEL, Chunker.defaults())) {
+            assertTrue(byZk.location().contains("zk:" + zk), byZk.location());
+            assertEquals(TestDocs.all().size(), byZk.documentCount());
+            assertEquals("volcano", byZk.searcher().search("magma chamber and basalt lava", SearchMode.FUSED, 1).get(0).chunk().docId());
+        }
+    }
+
+    @Test
     void updatesDeletesAndFiltersWorkAsLocally() {
         try (SolrChunkIndex index = SolrChunkIndex.open(settings("updates"), MODEL, Chunker.defaults())) {
             assertTrue(index.upsertAll(TestDocs.all()).stream().allMatch(u -> u.outcome() == IndexUpdate.Outcome.ADDED));

@@ -7,7 +7,7 @@ import java.util.List;
 import picocli.CommandLine.Option;
 
 /**
- * {@code --solr URL,... [--collection NAME] [--shards N] [--replication-factor N]}: index and
+ * {@code --solr URL,... | --solr-zk HOSTS [--collection NAME] [--shards N] [--replication-factor N]}: index and
  * search a SolrCloud collection instead of a local folder (the config's {@code retrieval.engine:
  * solr}), shared by the commands that index or search.
  */
@@ -17,6 +17,10 @@ final class SolrOption {
     @Option(names = "--solr", split = ",", paramLabel = "URL",
             description = "SolrCloud node URLs (http://host:8983/solr): use the collection there instead of the local index.")
     List<String> urls;
+
+    @Option(names = "--solr-zk", paramLabel = "HOSTS",
+            description = "Or the cluster's ZooKeeper ensemble (zk1:2181,zk2:2181/solr) instead of --solr.")
+    String zkHost;
 
     @Option(names = "--collection", defaultValue = DEFAULT_COLLECTION, paramLabel = "NAME",
             description = "With --solr: the collection alias (default: ${DEFAULT-VALUE}; retrieval-eval: beir-DATASET); "
@@ -31,11 +35,11 @@ final class SolrOption {
     int replicationFactor;
 
     boolean isSet() {
-        return urls != null && !urls.isEmpty();
+        return urls != null && !urls.isEmpty() || zkHost != null;
     }
 
     SolrChunkIndex.Settings settings() {
-        return new SolrChunkIndex.Settings(urls, collection, shards, replicationFactor);
+        return new SolrChunkIndex.Settings(urls, zkHost, collection, shards, replicationFactor);
     }
 
     SolrChunkIndex open(EmbeddingModel model, Chunker chunker) {

@@ -83,7 +83,8 @@ public final class ConfigLoader {
     }
 
     /** {@code retrieval.solr}: where the SolrCloud collection lives and, when the platform creates it, its layout. */
-    record SolrFile(@JsonProperty("urls") List<String> urls, @JsonProperty("collection") String collection,
+    record SolrFile(@JsonProperty("urls") List<String> urls, @JsonProperty("zkHosts") String zkHosts,
+                    @JsonProperty("collection") String collection,
                     @JsonProperty("shards") Integer shards, @JsonProperty("replicationFactor") Integer replicationFactor) {
     }
 
@@ -116,10 +117,11 @@ public final class ConfigLoader {
             return null;
         }
         SolrFile f = r.solr();
-        if (f == null || f.urls() == null || f.urls().isEmpty()) {
-            throw new IllegalArgumentException("retrieval.engine: solr needs retrieval.solr.urls, e.g. [http://solr1:8983/solr]");
+        if (f == null || (f.urls() == null || f.urls().isEmpty()) && f.zkHosts() == null) {
+            throw new IllegalArgumentException("retrieval.engine: solr needs retrieval.solr.urls, e.g. [http://solr1:8983/solr], "
+                    + "or retrieval.solr.zkHosts, e.g. zk1:2181,zk2:2181/solr");
         }
-        return new SolrChunkIndex.Settings(f.urls(), f.collection() != null ? f.collection() : SOLR_COLLECTION,
+        return new SolrChunkIndex.Settings(f.urls(), f.zkHosts(), f.collection() != null ? f.collection() : SOLR_COLLECTION,
                 f.shards() != null ? f.shards() : 1, f.replicationFactor() != null ? f.replicationFactor() : 1);
     }
 

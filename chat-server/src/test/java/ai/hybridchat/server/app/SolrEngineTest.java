@@ -82,7 +82,7 @@ class SolrEngineTest {
         }
         Cli.Result unreachable = Cli.run("search", "lamp", "--solr", "http://127.0.0.1:1/solr");
         assertEquals(1, unreachable.code(), unreachable.toString());
-        assertTrue(unreachable.err().contains("cannot open Solr collection hybridchat at [http://127.0.0.1:1/solr]"), unreachable.err());
+        assertTrue(unreachable.err().contains("cannot open Solr collection hybridchat at http://127.0.0.1:1/solr"), unreachable.err());
         assertTrue(unreachable.err().lines().count() <= 2, "one line, no stack trace: " + unreachable.err());
     }
 

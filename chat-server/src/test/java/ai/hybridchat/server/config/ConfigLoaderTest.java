@@ -104,9 +104,14 @@ class ConfigLoaderTest {
                 "retrieval:\n  engine: solr\n  solr:\n    urls: [http://solr:8983/solr]\n"));
         assertEquals("hybridchat", minimal.retrieval().solr().collection());
         assertEquals(1, minimal.retrieval().solr().shards());
+        ServerConfig zk = ConfigLoader.load(Files.writeString(dir.resolve("s3.yaml"),
+                "retrieval:\n  engine: solr\n  solr:\n    zkHosts: zk1:2181,zk2:2181/solr\n"));
+        assertEquals("zk1:2181,zk2:2181/solr", zk.retrieval().solr().zkHost());
+        assertEquals(List.of(), zk.retrieval().solr().solrUrls());
         for (String[] bad : new String[][] {
                 {"retrieval:\n  engine: elastic\n", "engine must be lucene"},
                 {"retrieval:\n  engine: solr\n", "needs retrieval.solr.urls"},
+                {"retrieval:\n  engine: solr\n  solr:\n    urls: [http://x]\n    zkHosts: zk:2181\n", "one of the two"},
                 {"retrieval:\n  solr:\n    urls: [http://x]\n", "engine is not solr"},
                 {"retrieval:\n  engine: solr\n  solr:\n    urls: [http://x]\n    collection: ../x\n", "retrieval.solr.collection"},
                 {"retrieval:\n  engine: solr\n  solr:\n    urls: [http://x]\n    shards: 0\n", "at least 1"}}) {
