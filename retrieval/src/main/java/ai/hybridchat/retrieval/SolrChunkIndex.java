@@ -542,7 +542,32 @@ public final class SolrChunkIndex implements ChunkIndex {
 
     @Override
     public ChunkSearch searcher(SearchOptions options) {
-        return new SolrChunkSearcher(this, options);
+        return new SolrChunkSearcher(new SolrSearchSource() {
+            @Override
+            public SolrClient client() {
+                return client;
+            }
+
+            @Override
+            public String liveCollection() {
+                return live;
+            }
+
+            @Override
+            public BatchEmbedder embedder() {
+                return embedding.embedder();
+            }
+
+            @Override
+            public String location() {
+                return SolrChunkIndex.this.location();
+            }
+
+            @Override
+            public boolean embeddingModelChanged() {
+                return embeddingModelChanged;
+            }
+        }, options);
     }
 
     @Override

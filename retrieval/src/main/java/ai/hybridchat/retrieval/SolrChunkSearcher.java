@@ -16,7 +16,7 @@ import org.apache.solr.client.solrj.SolrServerException;
 import org.apache.solr.common.SolrDocument;
 
 /**
- * The three search modes on a {@link SolrChunkIndex}, ranked as the local engine ranks them
+ * The three search modes on a Solr chunk index ({@link SolrSearchSource}), ranked as the local engine ranks them
  * ({@link LuceneChunkSearcher}): BM25 is the same literal query over {@code text} and
  * {@code context} (each field's BM25 summed, as Lucene's multi-field query sums them), scored with
  * the collection's global term statistics ({@code ExactStatsCache} in the configset), so shards
@@ -26,12 +26,12 @@ import org.apache.solr.common.SolrDocument;
  * (a pre-filter of the knn search). Snippets are picked here from the stored text.
  */
 final class SolrChunkSearcher implements ChunkSearch {
-    private final SolrChunkIndex index;
+    private final SolrSearchSource index;
     private final SearchOptions options;
     private final EnglishAnalyzer analyzer = new EnglishAnalyzer();
     private final SnippetHighlighter highlighter;
 
-    SolrChunkSearcher(SolrChunkIndex index, SearchOptions options) {
+    SolrChunkSearcher(SolrSearchSource index, SearchOptions options) {
         this.index = Objects.requireNonNull(index, "index");
         this.options = Objects.requireNonNull(options, "options");
         this.highlighter = new SnippetHighlighter(analyzer, options.snippetChars(), options.snippetStyle());

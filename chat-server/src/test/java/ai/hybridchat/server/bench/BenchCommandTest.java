@@ -35,9 +35,13 @@ class BenchCommandTest {
         Cli.Result r = Cli.run("bench", "retrieval-scale", "--chunks", "60", "--queries", "5");
         assertEquals(0, r.code(), r.toString());
         for (String mode : new String[] {"bm25", "dense", "hybrid"}) {
-            assertTrue(r.out().lines().anyMatch(l -> l.startsWith("| " + mode + " |")), r.out());
+            assertTrue(r.out().lines().anyMatch(l -> l.startsWith("| lucene (local folder) |") && l.contains("| " + mode + " |")), r.out());
         }
-        assertTrue(r.err().contains("indexed 60 of 60 chunks"), r.err());
+        assertTrue(r.err().contains("lucene (local folder): indexed 60 of 60 chunks"), r.err());
+        Cli.Result noCluster = Cli.run("bench", "retrieval-scale", "--chunks", "60", "--engine", "both");
+        assertTrue(noCluster.code() != 0, noCluster.toString());
+        assertTrue(noCluster.err().contains("needs --solr"), noCluster.err());
+        assertTrue(Cli.run("bench", "retrieval-scale", "--engine", "elastic").err().contains("--engine must be"));
     }
 
     @Test
