@@ -103,20 +103,7 @@ final class LuceneChunkSearcher implements ChunkSearch {
     }
 
     private Query prepare(String query, SearchMode mode, int k) {
-        Objects.requireNonNull(mode, "mode");
-        LexicalQuery.requireText(query);
-        if (k < 1) {
-            throw new IllegalArgumentException("k must be at least 1: " + k);
-        }
-        if (mode != SearchMode.BM25 && index.embedder() == null) {
-            throw new IllegalStateException(mode.wireName() + " search needs an embedding model, and the index at "
-                    + index.location() + " was opened without one");
-        }
-        if (mode != SearchMode.BM25 && index.embeddingModelChanged()) {
-            throw new IllegalStateException(mode.wireName() + " search of " + index.location() + " with "
-                    + index.embedder().modelName() + ", but its vectors were made by another model: rebuild the index "
-                    + "(platform index --full) or search with the model it was built with (--embedding-model)");
-        }
+        SearchPreconditions.check(query, mode, k, index.embedder(), index.location(), index.embeddingModelChanged());
         return LexicalQuery.parse(query, index.analyzer());
     }
 

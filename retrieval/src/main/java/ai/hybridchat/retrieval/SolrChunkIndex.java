@@ -276,7 +276,8 @@ public final class SolrChunkIndex implements ChunkIndex {
                     + ": rebuild it first (platform index --full, or the admin reindex)");
         }
         String target = live;
-        try (Batches batches = new Batches(target, true)) {
+        try {
+            Batches batches = new Batches(target, true);
             List<IndexUpdate> updates = embedding.chunkWriter().writeAll(batches, holdings(target), documents, true, progress);
             batches.flush();
             commit(target);
@@ -322,11 +323,9 @@ public final class SolrChunkIndex implements ChunkIndex {
             if (!aliased) {
                 // an operator's plain collection: everything replaced, then the record's commit
                 new UpdateRequest().deleteByQuery(ChunkSchema.ORDINAL + ":[* TO *]").process(client, from);
-                List<IndexUpdate> updates;
-                try (Batches batches = new Batches(from, false)) {
-                    updates = with.chunkWriter().writeAll(batches, reuse, documents, false, progress);
-                    batches.flush();
-                }
+                Batches batches = new Batches(from, false);
+                List<IndexUpdate> updates = with.chunkWriter().writeAll(batches, reuse, documents, false, progress);
+                batches.flush();
                 writeRecord(client, from, embedder);
                 embedding = with;
                 embeddingModelChanged = false;
@@ -334,7 +333,8 @@ public final class SolrChunkIndex implements ChunkIndex {
             }
             String next = createGeneration(client, settings, dimension);
             List<IndexUpdate> updates;
-            try (Batches batches = new Batches(next, false)) {
+            try {
+                Batches batches = new Batches(next, false);
                 updates = with.chunkWriter().writeAll(batches, reuse, documents, false, progress);
                 batches.flush();
                 writeRecord(client, next, embedder);
@@ -392,7 +392,7 @@ public final class SolrChunkIndex implements ChunkIndex {
      * Buffers chunk documents and sends them {@value #BATCH} at a time: first the deletes of the
      * documents they replace, then the adds, all before the one commit of the write.
      */
-    private final class Batches implements ChunkWriter.Sink, AutoCloseable {
+    private final class Batches implements ChunkWriter.Sink {
         private final String collection;
         private final boolean replacing;
         private final List<String> docIds = new ArrayList<>();
@@ -429,10 +429,6 @@ public final class SolrChunkIndex implements ChunkIndex {
             }
             docIds.clear();
             docs.clear();
-        }
-
-        @Override
-        public void close() {
         }
     }
 

@@ -1,6 +1,7 @@
 package ai.hybridchat.retrieval;
 
 import ai.hybridchat.core.Chunk;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -37,7 +38,7 @@ final class SolrChunkSchema {
             doc.addField(ChunkSchema.META + m.getKey(), m.getValue());
         }
         if (vector != null) {
-            java.util.ArrayList<Float> values = new java.util.ArrayList<>(vector.length);
+            List<Float> values = new ArrayList<>(vector.length);
             for (float v : vector) {
                 values.add(v);
             }

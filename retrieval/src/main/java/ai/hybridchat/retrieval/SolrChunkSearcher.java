@@ -68,20 +68,7 @@ final class SolrChunkSearcher implements ChunkSearch {
     }
 
     private void check(String query, SearchMode mode, int k) {
-        Objects.requireNonNull(mode, "mode");
-        LexicalQuery.requireText(query);
-        if (k < 1) {
-            throw new IllegalArgumentException("k must be at least 1: " + k);
-        }
-        if (mode != SearchMode.BM25 && index.embedder() == null) {
-            throw new IllegalStateException(mode.wireName() + " search needs an embedding model, and " + index.location()
-                    + " was opened without one");
-        }
-        if (mode != SearchMode.BM25 && index.embeddingModelChanged()) {
-            throw new IllegalStateException(mode.wireName() + " search of " + index.location() + " with "
-                    + index.embedder().modelName() + ", but its vectors were made by another model: rebuild the index "
-                    + "(platform index --full) or search with the model it was built with (--embedding-model)");
-        }
+        SearchPreconditions.check(query, mode, k, index.embedder(), index.location(), index.embeddingModelChanged());
     }
 
     /** A chunk and its score in the mode's scale. */
