@@ -37,28 +37,49 @@ final class ContrastiveBatches {
 
     /** One epoch: the pairs shuffled with {@code random}, cut into batches of up to {@code size} without repeated texts. */
     List<TokenBatch> epoch(List<TextPair> pairs, int size, Random random) {
+        List<TokenBatch> out = new ArrayList<>();
+        for (List<TextPair> batch : group(pairs, size, random, groups == 3)) {
+            out.add(batch(batch));
+        }
+        return out;
+    }
+
+    /**
+     * The grouping of {@link #epoch}. Without hard negatives a batch of one pair is dropped: its
+     * query has no candidate but its own positive, so its loss is 0 and it would count as a step of
+     * the schedule while teaching nothing. They arise at an epoch's end when the last pairs left
+     * share a query (a question with several relevant passages). Which pairs are left over changes
+     * with each epoch's shuffle.
+     */
+    static List<List<TextPair>> group(List<TextPair> pairs, int size, Random random, boolean negatives) {
         List<TextPair> queue = new ArrayList<>(pairs);
         Collections.shuffle(queue, random);
-        List<TokenBatch> out = new ArrayList<>();
+        List<List<TextPair>> out = new ArrayList<>();
         while (!queue.isEmpty()) {
             List<TextPair> batch = new ArrayList<>();
             Set<String> seen = new HashSet<>();
             for (var it = queue.iterator(); it.hasNext() && batch.size() < size; ) {
                 TextPair p = it.next();
-                List<String> texts = texts(p);
+                List<String> texts = texts(p, negatives);
                 if (texts.stream().noneMatch(seen::contains)) {
                     seen.addAll(texts);
                     batch.add(p);
                     it.remove();
                 }
             }
-            out.add(batch(batch));
+            if (negatives || batch.size() > 1) {
+                out.add(batch);
+            }
+        }
+        if (out.isEmpty()) {
+            throw new IllegalArgumentException("the pairs give no batch with a negative: without hard negatives, "
+                    + "in-batch negatives need at least two pairs with different queries and passages");
         }
         return out;
     }
 
-    private List<String> texts(TextPair p) {
-        return groups == 3 ? List.of(p.query(), p.positive(), p.negative()) : List.of(p.query(), p.positive());
+    private static List<String> texts(TextPair p, boolean negatives) {
+        return negatives ? List.of(p.query(), p.positive(), p.negative()) : List.of(p.query(), p.positive());
     }
 
     TokenBatch batch(List<TextPair> pairs) {
