@@ -59,12 +59,24 @@ final class ChunkPlanner {
     interface Holdings {
         List<Indexed> of(String docId, boolean withVectors) throws IOException;
 
+        /**
+         * The documents about to be planned, in order, so an engine behind a network can read
+         * them in a few requests instead of one per document; an in-process index ignores it.
+         */
+        default void prefetch(List<String> docIds, boolean withVectors) throws IOException {
+        }
+
         Holdings NONE = (docId, withVectors) -> List.of();
     }
 
     /** @param searcher what the index holds, or null to plan as if it held nothing (every vector made anew) */
     Plan plan(IndexSearcher searcher, Document document) throws IOException {
         return plan(searcher == null ? Holdings.NONE : (id, withVectors) -> indexedChunks(searcher, id, withVectors), document);
+    }
+
+    /** Tells {@code holdings} which documents {@link #plan(Holdings, Document)} asks for next. */
+    void prefetch(Holdings holdings, List<String> docIds) throws IOException {
+        holdings.prefetch(docIds, embedder != null);
     }
 
     /** {@code holdings}: what the index holds, from any engine. */

@@ -19,6 +19,8 @@ import org.apache.lucene.search.IndexSearcher;
  * loop of both an update and a rebuild.
  */
 final class ChunkWriter {
+    /** Documents whose holdings are asked for at once ({@link ChunkPlanner.Holdings#prefetch}). */
+    static final int PREFETCH = 500;
     private final ChunkPlanner planner;
     private final BatchEmbedder embedder;
 
@@ -62,7 +64,12 @@ final class ChunkWriter {
         List<ChunkPlanner.Plan> pending = new ArrayList<>();
         int pendingTexts = 0;
         int done = 0;
-        for (Document document : byId.values()) {
+        List<Document> ordered = new ArrayList<>(byId.values());
+        for (int at = 0; at < ordered.size(); at++) {
+            if (at % PREFETCH == 0) {
+                planner.prefetch(holdings, ordered.subList(at, Math.min(ordered.size(), at + PREFETCH)).stream().map(Document::id).toList());
+            }
+            Document document = ordered.get(at);
             ChunkPlanner.Plan plan = planner.plan(holdings, document);
             if (skipUnchanged && plan.unchanged) {
                 results.put(document.id(), new IndexUpdate(document.id(), IndexUpdate.Outcome.UNCHANGED, plan.chunks.size(), 0));

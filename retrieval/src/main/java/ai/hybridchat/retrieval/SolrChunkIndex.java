@@ -13,7 +13,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
-import org.apache.lucene.queryparser.classic.QueryParserBase;
 import org.apache.solr.client.solrj.SolrClient;
 import org.apache.solr.client.solrj.SolrQuery;
 import org.apache.solr.client.solrj.SolrServerException;
@@ -363,29 +362,9 @@ public final class SolrChunkIndex implements ChunkIndex {
         }
     }
 
-    /** Reads what a generation holds of one document: its chunks in order, with their stored vectors. */
+    /** What a generation holds of the documents being written, read a window at a time. */
     private ChunkPlanner.Holdings holdings(String collection) {
-        return (docId, withVectors) -> {
-            try {
-                return indexedChunks(collection, docId, withVectors && storedDimension > 0);
-            } catch (SolrServerException e) {
-                throw new IOException(e.getMessage(), e);
-            }
-        };
-    }
-
-    private List<ChunkPlanner.Indexed> indexedChunks(String collection, String docId, boolean withVectors)
-            throws SolrServerException, IOException {
-        SolrQuery q = new SolrQuery(ChunkSchema.DOC_ID + ":" + QueryParserBase.escape(docId));
-        q.setRows(100_000);
-        q.setFields(withVectors ? "*," + ChunkSchema.VECTOR : "*");
-        q.setSort(ChunkSchema.ORDINAL, SolrQuery.ORDER.asc);
-        List<ChunkPlanner.Indexed> out = new ArrayList<>();
-        for (SolrDocument d : client.query(collection, q).getResults()) {
-            out.add(new ChunkPlanner.Indexed(SolrChunkSchema.toChunk(d), withVectors ? SolrChunkSchema.vector(d) : null));
-        }
-        out.sort(Comparator.comparingInt(c -> c.chunk().ordinal()));
-        return out;
+        return new SolrHoldings(client, collection, storedDimension > 0);
     }
 
     /**
@@ -436,10 +415,10 @@ public final class SolrChunkIndex implements ChunkIndex {
     public synchronized boolean delete(String docId) {
         try {
             String target = live;
-            if (count(target, ChunkSchema.DOC_ID + ":" + QueryParserBase.escape(docId)) == 0) {
+            if (count(target, SolrChunkSchema.anyOf(ChunkSchema.DOC_ID, List.of(docId))) == 0) {
                 return false;
             }
-            new UpdateRequest().deleteByQuery(ChunkSchema.DOC_ID + ":" + QueryParserBase.escape(docId)).process(client, target);
+            new UpdateRequest().deleteByQuery(SolrChunkSchema.anyOf(ChunkSchema.DOC_ID, List.of(docId))).process(client, target);
             commit(target);
             return true;
         } catch (SolrServerException | IOException e) {
@@ -530,8 +509,8 @@ public final class SolrChunkIndex implements ChunkIndex {
     @Override
     public List<Chunk> chunks(String docId) {
         try {
-            return indexedChunks(live, docId, false).stream().map(ChunkPlanner.Indexed::chunk).toList();
-        } catch (SolrServerException | IOException e) {
+            return new SolrHoldings(client, live, false).of(docId, false).stream().map(ChunkPlanner.Indexed::chunk).toList();
+        } catch (IOException e) {
             throw new UncheckedIOException(new IOException("reading " + docId + " from " + location() + " failed: " + e.getMessage(), e));
         }
     }
