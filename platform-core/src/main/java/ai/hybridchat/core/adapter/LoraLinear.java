@@ -113,6 +113,15 @@ public final class LoraLinear implements Projection {
         return scaling;
     }
 
+    public boolean enabled() {
+        return enabled;
+    }
+
+    /** True when a forward pass would drop inputs (training with dropout): not what inference computes. */
+    public boolean dropsInputs() {
+        return training && dropout > 0;
+    }
+
     public void setTraining(boolean training) {
         this.training = training;
     }

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.hybridchat.core.decode.FastDecoder;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -46,11 +47,21 @@ public final class Generator {
     private final LlamaModel model;
     private final TextTokenizer tokenizer;
     private final Set<Long> eosIds;
+    private final boolean fastDecode;
 
     public Generator(LlamaModel model, TextTokenizer tokenizer, Set<Long> eosIds) {
+        this(model, tokenizer, eosIds, true);
+    }
+
+    /**
+     * With {@code fastDecode} false every decode step runs on libtorch even where the vector-API
+     * path could (the A/B of {@code bench generation} and of the tests that check the two agree).
+     */
+    public Generator(LlamaModel model, TextTokenizer tokenizer, Set<Long> eosIds, boolean fastDecode) {
         this.model = model;
         this.tokenizer = tokenizer;
         this.eosIds = Set.copyOf(eosIds);
+        this.fastDecode = fastDecode;
     }
 
     public Result generate(long[] prompt, GenerationConfig config, TokenListener listener, BooleanSupplier cancelled) {
@@ -93,6 +104,9 @@ public final class Generator {
                 logits = model.forward(ids, cache, true).toType(DataType.FLOAT32, false).toFloatArray();
             }
             prefill = System.nanoTime() - t0;
+            // decode steps on the vector-API path when it can compute this model exactly; libtorch otherwise
+            FastDecoder fast = fastDecode ? FastDecoder.of(model) : null;
+            FastDecoder.Session session = fast == null ? null : fast.start(cache);
             while (generated.size() < config.maxNewTokens()) {
                 if (cancelled != null && cancelled.getAsBoolean()) {
                     reason = FinishReason.CANCELLED;
@@ -132,6 +146,10 @@ public final class Generator {
                 }
                 if (generated.size() >= config.maxNewTokens()) {
                     break;
+                }
+                if (session != null) {
+                    logits = session.step(next);
+                    continue;
                 }
                 try (NDManager step = request.newSubManager()) {
                     NDArray ids = step.create(new long[] {next}, new Shape(1, 1));

@@ -59,7 +59,24 @@ public final class KvCache implements AutoCloseable {
         return new NDArray[] {kAll, vAll};
     }
 
-    void advance(int tokens) {
+    /**
+     * Layer {@code layer}'s keys {@code [B, kvHeads, capacity, headDim]}, for a decoder that writes
+     * its slots itself (the fast decode path writes through a direct buffer on this array's memory).
+     */
+    public NDArray keys(int layer) {
+        return keys[layer];
+    }
+
+    /** Layer {@code layer}'s values, laid out as {@link #keys}. */
+    public NDArray values(int layer) {
+        return values[layer];
+    }
+
+    /** Counts {@code tokens} more positions as held: called once their keys and values are written. */
+    public void advance(int tokens) {
+        if (length + tokens > capacity) {
+            throw new IllegalArgumentException("KV cache capacity " + capacity + " exceeded");
+        }
         length += tokens;
     }
 

@@ -286,6 +286,16 @@ public final class LlamaModel implements AutoCloseable {
         return lmHead;
     }
 
+    /** The norm after the last block, before the output head. */
+    public RmsNorm finalNorm() {
+        return norm;
+    }
+
+    /** The output head as held: a {@link Linear} over {@code lm_head.weight} or the tied embedding, or a wrapper. */
+    public Projection lmHead() {
+        return lmHead;
+    }
+
     public NDArray logits(NDArray normed, boolean lastOnly) {
         NDArray x = lastOnly ? normed.get(new NDIndex(":, -1:, :")) : normed;
         return lmHead.forward(x);

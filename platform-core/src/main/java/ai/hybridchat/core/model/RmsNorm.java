@@ -17,6 +17,10 @@ public final class RmsNorm {
         return x.div(meanSquare.add(Scalars.like(x, eps)).sqrt()).mul(weight);
     }
 
+    public float eps() {
+        return eps;
+    }
+
     public NDArray weight() {
         return weight;
     }

@@ -45,7 +45,7 @@ public final class RotaryEmbedding {
     }
 
     /** Inverse frequencies {@code theta^(-2i/d)}, with Llama 3's long-context rescaling when configured. */
-    static double[] inverseFrequencies(int dim, double theta, JsonNode scaling) {
+    public static double[] inverseFrequencies(int dim, double theta, JsonNode scaling) {
         double[] inv = new double[dim / 2];
         for (int i = 0; i < inv.length; i++) {
             inv[i] = 1.0 / Math.pow(theta, (2.0 * i) / dim);
