@@ -49,8 +49,7 @@ final class EncoderTrainingCommand implements Callable<Integer> {
             runs.add(new int[] {Integer.parseInt(parts[0]), Integer.parseInt(parts[1])});
         }
         PrintWriter out = spec.commandLine().getOut();
-        MachineLimits limits = MachineLimits.measure();
-        double peak = limits.matmulFlopsPerSecond();
+        double peak = MachineLimits.matmulPeak();
         BertConfig c = BundledEncoder.ALL_MINILM_L6_V2.config();
         List<JsonNode> peer = List.of();
         PythonPeer py = new PythonPeer(python);

@@ -9,7 +9,6 @@ import ai.hybridchat.core.model.LlamaModel;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
@@ -55,17 +54,20 @@ public final class GenerationBenchmark {
     private GenerationBenchmark() {
     }
 
-    public static Result run(ModelShape shape, int promptTokens, int newTokens) {
+    /** With {@code fastDecode} false the decode steps run on libtorch even where the vector-API path could. */
+    public static Result run(ModelShape shape, int promptTokens, int newTokens, boolean fastDecode) {
         resetPeakMemory();
         try (NDManager manager = NDManager.newBaseManager();
              LlamaModel model = LlamaModel.randomInit(shape.config(promptTokens + newTokens + 8), 1, manager)) {
-            Generator generator = new Generator(model, null, Set.of());
+            Generator generator = new Generator(model, null, Set.of(), fastDecode);
             Random random = new Random(2);
             long[] prompt = new long[promptTokens];
             for (int i = 0; i < prompt.length; i++) {
                 prompt[i] = random.nextInt(shape.vocab());
             }
-            generator.generate(Arrays.copyOf(prompt, 8), GenerationConfig.greedy(8), null, null); // warm-up
+            // warm-up: one whole untimed generation, so the timed one runs compiled code (the JIT compiles
+            // the decode loop within the first ~100 tokens; a server is past that after its first answer)
+            generator.generate(prompt, GenerationConfig.greedy(newTokens), null, null);
             Generator.Result r = generator.generate(prompt, GenerationConfig.greedy(newTokens), null, null);
             long bytes = 0;
             for (NDArray w : new HashSet<>(model.weights().values())) {

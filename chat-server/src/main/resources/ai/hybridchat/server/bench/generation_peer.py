@@ -48,6 +48,19 @@ class Llama(LlamaWeights):
         return self.rms(x[-1:], self.norm) @ self.head.T
 
 
+def run(m, prompt, new):
+    """Greedy batch-1 generation: prefill, then `new` decode steps; returns the three clock readings."""
+    prompt_len = prompt.shape[0]
+    t0 = time.perf_counter()
+    logits = m(prompt, 0)
+    t1 = time.perf_counter()
+    for i in range(new):
+        nxt = logits[0].argmax().view(1)
+        logits = m(nxt, prompt_len + i)
+    t2 = time.perf_counter()
+    return t0, t1, t2
+
+
 def main():
     threads, prompt_len, new = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
     torch.set_num_threads(threads)
@@ -58,14 +71,8 @@ def main():
                   prompt_len + new + 1)
         prompt = torch.randint(0, int(vocab), (prompt_len,))
         with torch.no_grad():
-            m(prompt[:8], 0)  # warm-up
-            t0 = time.perf_counter()
-            logits = m(prompt, 0)
-            t1 = time.perf_counter()
-            for i in range(new):
-                nxt = logits[0].argmax().view(1)
-                logits = m(nxt, prompt_len + i)
-            t2 = time.perf_counter()
+            run(m, prompt, new)  # warm-up: one whole untimed generation, as the Java side does
+            t0, t1, t2 = run(m, prompt, new)
         print(json.dumps({"shape": name, "prefill_tokens_per_s": prompt_len / (t1 - t0),
                           "decode_tokens_per_s": new / (t2 - t1),
                           "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}), flush=True)

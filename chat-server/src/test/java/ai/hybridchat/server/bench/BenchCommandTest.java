@@ -21,6 +21,19 @@ class BenchCommandTest {
     }
 
     @Test
+    void generationPrintsTheYardstickTwiceAndARowForBothDecodePaths() {
+        Cli.Result r = Cli.run("bench", "generation", "--shapes", "demo", "--prompt-tokens", "8", "--new-tokens", "8",
+                "--python", "none");
+        assertEquals(0, r.code(), r.toString());
+        assertTrue(r.out().contains("before the runs: memory read"), r.out());
+        assertTrue(r.out().contains("after the runs:  memory read"), r.out());
+        String row = r.out().lines().filter(l -> l.startsWith("| demo |")).findFirst().orElseThrow(() -> new AssertionError(r));
+        String[] cells = row.split("\\|");
+        assertTrue(Double.parseDouble(cells[5].strip()) > 0, "vector-API decode tok/s: " + row);
+        assertTrue(Double.parseDouble(cells[8].strip()) > 0, "libtorch-path decode tok/s (the tests run with the vector module): " + row);
+    }
+
+    @Test
     void flopsPerTokenCountTheFrozenForwardAndBackwardOnce() {
         ModelShape s = new ModelShape("t", 64, 2, 4, 2, 128, 100, true);
         // per layer: q,o 64x64 each, k,v 64x32 each, mlp 3 x 64x128; head 100x64

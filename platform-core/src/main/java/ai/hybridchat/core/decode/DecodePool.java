@@ -16,6 +16,11 @@ import java.util.function.IntConsumer;
 final class DecodePool {
     static final long SPIN_NANOS = 200_000;
 
+    /** One team for the JVM, started on first use (sections of concurrent requests take turns). */
+    private static final class Shared {
+        static final DecodePool POOL = new DecodePool(configuredThreads());
+    }
+
     private final int threads;
     private final Worker[] workers;
     private final AtomicInteger done = new AtomicInteger();
@@ -37,6 +42,16 @@ final class DecodePool {
 
     int threads() {
         return threads;
+    }
+
+    /** The JVM's decode threads: {@code ai.hybridchat.decode.threads} of them, else one per core. */
+    static DecodePool shared() {
+        return Shared.POOL;
+    }
+
+    private static int configuredThreads() {
+        int cores = Runtime.getRuntime().availableProcessors();
+        return Math.max(1, Integer.getInteger("ai.hybridchat.decode.threads", cores));
     }
 
     /** Runs {@code part.accept(p)} for every {@code p} in {@code 0..threads-1}, in parallel; returns when all are done. */

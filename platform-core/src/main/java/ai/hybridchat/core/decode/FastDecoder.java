@@ -25,11 +25,6 @@ import java.util.List;
  * between requests is what the next request sees. Prefill and training stay on libtorch.
  */
 public final class FastDecoder {
-    /** One team of decode threads for the JVM, started on first use (sections of concurrent requests take turns). */
-    private static final class Shared {
-        static final DecodePool POOL = new DecodePool(threads());
-    }
-
     private final LlamaConfig config;
     private final FloatBuffer embedding;
     private final Layer[] layers;
@@ -63,12 +58,6 @@ public final class FastDecoder {
                 sin[p * half + i] = (float) Math.sin(angle);
             }
         }
-    }
-
-    /** Decode threads: {@code ai.hybridchat.decode.threads}, else one per core. */
-    static int threads() {
-        int cores = Runtime.getRuntime().availableProcessors();
-        return Math.max(1, Integer.getInteger("ai.hybridchat.decode.threads", cores));
     }
 
     /**
@@ -153,7 +142,7 @@ public final class FastDecoder {
                 }
             }
             this.capacity = cache.capacity();
-            this.scores = new float[Shared.POOL.threads()][capacity];
+            this.scores = new float[DecodePool.shared().threads()][capacity];
         }
 
         /** Feeds {@code token} at the cache's next position and returns the next-token logits (F32, a new array). */
@@ -176,10 +165,10 @@ public final class FastDecoder {
                 Kernels.add(x, attended, hidden);
                 Kernels.rmsNorm(x, l.postNorm, l.postEps, xn);
                 section(xn, l.gate, gate, l.up, up, null, null);
-                for (int j = 0; j < gate.length; j++) {
-                    float g = gate[j];
-                    gate[j] = g / (1f + (float) Math.exp(-g)) * up[j];
-                }
+                DecodePool.shared().run(p -> {
+                    int from = DecodePool.shared().from(p, gate.length);
+                    Kernels.swiglu(gate, up, from, DecodePool.shared().from(p + 1, gate.length));
+                });
                 section(gate, l.down, mlp, null, null, null, null);
                 Kernels.add(x, mlp, hidden);
             }
@@ -198,9 +187,9 @@ public final class FastDecoder {
             int na = a.out;
             int nb = b == null ? 0 : b.out;
             int total = na + nb + (c == null ? 0 : c.out);
-            Shared.POOL.run(p -> {
-                int from = Shared.POOL.from(p, total);
-                int to = Shared.POOL.from(p + 1, total);
+            DecodePool.shared().run(p -> {
+                int from = DecodePool.shared().from(p, total);
+                int to = DecodePool.shared().from(p + 1, total);
                 rows(a, in, ya, from, to, 0);
                 if (b != null) {
                     rows(b, in, yb, from, to, na);
@@ -259,9 +248,9 @@ public final class FastDecoder {
             int groups = heads / kvHeads;
             float scale = (float) (1.0 / Math.sqrt(headDim));
             int length = pos + 1;
-            Shared.POOL.run(p -> {
+            DecodePool.shared().run(p -> {
                 float[] s = scores[p];
-                for (int h = Shared.POOL.from(p, heads); h < Shared.POOL.from(p + 1, heads); h++) {
+                for (int h = DecodePool.shared().from(p, heads); h < DecodePool.shared().from(p + 1, heads); h++) {
                     int g = h / groups;
                     int qo = h * headDim;
                     int headBase = g * capacity * headDim * Float.BYTES;
