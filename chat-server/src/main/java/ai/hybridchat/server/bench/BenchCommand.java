@@ -82,7 +82,7 @@ public final class BenchCommand implements Runnable {
         public Integer call() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
             List<ModelShape> selected = selectShapes(shapes);
-            MemoryBandwidth before = MemoryBandwidth.measure();
+            MemoryBandwidth start = MemoryBandwidth.measure();
             double matmul = MachineLimits.matmulPeak();
             List<JsonNode> peer = List.of();
             PythonPeer py = new PythonPeer(python);
@@ -95,19 +95,18 @@ public final class BenchCommand implements Runnable {
             List<GenerationBenchmark.Result> fast = new ArrayList<>();
             List<Double> libtorch = new ArrayList<>();
             for (ModelShape shape : selected) {
-                fast.add(GenerationBenchmark.run(shape, promptTokens, newTokens, true));
+                fast.add(GenerationBenchmark.run(shape, promptTokens, newTokens, true, MemoryBandwidth::readNow));
                 libtorch.add(VectorSupport.available()
-                        ? GenerationBenchmark.run(shape, promptTokens, newTokens, false).decodeTokensPerSecond() : Double.NaN);
+                        ? GenerationBenchmark.run(shape, promptTokens, newTokens, false, null).decodeTokensPerSecond() : Double.NaN);
             }
-            // measured again at the end: a shared machine only slows a measurement down, so the
-            // yardstick is the better of the two, and both are printed
-            MemoryBandwidth after = MemoryBandwidth.measure();
-            MemoryBandwidth limit = after.read() > before.read() ? after : before;
+            MemoryBandwidth end = MemoryBandwidth.measure();
             out.printf(Locale.ROOT, "machine: %d cores, F32 matmul peak %.1f GFLOP/s%n", Runtime.getRuntime().availableProcessors(),
                     matmul / 1e9);
-            out.println("before the runs: " + before.describe());
-            out.println("after the runs:  " + after.describe());
-            out.printf(Locale.ROOT, "read bandwidth used below: %.1f GB/s (the better of the two)%n", limit.read() / 1e9);
+            out.println("at the start: " + start.describe());
+            out.println("at the end:   " + end.describe());
+            out.printf(Locale.ROOT, "in the table: medians of %d timed generations after an untimed one; read GB/s is the "
+                    + "in-process read taken right before each, decode / read the median of each generation's own ratio%n",
+                    GenerationBenchmark.ROUNDS);
             out.println(VectorSupport.available()
                     ? "decode: the vector-API path (core.decode); beside it the same decode on libtorch, in this run"
                     : "decode: libtorch only (start the JVM with --add-modules jdk.incubator.vector for the fast path)");
@@ -115,17 +114,17 @@ public final class BenchCommand implements Runnable {
                 out.println("(no PyTorch peer: " + python + " cannot import torch)");
             }
             out.println();
-            out.println("| shape | params | weights MB | prefill tok/s | decode tok/s | decode GB/s | decode / read bandwidth "
+            out.println("| shape | params | weights MB | prefill tok/s | decode tok/s | decode GB/s | read GB/s | decode / read "
                     + "| libtorch-path decode tok/s | peak RSS MB | PyTorch prefill | PyTorch decode | decode vs PyTorch |");
-            out.println("|---|---|---|---|---|---|---|---|---|---|---|---|");
+            out.println("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
             for (int i = 0; i < selected.size(); i++) {
                 GenerationBenchmark.Result r = fast.get(i);
                 String name = selected.get(i).name();
                 double moved = r.decodeTokensPerSecond() * r.weightBytes();
                 JsonNode p = peer.stream().filter(n -> n.path("shape").asText().equals(name)).findFirst().orElse(null);
-                out.printf(Locale.ROOT, "| %s | %.1fM | %.0f | %.0f | %.1f | %.1f | %.2f | %s | %.0f | %s | %s | %s |%n",
+                out.printf(Locale.ROOT, "| %s | %.1fM | %.0f | %.0f | %.1f | %.1f | %.1f | %.2f | %s | %.0f | %s | %s | %s |%n",
                         name, r.parameters() / 1e6, r.weightBytes() / 1e6, r.prefillTokensPerSecond(),
-                        r.decodeTokensPerSecond(), moved / 1e9, moved / limit.read(),
+                        r.decodeTokensPerSecond(), moved / 1e9, r.readBytesPerSecond() / 1e9, r.decodeOverRead(),
                         libtorch.get(i).isNaN() ? "-" : String.format(Locale.ROOT, "%.1f", libtorch.get(i)), r.peakResidentMb(),
                         p == null ? "-" : String.format(Locale.ROOT, "%.0f", p.path("prefill_tokens_per_s").asDouble()),
                         p == null ? "-" : String.format(Locale.ROOT, "%.1f", p.path("decode_tokens_per_s").asDouble()),

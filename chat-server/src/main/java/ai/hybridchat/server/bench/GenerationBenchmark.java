@@ -9,15 +9,18 @@ import ai.hybridchat.core.model.LlamaModel;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
+import java.util.function.DoubleSupplier;
 
 /**
  * Batch-1 generation speed of the runtime on a model shape with random F32 weights: prefill
- * tokens/s over a prompt, decode tokens/s of greedy continuation with the KV cache, the
- * process's peak resident memory during the run, and the bytes of weights a decode step reads.
+ * tokens/s over a prompt, decode tokens/s of greedy continuation with the KV cache, each against
+ * the memory read bandwidth of the same moment, the process's peak resident memory, and the bytes
+ * of weights a decode step reads.
  */
 public final class GenerationBenchmark {
     /** A Llama shape; {@code name:hidden:layers:heads:kv:inter:vocab:tied} on the wire to the peer. */
@@ -47,15 +50,29 @@ public final class GenerationBenchmark {
         }
     }
 
+    /**
+     * Medians over the timed rounds. {@code readBytesPerSecond} is the median of the reads measured
+     * right before each round and {@code decodeOverRead} the median of each round's decode bytes/s
+     * over its own read (NaN without a yardstick): on a shared machine the bandwidth drifts by 1.5x
+     * between minutes (seen here), so a decode is only compared with a read of the same moment.
+     */
     public record Result(ModelShape shape, long parameters, long weightBytes, double prefillTokensPerSecond,
-                         double decodeTokensPerSecond, double peakResidentMb) {
+                         double decodeTokensPerSecond, double readBytesPerSecond, double decodeOverRead, double peakResidentMb) {
     }
+
+    static final int ROUNDS = 3;
 
     private GenerationBenchmark() {
     }
 
-    /** With {@code fastDecode} false the decode steps run on libtorch even where the vector-API path could. */
-    public static Result run(ModelShape shape, int promptTokens, int newTokens, boolean fastDecode) {
+    /**
+     * Runs {@code shape} with random weights: one whole untimed generation (the JIT compiles the
+     * decode loop within its first ~100 tokens; a server is past that after its first answer), then
+     * {@link #ROUNDS} timed ones, each after a reading of {@code yardstick} (null: none). With
+     * {@code fastDecode} false the decode steps run on libtorch even where the vector-API path could.
+     * Peak RSS is taken after the warm-up, before any yardstick allocates its buffer.
+     */
+    public static Result run(ModelShape shape, int promptTokens, int newTokens, boolean fastDecode, DoubleSupplier yardstick) {
         resetPeakMemory();
         try (NDManager manager = NDManager.newBaseManager();
              LlamaModel model = LlamaModel.randomInit(shape.config(promptTokens + newTokens + 8), 1, manager)) {
@@ -65,17 +82,33 @@ public final class GenerationBenchmark {
             for (int i = 0; i < prompt.length; i++) {
                 prompt[i] = random.nextInt(shape.vocab());
             }
-            // warm-up: one whole untimed generation, so the timed one runs compiled code (the JIT compiles
-            // the decode loop within the first ~100 tokens; a server is past that after its first answer)
             generator.generate(prompt, GenerationConfig.greedy(newTokens), null, null);
-            Generator.Result r = generator.generate(prompt, GenerationConfig.greedy(newTokens), null, null);
+            double peak = peakResidentMb();
             long bytes = 0;
             for (NDArray w : new HashSet<>(model.weights().values())) {
                 bytes += w.size() * w.getDataType().getNumOfBytes();
             }
-            return new Result(shape, model.parameterCount(), bytes, promptTokens / (r.prefillNanos() / 1e9),
-                    (r.tokenIds().length - 1) / (r.decodeNanos() / 1e9), peakResidentMb());
+            double[] prefill = new double[ROUNDS];
+            double[] decode = new double[ROUNDS];
+            double[] read = new double[ROUNDS];
+            double[] ratio = new double[ROUNDS];
+            for (int i = 0; i < ROUNDS; i++) {
+                read[i] = yardstick == null ? Double.NaN : yardstick.getAsDouble();
+                Generator.Result r = generator.generate(prompt, GenerationConfig.greedy(newTokens), null, null);
+                prefill[i] = promptTokens / (r.prefillNanos() / 1e9);
+                decode[i] = (r.tokenIds().length - 1) / (r.decodeNanos() / 1e9);
+                ratio[i] = decode[i] * bytes / read[i];
+            }
+            return new Result(shape, model.parameterCount(), bytes, median(prefill), median(decode), median(read), median(ratio),
+                    peak);
         }
+    }
+
+    static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
 
     /** Linux resets the high-water mark of resident memory on this write ({@code man proc}). */

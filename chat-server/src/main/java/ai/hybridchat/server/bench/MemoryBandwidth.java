@@ -27,7 +27,9 @@ import java.util.regex.Pattern;
  *   <li>the decode threads' own streaming read of the same memory (the vector-API kernel, when the
  *       JVM has the module), split as a decode step splits the weights;
  *   <li>{@code sysbench memory} (Debian's sysbench), an independent program, reading 1 GiB blocks
- *       on as many threads, as the cross-check.
+ *       on as many threads, each its own block ({@code --memory-scope=local}: with the default
+ *       global scope the threads read the same block and share its lines in the L3 cache, which
+ *       read up to 25% above any single stream here), as the cross-check.
  * </ul>
  *
  * The read bandwidth the decode figures are divided by is the best of the in-process reads. Copy
@@ -46,14 +48,29 @@ public record MemoryBandwidth(double libtorchRead, double decodeThreadsRead, dou
     }
 
     public static MemoryBandwidth measure() {
+        return measure(true);
+    }
+
+    /**
+     * The in-process reads and copy only, without sysbench (well under a second): what a benchmark
+     * takes right around each of its runs, since on a shared machine the bandwidth drifts between
+     * minutes (seen here: sysbench read 46 and 68 GB/s within ten minutes).
+     */
+    public static MemoryBandwidth measureInProcess() {
+        return measure(false);
+    }
+
+    private static MemoryBandwidth measure(boolean crossCheck) {
         int threads = Runtime.getRuntime().availableProcessors();
+        double libtorch;
+        double copy;
+        double java = Double.NaN;
         try (NDManager manager = NDManager.newBaseManager()) {
             NDArray source = manager.ones(new Shape(BYTES / Float.BYTES));
             NDArray target = manager.zeros(new Shape(BYTES / Float.BYTES));
-            double libtorch = best(6, () -> source.sum().close(), BYTES);
+            libtorch = best(6, () -> source.sum().close(), BYTES);
             NDIndex all = new NDIndex(":");
-            double copy = best(6, () -> target.set(all, source), 2 * BYTES);
-            double java = Double.NaN;
+            copy = best(6, () -> target.set(all, source), 2 * BYTES);
             if (VectorSupport.available()) {
                 ByteBuffer view = source.toByteBuffer(true);
                 if (view.isDirect() && view.capacity() == BYTES) {
@@ -63,11 +80,32 @@ public record MemoryBandwidth(double libtorchRead, double decodeThreadsRead, dou
             }
             source.close();
             target.close();
-            // DJL backs an array it creates from Java with a direct buffer that only a collection frees:
-            // without one, the yardstick's 1 GiB stays resident and inflates every peak RSS measured after it
-            System.gc();
-            return new MemoryBandwidth(libtorch, java, copy, sysbench(threads), threads);
         }
+        // DJL backs an array it creates from Java with a direct buffer that only a collection frees:
+        // without one, the yardstick's 1 GiB stays resident and inflates every peak RSS measured after it
+        System.gc();
+        return new MemoryBandwidth(libtorch, java, copy, crossCheck ? sysbench(threads) : OptionalDouble.empty(), threads);
+    }
+
+    /**
+     * The in-process read alone (libtorch's and the decode threads', the better), on a fresh 1 GiB
+     * array freed before returning: the yardstick a benchmark reads right before each timed round.
+     */
+    public static double readNow() {
+        double read;
+        try (NDManager manager = NDManager.newBaseManager()) {
+            NDArray source = manager.ones(new Shape(BYTES / Float.BYTES));
+            read = best(4, () -> source.sum().close(), BYTES);
+            if (VectorSupport.available()) {
+                ByteBuffer view = source.toByteBuffer(true);
+                if (view.isDirect() && view.capacity() == BYTES) {
+                    read = Math.max(read, StreamingRead.bytesPerSecond(view, 4));
+                }
+            }
+            source.close();
+        }
+        System.gc(); // see measure(): the array's direct buffer goes only with a collection
+        return read;
     }
 
     private static double best(int repeats, Runnable work, long bytes) {
@@ -80,10 +118,10 @@ public record MemoryBandwidth(double libtorchRead, double decodeThreadsRead, dou
         return bytes / best;
     }
 
-    /** {@code sysbench memory} reading 32 GiB in 1 GiB blocks on {@code threads} threads, or empty without sysbench. */
+    /** {@code sysbench memory} reading 32 GiB in 1 GiB blocks, one per thread, on {@code threads} threads, or empty without sysbench. */
     static OptionalDouble sysbench(int threads) {
         List<String> command = List.of("sysbench", "memory", "--threads=" + threads, "--memory-block-size=1G",
-                "--memory-total-size=32G", "--memory-oper=read", "run");
+                "--memory-total-size=32G", "--memory-oper=read", "--memory-scope=local", "run");
         try {
             Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
             String output;

@@ -8,6 +8,7 @@ usage: generation_peer.py THREADS PROMPT_TOKENS NEW_TOKENS name:hidden:layers:he
 import json
 import math
 import resource
+import statistics
 import sys
 import time
 
@@ -72,9 +73,11 @@ def main():
         prompt = torch.randint(0, int(vocab), (prompt_len,))
         with torch.no_grad():
             run(m, prompt, new)  # warm-up: one whole untimed generation, as the Java side does
-            t0, t1, t2 = run(m, prompt, new)
-        print(json.dumps({"shape": name, "prefill_tokens_per_s": prompt_len / (t1 - t0),
-                          "decode_tokens_per_s": new / (t2 - t1),
+            runs = [run(m, prompt, new) for _ in range(3)]  # medians of three, as the Java side
+        prefill = statistics.median(prompt_len / (t1 - t0) for t0, t1, _ in runs)
+        decode = statistics.median(new / (t2 - t1) for _, t1, t2 in runs)
+        print(json.dumps({"shape": name, "prefill_tokens_per_s": prefill,
+                          "decode_tokens_per_s": decode,
                           "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}), flush=True)
 
 

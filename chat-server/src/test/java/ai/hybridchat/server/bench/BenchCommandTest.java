@@ -25,12 +25,13 @@ class BenchCommandTest {
         Cli.Result r = Cli.run("bench", "generation", "--shapes", "demo", "--prompt-tokens", "8", "--new-tokens", "8",
                 "--python", "none");
         assertEquals(0, r.code(), r.toString());
-        assertTrue(r.out().contains("before the runs: memory read"), r.out());
-        assertTrue(r.out().contains("after the runs:  memory read"), r.out());
+        assertTrue(r.out().contains("at the start: memory read"), r.out());
+        assertTrue(r.out().contains("at the end:   memory read"), r.out());
         String row = r.out().lines().filter(l -> l.startsWith("| demo |")).findFirst().orElseThrow(() -> new AssertionError(r));
         String[] cells = row.split("\\|");
         assertTrue(Double.parseDouble(cells[5].strip()) > 0, "vector-API decode tok/s: " + row);
-        assertTrue(Double.parseDouble(cells[8].strip()) > 0, "libtorch-path decode tok/s (the tests run with the vector module): " + row);
+        assertTrue(Double.parseDouble(cells[7].strip()) > 0, "read GB/s: " + row);
+        assertTrue(Double.parseDouble(cells[9].strip()) > 0, "libtorch-path decode tok/s (the tests run with the vector module): " + row);
     }
 
     @Test
