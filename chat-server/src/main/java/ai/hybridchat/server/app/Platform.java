@@ -104,7 +104,7 @@ public final class Platform implements AutoCloseable {
         try {
             index = openIndex(config, log);
             log.accept("loading model " + modelDir);
-            base = LocalLanguageModel.load(modelDir);
+            base = LocalLanguageModel.load(modelDir, config.weights());
             GenerationConfig generation = GenerationConfig.greedy(config.maxNewTokens());
             PassagePointer pointer = config.copyWeight() == 0 ? null
                     : new PassagePointer(Embeddings.allMiniLmL6V2(), config.copyWeight(),

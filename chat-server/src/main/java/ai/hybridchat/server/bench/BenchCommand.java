@@ -3,6 +3,7 @@ package ai.hybridchat.server.bench;
 import ai.hybridchat.core.decode.VectorSupport;
 import ai.hybridchat.core.io.AtomicFiles;
 import ai.hybridchat.core.io.Json;
+import ai.hybridchat.core.quant.WeightFormat;
 import ai.hybridchat.retrieval.ChunkIndex;
 import ai.hybridchat.retrieval.Chunker;
 import ai.hybridchat.retrieval.LuceneChunkIndex;
@@ -48,6 +49,17 @@ public final class BenchCommand implements Runnable {
         throw new picocli.CommandLine.ParameterException(spec.commandLine(), "name a benchmark: generation, lora-training, retrieval-scale, load or soak");
     }
 
+    static final class WeightFormatConverter implements picocli.CommandLine.ITypeConverter<WeightFormat> {
+        @Override
+        public WeightFormat convert(String value) {
+            try {
+                return WeightFormat.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new picocli.CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
     /** The named model shapes, or a one-line error for an unknown name. */
     static List<ModelShape> selectShapes(List<String> names) {
         List<ModelShape> selected = new ArrayList<>();
@@ -78,10 +90,18 @@ public final class BenchCommand implements Runnable {
                 description = "Python with PyTorch for the peer, or 'none' (default: ${DEFAULT-VALUE}).")
         String python;
 
+        @Option(names = "--weights", split = ",", defaultValue = "f32,int8,q4", converter = WeightFormatConverter.class,
+                description = "Weight formats to run each shape in (default: ${DEFAULT-VALUE}).")
+        List<WeightFormat> weights;
+
         @Override
         public Integer call() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
             List<ModelShape> selected = selectShapes(shapes);
+            if (weights.stream().anyMatch(w -> w != WeightFormat.F32) && !VectorSupport.available()) {
+                throw new IllegalArgumentException("--weights int8 and q4 decode on the vector API: start the JVM with "
+                        + "--add-modules jdk.incubator.vector (the platform launcher does)");
+            }
             MemoryBandwidth start = MemoryBandwidth.measure();
             double matmul = MachineLimits.matmulPeak();
             List<JsonNode> peer = List.of();
@@ -93,11 +113,15 @@ public final class BenchCommand implements Runnable {
                 peer = py.run("generation_peer.py", args);
             }
             List<GenerationBenchmark.Result> fast = new ArrayList<>();
-            List<Double> libtorch = new ArrayList<>();
+            Map<String, Double> libtorch = new LinkedHashMap<>();
             for (ModelShape shape : selected) {
-                fast.add(GenerationBenchmark.run(shape, promptTokens, newTokens, true, MemoryBandwidth::readNow));
-                libtorch.add(VectorSupport.available()
-                        ? GenerationBenchmark.run(shape, promptTokens, newTokens, false, null).decodeTokensPerSecond() : Double.NaN);
+                for (WeightFormat format : weights) {
+                    fast.add(GenerationBenchmark.run(shape, promptTokens, newTokens, true, format, MemoryBandwidth::readNow));
+                }
+                if (VectorSupport.available() && weights.contains(WeightFormat.F32)) {
+                    libtorch.put(shape.name(), GenerationBenchmark.run(shape, promptTokens, newTokens, false, WeightFormat.F32,
+                            null).decodeTokensPerSecond());
+                }
             }
             MemoryBandwidth end = MemoryBandwidth.measure();
             out.printf(Locale.ROOT, "machine: %d cores, F32 matmul peak %.1f GFLOP/s%n", Runtime.getRuntime().availableProcessors(),
@@ -114,22 +138,42 @@ public final class BenchCommand implements Runnable {
                 out.println("(no PyTorch peer: " + python + " cannot import torch)");
             }
             out.println();
-            out.println("| shape | params | weights MB | prefill tok/s | decode tok/s | decode GB/s | read GB/s | decode / read "
-                    + "| libtorch-path decode tok/s | peak RSS MB | PyTorch prefill | PyTorch decode | decode vs PyTorch |");
-            out.println("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
-            for (int i = 0; i < selected.size(); i++) {
-                GenerationBenchmark.Result r = fast.get(i);
-                String name = selected.get(i).name();
+            out.println("| shape | weights | params | weights MB | prefill tok/s | decode tok/s | decode GB/s | read GB/s "
+                    + "| decode / read | libtorch-path decode tok/s | peak RSS MB | PyTorch prefill | PyTorch decode | decode vs PyTorch |");
+            out.println("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+            for (GenerationBenchmark.Result r : fast) {
+                String name = r.shape().name();
+                boolean f32 = r.format() == WeightFormat.F32;
                 double moved = r.decodeTokensPerSecond() * r.weightBytes();
                 JsonNode p = peer.stream().filter(n -> n.path("shape").asText().equals(name)).findFirst().orElse(null);
-                out.printf(Locale.ROOT, "| %s | %.1fM | %.0f | %.0f | %.1f | %.1f | %.1f | %.2f | %s | %.0f | %s | %s | %s |%n",
-                        name, r.parameters() / 1e6, r.weightBytes() / 1e6, r.prefillTokensPerSecond(),
+                Double onLibtorch = f32 ? libtorch.get(name) : null;
+                out.printf(Locale.ROOT, "| %s | %s | %.1fM | %.0f | %.0f | %.1f | %.1f | %.1f | %.2f | %s | %.0f | %s | %s | %s |%n",
+                        name, r.format().cliName(), r.parameters() / 1e6, r.weightBytes() / 1e6, r.prefillTokensPerSecond(),
                         r.decodeTokensPerSecond(), moved / 1e9, r.readBytesPerSecond() / 1e9, r.decodeOverRead(),
-                        libtorch.get(i).isNaN() ? "-" : String.format(Locale.ROOT, "%.1f", libtorch.get(i)), r.peakResidentMb(),
-                        p == null ? "-" : String.format(Locale.ROOT, "%.0f", p.path("prefill_tokens_per_s").asDouble()),
-                        p == null ? "-" : String.format(Locale.ROOT, "%.1f", p.path("decode_tokens_per_s").asDouble()),
+                        onLibtorch == null ? "-" : String.format(Locale.ROOT, "%.1f", onLibtorch), r.peakResidentMb(),
+                        p == null || !f32 ? "-" : String.format(Locale.ROOT, "%.0f", p.path("prefill_tokens_per_s").asDouble()),
+                        p == null || !f32 ? "-" : String.format(Locale.ROOT, "%.1f", p.path("decode_tokens_per_s").asDouble()),
                         p == null ? "-" : String.format(Locale.ROOT, "%.2fx",
                                 r.decodeTokensPerSecond() / p.path("decode_tokens_per_s").asDouble()));
+            }
+            out.println();
+            out.println("decode vs PyTorch: against PyTorch eager in F32 at the same shape, for every weight format");
+            if (weights.size() > 1 || !weights.contains(WeightFormat.F32)) {
+                List<WeightFormat> formats = new ArrayList<>(List.of(WeightFormat.F32));
+                weights.stream().filter(w -> w != WeightFormat.F32).forEach(formats::add);
+                List<WeightQualityBenchmark.Quality> quality = WeightQualityBenchmark.run(formats);
+                out.println();
+                out.printf(Locale.ROOT, "quality on the bundled demo model (trained), against its own F32; held-out text: the demo "
+                        + "documents, %d-token windows; %d continuations of %d tokens%n", WeightQualityBenchmark.WINDOW,
+                        WeightQualityBenchmark.PROMPTS, WeightQualityBenchmark.CONTINUATION);
+                out.println();
+                out.println("| weights | weights MB | perplexity | vs F32 | top-1 agreement with F32 | greedy match with F32 |");
+                out.println("|---|---|---|---|---|---|");
+                double reference = quality.get(0).perplexity();
+                for (WeightQualityBenchmark.Quality q : quality) {
+                    out.printf(Locale.ROOT, "| %s | %.2f | %.3f | %+.2f%% | %.3f | %.3f |%n", q.format().cliName(), q.heldBytes() / 1e6,
+                            q.perplexity(), 100 * (q.perplexity() / reference - 1), q.topOneAgreement(), q.greedyMatch());
+                }
             }
             return 0;
         }

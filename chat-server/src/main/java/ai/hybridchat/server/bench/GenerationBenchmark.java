@@ -1,16 +1,17 @@
 package ai.hybridchat.server.bench;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.hybridchat.core.model.GenerationConfig;
 import ai.hybridchat.core.model.Generator;
 import ai.hybridchat.core.model.LlamaConfig;
 import ai.hybridchat.core.model.LlamaModel;
+import ai.hybridchat.core.quant.InferenceQuantizer;
+import ai.hybridchat.core.quant.ModelQuantizer;
+import ai.hybridchat.core.quant.WeightFormat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
@@ -56,7 +57,7 @@ public final class GenerationBenchmark {
      * over its own read (NaN without a yardstick): on a shared machine the bandwidth drifts by 1.5x
      * between minutes (seen here), so a decode is only compared with a read of the same moment.
      */
-    public record Result(ModelShape shape, long parameters, long weightBytes, double prefillTokensPerSecond,
+    public record Result(ModelShape shape, WeightFormat format, long parameters, long weightBytes, double prefillTokensPerSecond,
                          double decodeTokensPerSecond, double readBytesPerSecond, double decodeOverRead, double peakResidentMb) {
     }
 
@@ -72,10 +73,17 @@ public final class GenerationBenchmark {
      * {@code fastDecode} false the decode steps run on libtorch even where the vector-API path could.
      * Peak RSS is taken after the warm-up, before any yardstick allocates its buffer.
      */
-    public static Result run(ModelShape shape, int promptTokens, int newTokens, boolean fastDecode, DoubleSupplier yardstick) {
-        resetPeakMemory();
+    public static Result run(ModelShape shape, int promptTokens, int newTokens, boolean fastDecode, WeightFormat format,
+                             DoubleSupplier yardstick) {
         try (NDManager manager = NDManager.newBaseManager();
              LlamaModel model = LlamaModel.randomInit(shape.config(promptTokens + newTokens + 8), 1, manager)) {
+            if (format != WeightFormat.F32) {
+                InferenceQuantizer.quantize(model, format);
+                System.gc(); // the released F32 arrays' direct buffers go only with a collection
+            }
+            // the peak from here on: the model as held (quantized at load here; a quantized file would not
+            // pass through F32) and one generation
+            resetPeakMemory();
             Generator generator = new Generator(model, null, Set.of(), fastDecode);
             Random random = new Random(2);
             long[] prompt = new long[promptTokens];
@@ -84,10 +92,7 @@ public final class GenerationBenchmark {
             }
             generator.generate(prompt, GenerationConfig.greedy(newTokens), null, null);
             double peak = peakResidentMb();
-            long bytes = 0;
-            for (NDArray w : new HashSet<>(model.weights().values())) {
-                bytes += w.size() * w.getDataType().getNumOfBytes();
-            }
+            long bytes = ModelQuantizer.heldBytes(model);
             double[] prefill = new double[ROUNDS];
             double[] decode = new double[ROUNDS];
             double[] read = new double[ROUNDS];
@@ -99,7 +104,7 @@ public final class GenerationBenchmark {
                 decode[i] = (r.tokenIds().length - 1) / (r.decodeNanos() / 1e9);
                 ratio[i] = decode[i] * bytes / read[i];
             }
-            return new Result(shape, model.parameterCount(), bytes, median(prefill), median(decode), median(read), median(ratio),
+            return new Result(shape, format, model.parameterCount(), bytes, median(prefill), median(decode), median(read), median(ratio),
                     peak);
         }
     }

@@ -1,5 +1,6 @@
 package ai.hybridchat.server.cli;
 
+import ai.hybridchat.core.quant.WeightFormat;
 import ai.hybridchat.retrieval.SearchMode;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
@@ -14,6 +15,17 @@ final class Converters {
         public SearchMode convert(String value) {
             try {
                 return SearchMode.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
+    static final class Weights implements ITypeConverter<WeightFormat> {
+        @Override
+        public WeightFormat convert(String value) {
+            try {
+                return WeightFormat.parse(value);
             } catch (IllegalArgumentException e) {
                 throw new TypeConversionException(e.getMessage());
             }

@@ -1,17 +1,23 @@
 package ai.hybridchat.server.cli;
 
 import ai.hybridchat.core.local.LocalLanguageModel;
+import ai.hybridchat.core.quant.WeightFormat;
 import java.io.IOException;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
-/** {@code --model DIR [--adapter DIR]}, shared by the commands that run a model. */
+/** {@code --model DIR [--adapter DIR] [--weights f32|int8|q4]}, shared by the commands that run a model. */
 final class ModelOptions {
     @Option(names = "--model", required = true, paramLabel = "DIR", description = "Hugging Face model folder.")
     Path model;
 
     @Option(names = "--adapter", paramLabel = "DIR", description = "PEFT LoRA adapter folder to apply.")
     Path adapter;
+
+    @Option(names = "--weights", defaultValue = "f32", paramLabel = "FORMAT", converter = Converters.Weights.class,
+            description = "How the weights are held: f32, or quantized at load to int8 or q4 (blocks of 32, as llama.cpp's "
+                    + "Q8_0 and Q4_0; default: ${DEFAULT-VALUE}).")
+    WeightFormat weights;
 
     /** Checks the folders exist, so a typo fails before the slow load. */
     void check() {
@@ -23,7 +29,7 @@ final class ModelOptions {
 
     Loaded load() throws IOException {
         check();
-        LocalLanguageModel base = LocalLanguageModel.load(model);
+        LocalLanguageModel base = LocalLanguageModel.load(model, weights);
         if (adapter == null) {
             return new Loaded(base, base);
         }

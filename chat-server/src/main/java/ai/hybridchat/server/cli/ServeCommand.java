@@ -1,5 +1,6 @@
 package ai.hybridchat.server.cli;
 
+import ai.hybridchat.core.quant.WeightFormat;
 import ai.hybridchat.server.app.PlatformServer;
 import ai.hybridchat.server.config.ConfigLoader;
 import ai.hybridchat.server.config.ServerConfig;
@@ -36,6 +37,11 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--data-dir", paramLabel = "DIR", description = "Index, documents and adapters (default: ./data).")
     Path dataDir;
 
+    @Option(names = "--weights", paramLabel = "FORMAT", converter = Converters.Weights.class,
+            description = "f32, int8 or q4: how the local model's weights are held (default: f32, or the config's "
+                    + "generation.weights).")
+    WeightFormat weights;
+
     @Override
     public Integer call() throws InterruptedException {
         ServerConfig settings = config == null ? ServerConfig.defaults() : ConfigLoader.load(config);
@@ -47,6 +53,9 @@ final class ServeCommand implements Callable<Integer> {
         }
         if (host != null) {
             settings = settings.withHost(host);
+        }
+        if (weights != null) {
+            settings = settings.withWeights(weights);
         }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();

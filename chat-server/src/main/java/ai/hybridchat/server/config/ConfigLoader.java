@@ -1,5 +1,6 @@
 package ai.hybridchat.server.config;
 
+import ai.hybridchat.core.quant.WeightFormat;
 import ai.hybridchat.retrieval.SearchMode;
 import ai.hybridchat.retrieval.SearchOptions;
 import ai.hybridchat.retrieval.SolrChunkIndex;
@@ -53,6 +54,7 @@ import org.slf4j.LoggerFactory;
  *   maxNewTokens: 80
  *   copyWeight: 0.5                 # copy pointer over the passages in rag/hybrid (0: off; the default:
  *                                   # 0.5 with the bundled demo model, 0 with a model of your own)
+ *   weights: f32                    # f32 | int8 | q4: quantized at load, in blocks of 32 (llama.cpp's Q8_0, Q4_0)
  * admin:
  *   token: change-me
  * remote:                           # generate on an OpenAI-compatible server instead
@@ -89,7 +91,8 @@ public final class ConfigLoader {
     }
 
     record GenerationFile(@JsonProperty("modelDir") String modelDir, @JsonProperty("adapterDir") String adapterDir,
-                          @JsonProperty("maxNewTokens") Integer maxNewTokens, @JsonProperty("copyWeight") Double copyWeight) {
+                          @JsonProperty("maxNewTokens") Integer maxNewTokens, @JsonProperty("copyWeight") Double copyWeight,
+                          @JsonProperty("weights") String weights) {
     }
 
     record AdminFile(@JsonProperty("token") String token) {
@@ -268,7 +271,7 @@ public final class ConfigLoader {
         List<String> notes = new ArrayList<>();
         ServerFile s = raw.server() != null ? raw.server() : new ServerFile(null, null, null, null, null, null);
         RetrievalFile r = raw.retrieval() != null ? raw.retrieval() : new RetrievalFile(null, null, null, null, null, null, null, null);
-        GenerationFile g = raw.generation() != null ? raw.generation() : new GenerationFile(null, null, null, null);
+        GenerationFile g = raw.generation() != null ? raw.generation() : new GenerationFile(null, null, null, null, null);
         AdminFile a = raw.admin() != null ? raw.admin() : new AdminFile(null);
         Flat flat = new Flat(file, notes);
         Integer port = flat.pick("port", raw.port(), s.port());
@@ -299,7 +302,8 @@ public final class ConfigLoader {
                 .generation(new ServerConfig.Generation(path(base, modelDir), path(base, adapterDir),
                         maxNewTokens != null ? maxNewTokens : dg.maxNewTokens(),
                         copyWeight != null ? copyWeight
-                                : modelDir == null ? dg.copyWeight() : ServerConfig.Generation.USER_MODEL_COPY_WEIGHT))
+                                : modelDir == null ? dg.copyWeight() : ServerConfig.Generation.USER_MODEL_COPY_WEIGHT,
+                        g.weights() == null ? dg.weights() : WeightFormat.parse(g.weights())))
                 .admin(new ServerConfig.Admin(adminToken))
                 .remote(raw.remote() == null ? null : new RemoteModel(raw.remote().baseUrl(), raw.remote().apiKey(),
                         raw.remote().model(), raw.remote().tunedModel()))

@@ -1,5 +1,6 @@
 package ai.hybridchat.server.config;
 
+import ai.hybridchat.core.quant.WeightFormat;
 import ai.hybridchat.retrieval.RerankingSearch;
 import ai.hybridchat.retrieval.SearchMode;
 import ai.hybridchat.retrieval.SearchOptions;
@@ -104,8 +105,10 @@ public record ServerConfig(Server server, Retrieval retrieval, Generation genera
      * @param maxNewTokens longest answer, in tokens (decoding is greedy)
      * @param copyWeight   the gate of the copy pointer over the retrieved passages' sentences in rag
      *                     and hybrid answers, in [0, 1); 0 turns it off ({@code core.model.CopyPointer})
+     * @param weights      how the model's weights are held: F32 as loaded, or quantized at load to
+     *                     8 or 4 bits ({@code generation.weights: f32 | int8 | q4}, default f32)
      */
-    public record Generation(Path modelDir, Path adapterDir, int maxNewTokens, double copyWeight) {
+    public record Generation(Path modelDir, Path adapterDir, int maxNewTokens, double copyWeight, WeightFormat weights) {
         public static final int DEFAULT_MAX_NEW_TOKENS = 80;
         /** At 0.5 a sure pointer outweighs any model distribution under greedy decoding (see MODEL_CARD.md). */
         public static final double DEFAULT_COPY_WEIGHT = 0.5;
@@ -114,7 +117,8 @@ public record ServerConfig(Server server, Retrieval retrieval, Generation genera
          * learned to copy (MODEL_CARD.md), is off unless the config sets {@code copyWeight}.
          */
         public static final double USER_MODEL_COPY_WEIGHT = 0.0;
-        public static final Generation DEFAULT = new Generation(null, null, DEFAULT_MAX_NEW_TOKENS, DEFAULT_COPY_WEIGHT);
+        public static final Generation DEFAULT = new Generation(null, null, DEFAULT_MAX_NEW_TOKENS, DEFAULT_COPY_WEIGHT,
+                WeightFormat.F32);
 
         public Generation {
             if (maxNewTokens < 1) {
@@ -122,6 +126,9 @@ public record ServerConfig(Server server, Retrieval retrieval, Generation genera
             }
             if (!(copyWeight >= 0 && copyWeight < 1)) {
                 throw new IllegalArgumentException("copyWeight must be at least 0 and below 1, got " + copyWeight);
+            }
+            if (weights == null) {
+                throw new IllegalArgumentException("weights must be f32, int8 or q4");
             }
         }
     }
@@ -195,6 +202,10 @@ public record ServerConfig(Server server, Retrieval retrieval, Generation genera
         return generation.copyWeight();
     }
 
+    public WeightFormat weights() {
+        return generation.weights();
+    }
+
     public int retrievalK() {
         return retrieval.k();
     }
@@ -241,6 +252,10 @@ public record ServerConfig(Server server, Retrieval retrieval, Generation genera
 
     public ServerConfig withHost(String host) {
         return toBuilder().host(host).build();
+    }
+
+    public ServerConfig withWeights(WeightFormat weights) {
+        return toBuilder().weights(weights).build();
     }
 
     public ServerConfig withDataDir(Path dir) {
@@ -353,22 +368,32 @@ public record ServerConfig(Server server, Retrieval retrieval, Generation genera
         }
 
         public Builder modelDir(Path dir) {
-            generation = new Generation(dir, generation.adapterDir(), generation.maxNewTokens(), generation.copyWeight());
+            generation = new Generation(dir, generation.adapterDir(), generation.maxNewTokens(), generation.copyWeight(),
+                    generation.weights());
             return this;
         }
 
         public Builder adapterDir(Path dir) {
-            generation = new Generation(generation.modelDir(), dir, generation.maxNewTokens(), generation.copyWeight());
+            generation = new Generation(generation.modelDir(), dir, generation.maxNewTokens(), generation.copyWeight(),
+                    generation.weights());
             return this;
         }
 
         public Builder maxNewTokens(int n) {
-            generation = new Generation(generation.modelDir(), generation.adapterDir(), n, generation.copyWeight());
+            generation = new Generation(generation.modelDir(), generation.adapterDir(), n, generation.copyWeight(),
+                    generation.weights());
             return this;
         }
 
         public Builder copyWeight(double weight) {
-            generation = new Generation(generation.modelDir(), generation.adapterDir(), generation.maxNewTokens(), weight);
+            generation = new Generation(generation.modelDir(), generation.adapterDir(), generation.maxNewTokens(), weight,
+                    generation.weights());
+            return this;
+        }
+
+        public Builder weights(WeightFormat weights) {
+            generation = new Generation(generation.modelDir(), generation.adapterDir(), generation.maxNewTokens(),
+                    generation.copyWeight(), weights);
             return this;
         }
 

@@ -21,17 +21,25 @@ class BenchCommandTest {
     }
 
     @Test
-    void generationPrintsTheYardstickTwiceAndARowForBothDecodePaths() {
+    void generationPrintsTheYardstickTwiceAndARowPerWeightFormat() {
         Cli.Result r = Cli.run("bench", "generation", "--shapes", "demo", "--prompt-tokens", "8", "--new-tokens", "8",
-                "--python", "none");
+                "--weights", "f32,q4", "--python", "none");
         assertEquals(0, r.code(), r.toString());
         assertTrue(r.out().contains("at the start: memory read"), r.out());
         assertTrue(r.out().contains("at the end:   memory read"), r.out());
-        String row = r.out().lines().filter(l -> l.startsWith("| demo |")).findFirst().orElseThrow(() -> new AssertionError(r));
-        String[] cells = row.split("\\|");
-        assertTrue(Double.parseDouble(cells[5].strip()) > 0, "vector-API decode tok/s: " + row);
-        assertTrue(Double.parseDouble(cells[7].strip()) > 0, "read GB/s: " + row);
-        assertTrue(Double.parseDouble(cells[9].strip()) > 0, "libtorch-path decode tok/s (the tests run with the vector module): " + row);
+        String[] f32 = row(r, "| demo | f32 |");
+        assertTrue(Double.parseDouble(f32[6].strip()) > 0, "vector-API decode tok/s");
+        assertTrue(Double.parseDouble(f32[8].strip()) > 0, "read GB/s");
+        assertTrue(Double.parseDouble(f32[10].strip()) > 0, "libtorch-path decode tok/s (the tests run with the vector module)");
+        String[] q4 = row(r, "| demo | q4 |");
+        double f32Mb = Double.parseDouble(f32[4].strip());
+        double q4Mb = Double.parseDouble(q4[4].strip());
+        assertTrue(q4Mb < f32Mb / 5, "4-bit codes plus a scale per 32 values: " + q4Mb + " MB against " + f32Mb + " MB in F32");
+        assertEquals("-", q4[10].strip(), "no libtorch-path row for a quantized format");
+    }
+
+    private static String[] row(Cli.Result r, String start) {
+        return r.out().lines().filter(l -> l.startsWith(start)).findFirst().orElseThrow(() -> new AssertionError(r)).split("\\|");
     }
 
     @Test

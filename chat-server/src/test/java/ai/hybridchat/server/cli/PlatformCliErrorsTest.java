@@ -46,6 +46,12 @@ class PlatformCliErrorsTest {
     }
 
     @Test
+    void badWeightFormatNamesTheValidOnes() {
+        assertOneLineError(Cli.run("generate", "--model", ".", "--prompt", "x", "--weights", "q5"), 2,
+                "unknown weight format 'q5' (choose f32, int8 or q4)");
+    }
+
+    @Test
     void badSearchModeNamesTheValidOnes() {
         assertOneLineError(Cli.run("search", "lamp", "--mode", "fuzzy"), 2, "expected bm25, dense or hybrid");
     }

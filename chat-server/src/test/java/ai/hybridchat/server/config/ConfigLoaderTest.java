@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.hybridchat.core.quant.WeightFormat;
 import ai.hybridchat.retrieval.SearchMode;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -119,6 +120,16 @@ class ConfigLoaderTest {
                     () -> ConfigLoader.load(Files.writeString(dir.resolve("bad-solr.yaml"), bad[0])));
             assertTrue(e.getMessage().contains(bad[1]), bad[0] + " -> " + e.getMessage());
         }
+    }
+
+    @Test
+    void theWeightFormatIsReadByNameAndAnUnknownOneIsNamed() throws IOException {
+        assertEquals(WeightFormat.F32, ConfigLoader.load(Files.writeString(dir.resolve("none.yaml"), "")).weights());
+        Path q4 = Files.writeString(dir.resolve("q4.yaml"), "generation:\n  weights: q4\n");
+        assertEquals(WeightFormat.Q4, ConfigLoader.load(q4).weights());
+        Path bad = Files.writeString(dir.resolve("q5.yaml"), "generation:\n  weights: q5\n");
+        String message = assertThrows(IllegalArgumentException.class, () -> ConfigLoader.load(bad)).getMessage();
+        assertTrue(message.contains("unknown weight format 'q5' (choose f32, int8 or q4)"), message);
     }
 
     @Test

@@ -8,7 +8,6 @@ import ai.hybridchat.core.model.LlamaModel;
 import ai.hybridchat.core.model.RmsNorm;
 import ai.hybridchat.core.model.RotaryEmbedding;
 import java.nio.ByteBuffer;
-import java.nio.FloatBuffer;
 import java.util.List;
 
 /**
@@ -26,7 +25,7 @@ import java.util.List;
  */
 public final class FastDecoder {
     private final LlamaConfig config;
-    private final FloatBuffer embedding;
+    private final DenseView embedding;
     private final Layer[] layers;
     private final float[] finalNorm;
     private final float finalEps;
@@ -38,7 +37,7 @@ public final class FastDecoder {
                          DenseView q, DenseView k, DenseView v, DenseView o, DenseView gate, DenseView up, DenseView down) {
     }
 
-    private FastDecoder(LlamaConfig config, FloatBuffer embedding, Layer[] layers, float[] finalNorm, float finalEps,
+    private FastDecoder(LlamaConfig config, DenseView embedding, Layer[] layers, float[] finalNorm, float finalEps,
                         DenseView head) {
         this.config = config;
         this.embedding = embedding;
@@ -63,10 +62,12 @@ public final class FastDecoder {
     /**
      * The fast path for {@code model} as its projections are now, or null when it cannot compute
      * exactly what libtorch would: no vector API in this JVM, or a weight held in another form
-     * (quantized for QLoRA, BF16), or LoRA dropout in training mode. The caller then stays on libtorch.
+     * (QLoRA's NF4 or per-row int8, a 16-bit embedding, BF16), or LoRA dropout in training mode.
+     * The caller then stays on libtorch. Block-quantized weights ({@code --weights int8|q4}) are
+     * read in their packed form.
      */
     public static FastDecoder of(LlamaModel model) {
-        if (!VectorSupport.available() || model.embedTokens().getDataType() != DataType.FLOAT32) {
+        if (!VectorSupport.available()) {
             return null;
         }
         LlamaConfig c = model.config();
@@ -90,13 +91,13 @@ public final class FastDecoder {
             layers[i] = new Layer(in, l.inputNorm().eps(), post, l.postAttentionNorm().eps(),
                     views[0], views[1], views[2], views[3], views[4], views[5], views[6]);
         }
-        ByteBuffer embedding = DenseView.buffer(model.embedTokens());
+        DenseView embedding = DenseView.embedding(model);
         DenseView head = DenseView.of(model.lmHead());
         float[] finalNorm = norm(model.finalNorm());
         if (embedding == null || head == null || finalNorm == null) {
             return null;
         }
-        return new FastDecoder(c, embedding.asFloatBuffer(), layers, finalNorm, model.finalNorm().eps(), head);
+        return new FastDecoder(c, embedding, layers, finalNorm, model.finalNorm().eps(), head);
     }
 
     private static float[] norm(RmsNorm norm) {
@@ -151,7 +152,7 @@ public final class FastDecoder {
             if (pos >= capacity) {
                 throw new IllegalArgumentException("KV cache capacity " + capacity + " exceeded");
             }
-            embedding.get(token * hidden, x, 0, hidden);
+            embedding.row(token, x);
             for (int i = 0; i < layers.length; i++) {
                 Layer l = layers[i];
                 Kernels.rmsNorm(x, l.inputNorm, l.inputEps, xn);
@@ -212,7 +213,7 @@ public final class FastDecoder {
             int lo = Math.max(from - base, 0);
             int hi = Math.min(to - base, m.out);
             if (lo < hi) {
-                Kernels.matVec(m.weight, m.in, in, y, 0, lo, hi);
+                m.rows(in, y, lo, hi);
             }
         }
 

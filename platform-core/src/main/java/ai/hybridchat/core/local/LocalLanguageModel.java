@@ -3,6 +3,7 @@ package ai.hybridchat.core.local;
 import ai.djl.ndarray.NDManager;
 import ai.hybridchat.core.adapter.PeftLoraAdapter;
 import ai.hybridchat.core.adapter.PeftPromptAdapter;
+import ai.hybridchat.core.decode.VectorSupport;
 import ai.hybridchat.core.io.Json;
 import ai.hybridchat.core.model.ChatTemplate;
 import ai.hybridchat.core.model.GenerationConfig;
@@ -12,6 +13,8 @@ import ai.hybridchat.core.model.LogitsProcessor;
 import ai.hybridchat.core.model.ModelFormatException;
 import ai.hybridchat.core.model.PromptEncoder;
 import ai.hybridchat.core.model.TextTokenizer;
+import ai.hybridchat.core.quant.InferenceQuantizer;
+import ai.hybridchat.core.quant.WeightFormat;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -51,12 +54,32 @@ public final class LocalLanguageModel implements AutoCloseable {
     }
 
     public static LocalLanguageModel load(Path modelDir) throws IOException {
+        return load(modelDir, WeightFormat.F32);
+    }
+
+    /**
+     * Loads the model in {@code modelDir} and holds its weights in {@code weights}: F32 as stored
+     * (BF16 and F16 files are widened), or quantized at load ({@code int8}, {@code q4}), which
+     * decodes on the vector-API path and so needs the JVM started with
+     * {@code --add-modules jdk.incubator.vector} (the {@code platform} launcher does).
+     */
+    public static LocalLanguageModel load(Path modelDir, WeightFormat weights) throws IOException {
         if (!Files.isDirectory(modelDir)) {
             throw new ModelFormatException("model folder not found: " + modelDir);
+        }
+        if (weights != WeightFormat.F32 && !VectorSupport.available()) {
+            throw new IllegalStateException("--weights " + weights.cliName() + " decodes on the JDK's vector API: start the JVM "
+                    + "with --add-modules jdk.incubator.vector (the platform launcher does), or use --weights f32");
         }
         NDManager root = NDManager.newBaseManager();
         try {
             LlamaModel model = LlamaModel.load(modelDir, root);
+            if (weights != WeightFormat.F32) {
+                InferenceQuantizer.quantize(model, weights);
+                // DJL backs tensors read from a file with direct buffers that only a collection frees:
+                // without one, the released F32 weights stay resident beside their quantized form
+                System.gc();
+            }
             // token ids in and out need no tokenizer: a folder without tokenizer.json still generates
             TextTokenizer tokenizer = Files.isRegularFile(modelDir.resolve("tokenizer.json")) ? TextTokenizer.load(modelDir) : null;
             PromptEncoder prompts = tokenizer != null && tokenizer.tokenizerConfig().hasNonNull("chat_template")
@@ -101,7 +124,7 @@ public final class LocalLanguageModel implements AutoCloseable {
         }
         NDManager manager = model.manager().newSubManager();
         try {
-            LlamaModel adapted = LlamaModel.fromWeights(model.config(), model.weights(), manager);
+            LlamaModel adapted = model.sharing(manager);
             if (PeftPromptAdapter.isPromptTuning(adapterDir)) {
                 PeftPromptAdapter.apply(adapterDir, adapted, manager);
             } else {

@@ -6,6 +6,7 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
+import ai.hybridchat.core.quant.QuantizedWeight;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -30,6 +31,10 @@ public final class LlamaModel implements AutoCloseable {
     private Projection lmHead;
     private final RotaryEmbedding rope;
     private NDArray virtualPrompt;
+    /** The token embedding when it is held quantized for inference ({@link #holdEmbeddingQuantized}); then {@code embedTokens} is null. */
+    private QuantizedWeight quantizedEmbedding;
+    /** Parameters whose F32 tensors were released for a quantized form, still counted by {@link #parameterCount}. */
+    private long releasedParameters;
 
     private LlamaModel(LlamaConfig config, Map<String, NDArray> weights, NDManager manager) {
         this.config = config;
@@ -64,6 +69,31 @@ public final class LlamaModel implements AutoCloseable {
             this.lmHead = new Linear(require("lm_head.weight", config.vocabSize, config.hiddenSize), null);
         }
         this.rope = new RotaryEmbedding(config, manager);
+    }
+
+    /** A model over the same tensors and projections as {@code base}, whose projection slots can be replaced on their own. */
+    private LlamaModel(LlamaModel base, NDManager manager) {
+        this.config = base.config;
+        this.manager = manager;
+        this.weights = new LinkedHashMap<>(base.weights);
+        this.embedTokens = base.embedTokens;
+        this.quantizedEmbedding = base.quantizedEmbedding;
+        this.releasedParameters = base.releasedParameters;
+        for (DecoderLayer l : base.layers) {
+            layers.add(new DecoderLayer(l.index(), config, l.inputNorm(), l.postAttentionNorm(), new LinkedHashMap<>(l.projections())));
+        }
+        this.norm = base.norm;
+        this.lmHead = base.lmHead;
+        this.rope = base.rope;
+    }
+
+    /**
+     * A view of this model for an adapter: the same weights and projections (nothing copied, held
+     * in whatever form they are, quantized ones included), with its own projection slots so
+     * wrapping them (LoRA) leaves this model as it is. It must be closed before this model.
+     */
+    public LlamaModel sharing(NDManager manager) {
+        return new LlamaModel(this, manager);
     }
 
     /** Loads a Hugging Face model folder ({@code config.json} and safetensors weights). */
@@ -170,13 +200,56 @@ public final class LlamaModel implements AutoCloseable {
 
     /** Token ids {@code [B, T]} (int64) to hidden states {@code [B, T, hidden]}. */
     public NDArray embed(NDArray inputIds) {
+        if (quantizedEmbedding != null) {
+            // the expanded table lives only for this lookup
+            try (NDManager scratch = inputIds.getManager().newSubManager()) {
+                NDArray rows = inputIds.getNDArrayInternal().embedding(inputIds, quantizedEmbedding.dequantize(scratch),
+                        SparseFormat.DENSE).singletonOrThrow();
+                rows.attach(inputIds.getManager());
+                return rows;
+            }
+        }
         return inputIds.getNDArrayInternal().embedding(inputIds, embeddingTable(inputIds.getManager()), SparseFormat.DENSE)
                 .singletonOrThrow();
     }
 
     /** The embedding as F32: the held array itself, or an F32 copy in {@code step} when it is held in fewer bits. */
     private NDArray embeddingTable(NDManager step) {
+        if (quantizedEmbedding != null) {
+            return quantizedEmbedding.dequantize(step);
+        }
         return embedTokens.getDataType() == DataType.FLOAT32 ? embedTokens : step.zeros(new Shape(1)).add(embedTokens);
+    }
+
+    /**
+     * Holds the token embedding quantized (inference only): the F32 table is freed, a prefill
+     * expands the table in its step, the fast decode path reads rows from {@code quantized}
+     * directly, and a tied output head applies the same quantized weight.
+     */
+    public void holdEmbeddingQuantized(QuantizedWeight quantized, Projection tiedHead) {
+        if (!quantized.shape().equals(new Shape(config.vocabSize, config.hiddenSize))) {
+            throw new IllegalArgumentException("embedding is [" + config.vocabSize + ", " + config.hiddenSize + "], got "
+                    + quantized.shape());
+        }
+        if (config.tieWordEmbeddings) {
+            lmHead = tiedHead;
+        }
+        quantizedEmbedding = quantized;
+        releaseWeight("model.embed_tokens.weight");
+        embedTokens = null;
+    }
+
+    /** The quantized token embedding, or null while it is held as a tensor ({@link #embedTokens}). */
+    public QuantizedWeight quantizedEmbedding() {
+        return quantizedEmbedding;
+    }
+
+    /** Replaces an untied output head (e.g. by a quantized one); its {@code lm_head.weight} is released by the caller. */
+    public void replaceHead(Projection head) {
+        if (config.tieWordEmbeddings) {
+            throw new IllegalStateException("the output head is tied to the embedding: hold the embedding quantized instead");
+        }
+        lmHead = head;
     }
 
     /**
@@ -207,6 +280,7 @@ public final class LlamaModel implements AutoCloseable {
     public void releaseWeight(String name) {
         NDArray gone = weights.remove(name);
         if (gone != null) {
+            releasedParameters += gone.getShape().size();
             gone.close();
         }
     }
@@ -328,6 +402,7 @@ public final class LlamaModel implements AutoCloseable {
         return Collections.unmodifiableList(layers);
     }
 
+    /** The token embedding tensor, or null when it is held quantized ({@link #quantizedEmbedding}). */
     public NDArray embedTokens() {
         return embedTokens;
     }
@@ -364,6 +439,9 @@ public final class LlamaModel implements AutoCloseable {
 
     /** As {@link #save(Path)}, with more tensors in the file (a classification head's {@code score.weight}). */
     public void save(Path dir, Map<String, NDArray> extraTensors) throws IOException {
+        if (releasedParameters > 0) {
+            throw new IllegalStateException("this model holds quantized weights; save the model it was loaded from instead");
+        }
         config.write(dir);
         Map<String, NDArray> out = exportWeights();
         out.putAll(extraTensors);
@@ -374,7 +452,7 @@ public final class LlamaModel implements AutoCloseable {
     }
 
     public long parameterCount() {
-        return weights.values().stream().mapToLong(a -> a.getShape().size()).sum();
+        return releasedParameters + weights.values().stream().mapToLong(a -> a.getShape().size()).sum();
     }
 
     @Override

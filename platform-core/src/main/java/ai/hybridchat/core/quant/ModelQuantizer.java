@@ -73,6 +73,12 @@ public final class ModelQuantizer {
                 }
             }
         }
+        if (model.quantizedEmbedding() != null) {
+            bytes += model.quantizedEmbedding().bytes();
+        }
+        if (!model.config().tieWordEmbeddings && model.lmHead() instanceof QuantizedLinear head) {
+            bytes += head.quantized().bytes();
+        }
         return bytes;
     }
 }

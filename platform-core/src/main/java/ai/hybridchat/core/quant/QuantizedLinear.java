@@ -1,6 +1,7 @@
 package ai.hybridchat.core.quant;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.hybridchat.core.model.Projection;
 
@@ -16,6 +17,15 @@ public final class QuantizedLinear implements Projection {
 
     @Override
     public NDArray forward(NDArray x) {
+        if (weight instanceof BlockQuantizedWeight) {
+            // inference only: the expanded matrix and its temporaries are freed as soon as this product is
+            // taken, so a prefill holds one expanded matrix at a time instead of the whole model
+            try (NDManager scratch = x.getManager().newSubManager()) {
+                NDArray y = x.getNDArrayInternal().linear(x, weight.dequantize(scratch), bias).singletonOrThrow();
+                y.attach(x.getManager());
+                return y;
+            }
+        }
         NDArray w = weight.dequantize(x.getManager());
         return x.getNDArrayInternal().linear(x, w, bias).singletonOrThrow();
     }
@@ -33,5 +43,10 @@ public final class QuantizedLinear implements Projection {
 
     public QuantizedWeight quantized() {
         return weight;
+    }
+
+    /** The bias, F32 as loaded, or null. */
+    public NDArray bias() {
+        return bias;
     }
 }

@@ -19,7 +19,9 @@ import ai.hybridchat.core.model.KvCache;
 import ai.hybridchat.core.model.LlamaConfig;
 import ai.hybridchat.core.model.LlamaModel;
 import ai.hybridchat.core.model.Projection;
+import ai.hybridchat.core.quant.InferenceQuantizer;
 import ai.hybridchat.core.quant.ModelQuantizer;
+import ai.hybridchat.core.quant.WeightFormat;
 import ai.hybridchat.core.testing.DemoModel;
 import ai.hybridchat.core.testing.TinyModels;
 import java.nio.ByteBuffer;
@@ -59,6 +61,35 @@ class FastDecoderTest {
     @Test
     void anUnmergedLoraAdapterEqualsLibtorch() {
         assertSameLogits(TinyModels.llama(false, true, 4, 2), true);
+    }
+
+    @Test
+    void int8WeightsReadPackedEqualLibtorchOnTheSameWeightsExpanded() {
+        for (boolean tied : new boolean[] {true, false}) {
+            try (NDManager m = NDManager.newBaseManager(); LlamaModel model = LlamaModel.randomInit(TinyModels.llama(tied, true, 4, 2), 8, m)) {
+                InferenceQuantizer.quantize(model, WeightFormat.INT8);
+                compare(model);
+            }
+        }
+    }
+
+    @Test
+    void q4WeightsReadPackedEqualLibtorchOnTheSameWeightsExpanded() {
+        for (boolean tied : new boolean[] {true, false}) {
+            try (NDManager m = NDManager.newBaseManager(); LlamaModel model = LlamaModel.randomInit(TinyModels.llama(tied, false, 4, 2), 8, m)) {
+                InferenceQuantizer.quantize(model, WeightFormat.Q4);
+                compare(model);
+            }
+        }
+    }
+
+    @Test
+    void aLoraAdapterOnQuantizedWeightsEqualsLibtorch() {
+        try (NDManager m = NDManager.newBaseManager(); LlamaModel model = LlamaModel.randomInit(TinyModels.llama(true, false, 4, 2), 8, m)) {
+            InferenceQuantizer.quantize(model, WeightFormat.Q4);
+            addLora(model, new Random(5));
+            compare(model);
+        }
     }
 
     @Test
