@@ -1,5 +1,6 @@
 package ai.hybridchat.server.cli;
 
+import ai.hybridchat.core.gguf.GgufImport;
 import ai.hybridchat.core.local.LocalLanguageModel;
 import ai.hybridchat.core.quant.WeightFormat;
 import java.io.IOException;
@@ -8,7 +9,7 @@ import picocli.CommandLine.Option;
 
 /** {@code --model DIR [--adapter DIR] [--weights f32|int8|q4]}, shared by the commands that run a model. */
 final class ModelOptions {
-    @Option(names = "--model", required = true, paramLabel = "DIR", description = "Hugging Face model folder.")
+    @Option(names = "--model", required = true, paramLabel = "DIR", description = "Hugging Face model folder, or a GGUF file.")
     Path model;
 
     @Option(names = "--adapter", paramLabel = "DIR", description = "PEFT LoRA adapter folder to apply.")
@@ -21,7 +22,9 @@ final class ModelOptions {
 
     /** Checks the folders exist, so a typo fails before the slow load. */
     void check() {
-        PathChecks.requireDir(model, "--model");
+        if (!GgufImport.isGguf(model)) {
+            PathChecks.requireDir(model, "--model");
+        }
         if (adapter != null) {
             PathChecks.requireDir(adapter, "--adapter");
         }

@@ -26,6 +26,7 @@ import picocli.CommandLine;
                 PretrainCommand.class,
                 TuneCommand.class,
                 MergeCommand.class,
+                ExportGgufCommand.class,
                 EvalCommand.class,
                 RagDataCommand.class,
                 ReaderTrainCommand.class,

@@ -4,6 +4,8 @@ import ai.djl.ndarray.NDManager;
 import ai.hybridchat.core.adapter.PeftLoraAdapter;
 import ai.hybridchat.core.adapter.PeftPromptAdapter;
 import ai.hybridchat.core.decode.VectorSupport;
+import ai.hybridchat.core.gguf.GgufImport;
+import ai.hybridchat.core.io.AtomicFiles;
 import ai.hybridchat.core.io.Json;
 import ai.hybridchat.core.model.ChatTemplate;
 import ai.hybridchat.core.model.GenerationConfig;
@@ -64,6 +66,16 @@ public final class LocalLanguageModel implements AutoCloseable {
      * {@code --add-modules jdk.incubator.vector} (the {@code platform} launcher does).
      */
     public static LocalLanguageModel load(Path modelDir, WeightFormat weights) throws IOException {
+        if (GgufImport.isGguf(modelDir)) {
+            // a GGUF file: read as a Hugging Face folder in a temporary place, which the load no longer needs after
+            Path folder = Files.createTempDirectory("gguf-");
+            try {
+                GgufImport.toHuggingFace(modelDir, folder.resolve(stem(modelDir)));
+                return load(folder.resolve(stem(modelDir)), weights);
+            } finally {
+                AtomicFiles.deleteRecursively(folder);
+            }
+        }
         if (!Files.isDirectory(modelDir)) {
             throw new ModelFormatException("model folder not found: " + modelDir);
         }
@@ -110,6 +122,12 @@ public final class LocalLanguageModel implements AutoCloseable {
             root.close();
             throw e;
         }
+    }
+
+    /** The model's name from a file's name: {@code smol.q8_0.gguf} is {@code smol.q8_0}. */
+    private static String stem(Path file) {
+        String name = file.getFileName().toString();
+        return name.toLowerCase(java.util.Locale.ROOT).endsWith(".gguf") ? name.substring(0, name.length() - 5) : name;
     }
 
     private static JsonNode readGenerationConfig(Path modelDir) throws IOException {
