@@ -90,6 +90,11 @@ public final class BenchCommand implements Runnable {
                 description = "Python with PyTorch for the peer, or 'none' (default: ${DEFAULT-VALUE}).")
         String python;
 
+        @Option(names = "--llama-cpp", defaultValue = ".ci/artifacts/llama-cpp/node_modules", paramLabel = "DIR",
+                description = "node_modules holding node-llama-cpp (.ci/llama-cpp installs it) for the llama.cpp peer, "
+                        + "or 'none' (default: ${DEFAULT-VALUE}).")
+        String llamaCpp;
+
         @Option(names = "--weights", split = ",", defaultValue = "f32,int8,q4", converter = WeightFormatConverter.class,
                 description = "Weight formats to run each shape in (default: ${DEFAULT-VALUE}).")
         List<WeightFormat> weights;
@@ -123,6 +128,20 @@ public final class BenchCommand implements Runnable {
                             null).decodeTokensPerSecond());
                 }
             }
+            // the llama.cpp peer runs after ours: exporting its GGUF files grows this JVM's heap, which would
+            // count in our peak RSS
+            LlamaCppPeer llama = llamaCpp.equals("none") ? null : new LlamaCppPeer(Path.of(llamaCpp));
+            Map<String, JsonNode> llamaRuns = new LinkedHashMap<>();
+            if (llama != null && llama.available()) {
+                for (ModelShape shape : selected) {
+                    for (WeightFormat format : weights) {
+                        JsonNode r = llama.run(shape, format, promptTokens, newTokens);
+                        if (r != null) {
+                            llamaRuns.put(shape.name() + "/" + format, r);
+                        }
+                    }
+                }
+            }
             MemoryBandwidth end = MemoryBandwidth.measure();
             out.printf(Locale.ROOT, "machine: %d cores, F32 matmul peak %.1f GFLOP/s%n", Runtime.getRuntime().availableProcessors(),
                     matmul / 1e9);
@@ -137,24 +156,37 @@ public final class BenchCommand implements Runnable {
             if (peer.isEmpty()) {
                 out.println("(no PyTorch peer: " + python + " cannot import torch)");
             }
+            if (llamaRuns.isEmpty()) {
+                out.println("(no llama.cpp peer: no node-llama-cpp in " + llamaCpp + "; .ci/llama-cpp installs it)");
+            } else {
+                out.println("llama.cpp: node-llama-cpp's prebuilt build, the same random weights exported to GGUF "
+                        + "(f32 -> F32, int8 -> Q8_0, q4 -> Q4_0), medians of three, at its best thread count (in brackets)");
+            }
             out.println();
             out.println("| shape | weights | params | weights MB | prefill tok/s | decode tok/s | decode GB/s | read GB/s "
-                    + "| decode / read | libtorch-path decode tok/s | peak RSS MB | PyTorch prefill | PyTorch decode | decode vs PyTorch |");
-            out.println("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+                    + "| decode / read | libtorch-path decode tok/s | peak RSS MB | PyTorch prefill | PyTorch decode | decode vs PyTorch "
+                    + "| llama.cpp prefill | llama.cpp decode | decode vs llama.cpp |");
+            out.println("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
             for (GenerationBenchmark.Result r : fast) {
                 String name = r.shape().name();
                 boolean f32 = r.format() == WeightFormat.F32;
                 double moved = r.decodeTokensPerSecond() * r.weightBytes();
                 JsonNode p = peer.stream().filter(n -> n.path("shape").asText().equals(name)).findFirst().orElse(null);
                 Double onLibtorch = f32 ? libtorch.get(name) : null;
-                out.printf(Locale.ROOT, "| %s | %s | %.1fM | %.0f | %.0f | %.1f | %.1f | %.1f | %.2f | %s | %.0f | %s | %s | %s |%n",
+                JsonNode l = llamaRuns.get(name + "/" + r.format());
+                out.printf(Locale.ROOT, "| %s | %s | %.1fM | %.0f | %.0f | %.1f | %.1f | %.1f | %.2f | %s | %.0f | %s | %s | %s | %s | %s | %s |%n",
                         name, r.format().cliName(), r.parameters() / 1e6, r.weightBytes() / 1e6, r.prefillTokensPerSecond(),
                         r.decodeTokensPerSecond(), moved / 1e9, r.readBytesPerSecond() / 1e9, r.decodeOverRead(),
                         onLibtorch == null ? "-" : String.format(Locale.ROOT, "%.1f", onLibtorch), r.peakResidentMb(),
                         p == null || !f32 ? "-" : String.format(Locale.ROOT, "%.0f", p.path("prefill_tokens_per_s").asDouble()),
                         p == null || !f32 ? "-" : String.format(Locale.ROOT, "%.1f", p.path("decode_tokens_per_s").asDouble()),
                         p == null ? "-" : String.format(Locale.ROOT, "%.2fx",
-                                r.decodeTokensPerSecond() / p.path("decode_tokens_per_s").asDouble()));
+                                r.decodeTokensPerSecond() / p.path("decode_tokens_per_s").asDouble()),
+                        l == null ? "-" : String.format(Locale.ROOT, "%.0f", l.path("prefill_tokens_per_s").asDouble()),
+                        l == null ? "-" : String.format(Locale.ROOT, "%.1f (%d)", l.path("decode_tokens_per_s").asDouble(),
+                                l.path("threads").asInt()),
+                        l == null ? "-" : String.format(Locale.ROOT, "%.2fx",
+                                r.decodeTokensPerSecond() / l.path("decode_tokens_per_s").asDouble()));
             }
             out.println();
             out.println("decode vs PyTorch: against PyTorch eager in F32 at the same shape, for every weight format");
@@ -373,17 +405,22 @@ public final class BenchCommand implements Runnable {
                 results.add(LoadBenchmark.run("POST /api/chat (demo model, modes in turn)", clients, duration,
                         i -> LoadBenchmark.postJson(port, "/api/chat",
                                 json(Map.of("message", questions.get(i % questions.size()), "mode", modes[i % 3])))));
+                // what one user waits for a hybrid answer to start, with nobody else asking
+                results.add(LoadBenchmark.run("POST /api/chat (hybrid, one client)", 1, duration,
+                        i -> LoadBenchmark.postJson(port, "/api/chat",
+                                json(Map.of("message", questions.get(i % questions.size()), "mode", "hybrid")))));
             } finally {
                 plain.stop();
                 AtomicFiles.deleteRecursively(data);
             }
             out.printf(Locale.ROOT, "%d cores, %d concurrent loopback clients, %d s per phase%n%n",
                     Runtime.getRuntime().availableProcessors(), clients, seconds);
-            out.println("| endpoint | requests | requests/s | p50 ms | p99 ms | errors |");
-            out.println("|---|---|---|---|---|---|");
+            out.println("| endpoint | requests | requests/s | p50 ms | p99 ms | first token p50 ms (server timings) | errors |");
+            out.println("|---|---|---|---|---|---|---|");
             for (var r : results) {
-                out.printf(Locale.ROOT, "| %s | %d | %.1f | %.1f | %.1f | %d |%n", r.name(), r.requests(), r.requestsPerSecond(),
-                        r.p50Ms(), r.p99Ms(), r.errors());
+                out.printf(Locale.ROOT, "| %s | %d | %.1f | %.1f | %.1f | %s | %d |%n", r.name(), r.requests(), r.requestsPerSecond(),
+                        r.p50Ms(), r.p99Ms(), Double.isNaN(r.firstTokenP50Ms()) ? "-" : String.format(Locale.ROOT, "%.0f", r.firstTokenP50Ms()),
+                        r.errors());
             }
             out.printf(Locale.ROOT, "%nserver overhead: GET /api/health serves %.2fx the requests/s of the plain Javalin handler%n",
                     results.get(1).requestsPerSecond() / results.get(0).requestsPerSecond());

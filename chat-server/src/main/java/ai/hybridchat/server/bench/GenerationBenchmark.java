@@ -1,6 +1,7 @@
 package ai.hybridchat.server.bench;
 
 import ai.djl.ndarray.NDManager;
+import ai.hybridchat.core.decode.FastDecoder;
 import ai.hybridchat.core.model.GenerationConfig;
 import ai.hybridchat.core.model.Generator;
 import ai.hybridchat.core.model.LlamaConfig;
@@ -84,7 +85,7 @@ public final class GenerationBenchmark {
             // the peak from here on: the model as held (quantized at load here; a quantized file would not
             // pass through F32) and one generation
             resetPeakMemory();
-            Generator generator = new Generator(model, null, Set.of(), fastDecode);
+            Generator generator = new Generator(model, null, Set.of(), fastDecode ? FastDecoder.STEPS : null);
             Random random = new Random(2);
             long[] prompt = new long[promptTokens];
             for (int i = 0; i < prompt.length; i++) {

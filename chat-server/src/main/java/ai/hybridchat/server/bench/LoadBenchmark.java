@@ -21,11 +21,15 @@ import java.util.function.IntFunction;
  * failed connection).
  */
 public final class LoadBenchmark {
-    public record Result(String name, int clients, int requests, int errors, double seconds, double p50Ms, double p99Ms) {
+    /** {@code firstTokenP50Ms}: the median of the server's own {@code timings.firstTokenMs} in the replies (NaN when they carry none). */
+    public record Result(String name, int clients, int requests, int errors, double seconds, double p50Ms, double p99Ms,
+                         double firstTokenP50Ms) {
         public double requestsPerSecond() {
             return requests / seconds;
         }
     }
+
+    private static final java.util.regex.Pattern FIRST_TOKEN = java.util.regex.Pattern.compile("\"firstTokenMs\"\\s*:\\s*(\\d+)");
 
     private LoadBenchmark() {
     }
@@ -36,6 +40,7 @@ public final class LoadBenchmark {
         ExecutorService pool = Executors.newFixedThreadPool(clients);
         long end = System.nanoTime() + duration.toNanos();
         AtomicInteger errors = new AtomicInteger();
+        List<Long> firstTokens = java.util.Collections.synchronizedList(new ArrayList<>());
         List<Future<List<Long>>> futures = new ArrayList<>();
         long start = System.nanoTime();
         for (int c = 0; c < clients; c++) {
@@ -48,6 +53,10 @@ public final class LoadBenchmark {
                         HttpResponse<String> r = http.send(request.apply(i++), HttpResponse.BodyHandlers.ofString());
                         if (r.statusCode() / 100 != 2) {
                             errors.incrementAndGet();
+                        }
+                        java.util.regex.Matcher m = FIRST_TOKEN.matcher(r.body());
+                        if (m.find()) {
+                            firstTokens.add(Long.parseLong(m.group(1)));
                         }
                     } catch (IOException e) {
                         errors.incrementAndGet();
@@ -67,7 +76,9 @@ public final class LoadBenchmark {
         Arrays.sort(sorted);
         double p50 = sorted.length == 0 ? 0 : sorted[(int) Math.floor(0.5 * (sorted.length - 1))] / 1e6;
         double p99 = sorted.length == 0 ? 0 : sorted[(int) Math.ceil(0.99 * (sorted.length - 1))] / 1e6;
-        return new Result(name, clients, sorted.length, errors.get(), seconds, p50, p99);
+        long[] first = firstTokens.stream().mapToLong(Long::longValue).sorted().toArray();
+        double firstP50 = first.length == 0 ? Double.NaN : first[(int) Math.floor(0.5 * (first.length - 1))];
+        return new Result(name, clients, sorted.length, errors.get(), seconds, p50, p99, firstP50);
     }
 
     public static HttpRequest get(int port, String path) {

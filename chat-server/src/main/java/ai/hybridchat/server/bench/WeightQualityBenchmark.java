@@ -3,6 +3,7 @@ package ai.hybridchat.server.bench;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.hybridchat.core.decode.FastDecoder;
 import ai.hybridchat.core.io.AtomicFiles;
 import ai.hybridchat.core.local.LocalLanguageModel;
 import ai.hybridchat.core.model.GenerationConfig;
@@ -95,7 +96,7 @@ public final class WeightQualityBenchmark {
     }
 
     private static long[] greedy(LlamaModel model, long[] prompt) {
-        return new Generator(model, null, Set.of()).generate(prompt, GenerationConfig.greedy(CONTINUATION), null, null).tokenIds();
+        return new Generator(model, null, Set.of(), FastDecoder.STEPS).generate(prompt, GenerationConfig.greedy(CONTINUATION), null, null).tokenIds();
     }
 
     private static Quality measure(LlamaModel model, WeightFormat format, List<long[]> windows, List<long[]> prompts,

@@ -358,8 +358,15 @@ public final class ChatService {
     }
 
     /** One answer; {@code tuned} is the adapter the request holds (null for rag). */
-    private Answer generate(String question, Mode mode, Retrieval retrieval, Consumer<String> onText, long start,
+    private Answer generate(String question, Mode mode, Retrieval retrieval, Consumer<String> client, long start,
                             List<ChatMessage> history, ChatRequestParameters parameters, AdapterSlot.Adapter tuned) {
+        long[] firstText = {-1};
+        Consumer<String> onText = piece -> {
+            if (firstText[0] < 0 && !piece.isEmpty()) {
+                firstText[0] = System.nanoTime();
+            }
+            client.accept(piece);
+        };
         TunedScope scope = tuned == null ? null : tuned.scope();
         if (mode == Mode.TUNED && scope != null) {
             return boundedTuned(question, tuned, history, parameters, onText, start);
@@ -395,7 +402,8 @@ public final class ChatService {
         for (RetrievedPassage p : CitationOrder.supportFirst(text, retrieval.passages())) {
             citations.add(p.toCitation());
         }
-        Timings timings = new Timings(millis(retrieval.nanos()), millis(end - t0), millis(end - start));
+        Timings timings = new Timings(millis(retrieval.nanos()), millis(end - t0), millis(end - start),
+                millis((firstText[0] < 0 ? end : firstText[0]) - start));
         return new Answer(text.strip(), mode, citations, modelName, mode.usesAdapter() ? tuned.name() : null, timings, usage, 0);
     }
 

@@ -23,7 +23,7 @@ class BenchCommandTest {
     @Test
     void generationPrintsTheYardstickTwiceAndARowPerWeightFormat() {
         Cli.Result r = Cli.run("bench", "generation", "--shapes", "demo", "--prompt-tokens", "8", "--new-tokens", "8",
-                "--weights", "f32,q4", "--python", "none");
+                "--weights", "f32,q4", "--python", "none", "--llama-cpp", "none");
         assertEquals(0, r.code(), r.toString());
         assertTrue(r.out().contains("at the start: memory read"), r.out());
         assertTrue(r.out().contains("at the end:   memory read"), r.out());
@@ -73,6 +73,9 @@ class BenchCommandTest {
         assertTrue(r.out().contains("| plain Javalin GET /health (peer) |"), r.out());
         String chat = r.out().lines().filter(l -> l.startsWith("| POST /api/chat")).findFirst().orElseThrow(() -> new AssertionError(r));
         assertTrue(chat.endsWith("| 0 |"), "no errors: " + chat);
+        String hybrid = r.out().lines().filter(l -> l.startsWith("| POST /api/chat (hybrid, one client)")).findFirst()
+                .orElseThrow(() -> new AssertionError(r));
+        assertTrue(Double.parseDouble(hybrid.split("\\|")[6].strip()) > 0, "the server's time to first token: " + hybrid);
     }
 
     @Test

@@ -102,6 +102,7 @@ class ChatServiceTest {
         assertEquals("The standard Wren la", answer.citations().get(0).snippet());
         assertEquals(2.5, answer.citations().get(0).score());
         assertTrue(answer.timings().totalMs() >= answer.timings().generationMs(), answer.timings().toString());
+        assertTrue(answer.timings().firstTokenMs() <= answer.timings().totalMs(), answer.timings().toString());
     }
 
     @Test

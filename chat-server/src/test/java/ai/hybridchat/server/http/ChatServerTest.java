@@ -114,12 +114,13 @@ class ChatServerTest {
         assertTrue(first.path("chunkId").asText().startsWith("wren-lamp#"));
         assertTrue(first.path("score").asDouble() > 0);
         assertFalse(first.path("snippet").asText().contains("<b>"), "snippets are plain text");
-        for (String timing : List.of("retrievalMs", "generationMs", "totalMs")) {
+        for (String timing : List.of("retrievalMs", "generationMs", "totalMs", "firstTokenMs")) {
             assertTrue(body.path("timings").path(timing).isIntegralNumber(), timing);
         }
         List<String> order = new java.util.ArrayList<>();
         body.path("timings").fieldNames().forEachRemaining(order::add);
-        assertEquals(List.of("retrievalMs", "generationMs", "totalMs"), order);
+        assertEquals(List.of("retrievalMs", "generationMs", "totalMs", "firstTokenMs"), order);
+        assertTrue(body.path("timings").path("firstTokenMs").asLong() <= body.path("timings").path("totalMs").asLong(), body.toString());
         assertFalse(body.path("conversationId").asText().isBlank());
     }
 

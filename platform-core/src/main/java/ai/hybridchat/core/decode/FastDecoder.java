@@ -7,12 +7,13 @@ import ai.hybridchat.core.model.LlamaConfig;
 import ai.hybridchat.core.model.LlamaModel;
 import ai.hybridchat.core.model.RmsNorm;
 import ai.hybridchat.core.model.RotaryEmbedding;
+import ai.hybridchat.core.model.StepDecoder;
 import java.nio.ByteBuffer;
 import java.util.List;
 
 /**
  * Batch-1 decoding of a {@link LlamaModel} on the JDK's vector API: the same maths as
- * {@link LlamaModel#forward} for one new token after a prefill (RMSNorm, q/k/v with rotary
+ * {@link LlamaModel#forward} for one new token after a prefill ({@link #STEPS} is how {@code Generator} uses it) (RMSNorm, q/k/v with rotary
  * positions, grouped-query attention over the KV cache, SwiGLU, the output head; LoRA applied
  * unmerged), with no libtorch call per token. Each fused projection (q/k/v together, gate/up
  * together) is one parallel section over the concatenated rows, so a step has four sections per
@@ -24,6 +25,12 @@ import java.util.List;
  * between requests is what the next request sees. Prefill and training stay on libtorch.
  */
 public final class FastDecoder {
+    /** This path as {@link Generator}'s step decoder: a session when {@link #of} accepts the model, else null. */
+    public static final StepDecoder STEPS = (model, cache) -> {
+        FastDecoder fast = of(model);
+        return fast == null ? null : fast.start(cache);
+    };
+
     private final LlamaConfig config;
     private final DenseView embedding;
     private final Layer[] layers;
@@ -109,7 +116,7 @@ public final class FastDecoder {
         return new Session(cache);
     }
 
-    public final class Session {
+    public final class Session implements StepDecoder.Session {
         private final KvCache cache;
         private final ByteBuffer[] keys;
         private final ByteBuffer[] values;
@@ -147,6 +154,7 @@ public final class FastDecoder {
         }
 
         /** Feeds {@code token} at the cache's next position and returns the next-token logits (F32, a new array). */
+        @Override
         public float[] step(int token) {
             int pos = cache.length();
             if (pos >= capacity) {

@@ -3,6 +3,7 @@ package ai.hybridchat.core.gguf;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import ai.hybridchat.core.io.Half;
 import ai.hybridchat.core.model.LlamaConfig;
 import ai.hybridchat.core.model.LlamaModel;
 import ai.hybridchat.core.quant.BlockQuantizedWeight;

@@ -1,5 +1,6 @@
 package ai.hybridchat.core.gguf;
 
+import ai.hybridchat.core.io.Half;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

@@ -3,6 +3,7 @@ package ai.hybridchat.core.local;
 import ai.djl.ndarray.NDManager;
 import ai.hybridchat.core.adapter.PeftLoraAdapter;
 import ai.hybridchat.core.adapter.PeftPromptAdapter;
+import ai.hybridchat.core.decode.FastDecoder;
 import ai.hybridchat.core.decode.VectorSupport;
 import ai.hybridchat.core.gguf.GgufImport;
 import ai.hybridchat.core.io.AtomicFiles;
@@ -165,7 +166,7 @@ public final class LocalLanguageModel implements AutoCloseable {
     /** As above, with {@code processor} (null: none) on each step's logits, such as a copy pointer over source sentences. */
     public Generator.Result chat(List<ChatTemplate.Message> messages, GenerationConfig config,
                                  Generator.TokenListener onText, BooleanSupplier cancelled, LogitsProcessor processor) {
-        return new Generator(model, tokenizer, eosIds).generate(encodePrompt(messages), config, onText, cancelled, processor);
+        return new Generator(model, tokenizer, eosIds, FastDecoder.STEPS).generate(encodePrompt(messages), config, onText, cancelled, processor);
     }
 
     /**
@@ -198,7 +199,7 @@ public final class LocalLanguageModel implements AutoCloseable {
 
     public Generator.Result generateIds(long[] promptIds, GenerationConfig config, Generator.TokenListener onText,
                                         BooleanSupplier cancelled) {
-        return new Generator(model, tokenizer, eosIds).generate(promptIds, config, onText, cancelled);
+        return new Generator(model, tokenizer, eosIds, FastDecoder.STEPS).generate(promptIds, config, onText, cancelled);
     }
 
     public GenerationConfig defaults() {

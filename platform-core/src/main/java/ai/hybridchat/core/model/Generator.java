@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.hybridchat.core.decode.FastDecoder;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -47,21 +46,23 @@ public final class Generator {
     private final LlamaModel model;
     private final TextTokenizer tokenizer;
     private final Set<Long> eosIds;
-    private final boolean fastDecode;
+    private final StepDecoder steps;
 
+    /** Every step on libtorch. */
     public Generator(LlamaModel model, TextTokenizer tokenizer, Set<Long> eosIds) {
-        this(model, tokenizer, eosIds, true);
+        this(model, tokenizer, eosIds, null);
     }
 
     /**
-     * With {@code fastDecode} false every decode step runs on libtorch even where the vector-API
-     * path could (the A/B of {@code bench generation} and of the tests that check the two agree).
+     * Decode steps on {@code steps} where it can compute the model exactly ({@code FastDecoder.STEPS},
+     * the vector-API path), on libtorch otherwise and when {@code steps} is null (the A/B of
+     * {@code bench generation} and of the tests that check the two agree).
      */
-    public Generator(LlamaModel model, TextTokenizer tokenizer, Set<Long> eosIds, boolean fastDecode) {
+    public Generator(LlamaModel model, TextTokenizer tokenizer, Set<Long> eosIds, StepDecoder steps) {
         this.model = model;
         this.tokenizer = tokenizer;
         this.eosIds = Set.copyOf(eosIds);
-        this.fastDecode = fastDecode;
+        this.steps = steps;
     }
 
     public Result generate(long[] prompt, GenerationConfig config, TokenListener listener, BooleanSupplier cancelled) {
@@ -104,9 +105,8 @@ public final class Generator {
                 logits = model.forward(ids, cache, true).toType(DataType.FLOAT32, false).toFloatArray();
             }
             prefill = System.nanoTime() - t0;
-            // decode steps on the vector-API path when it can compute this model exactly; libtorch otherwise
-            FastDecoder fast = fastDecode ? FastDecoder.of(model) : null;
-            FastDecoder.Session session = fast == null ? null : fast.start(cache);
+            // decode steps on the faster path when it can compute this model exactly; libtorch otherwise
+            StepDecoder.Session session = steps == null ? null : steps.start(model, cache);
             while (generated.size() < config.maxNewTokens()) {
                 if (cancelled != null && cancelled.getAsBoolean()) {
                     reason = FinishReason.CANCELLED;

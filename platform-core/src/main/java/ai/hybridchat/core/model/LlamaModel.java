@@ -6,7 +6,6 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
-import ai.hybridchat.core.quant.QuantizedWeight;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;

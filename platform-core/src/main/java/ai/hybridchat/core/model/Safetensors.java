@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.hybridchat.core.io.Half;
 import ai.hybridchat.core.io.AtomicFiles;
 import ai.hybridchat.core.io.Json;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -109,21 +110,7 @@ public final class Safetensors {
 
     /** IEEE 754 binary16 to binary32 (Java 17 has no Float.float16ToFloat). */
     static float halfToFloat(short half) {
-        int h = half & 0xFFFF;
-        int sign = (h & 0x8000) << 16;
-        int exponent = (h >>> 10) & 0x1F;
-        int mantissa = h & 0x3FF;
-        if (exponent == 0) {
-            if (mantissa == 0) {
-                return Float.intBitsToFloat(sign);
-            }
-            float subnormal = mantissa / 1024f / 16384f;
-            return sign == 0 ? subnormal : -subnormal;
-        }
-        if (exponent == 0x1F) {
-            return Float.intBitsToFloat(sign | 0x7F800000 | (mantissa << 13));
-        }
-        return Float.intBitsToFloat(sign | ((exponent + 112) << 23) | (mantissa << 13));
+        return Half.toFloat(half);
     }
 
     /**

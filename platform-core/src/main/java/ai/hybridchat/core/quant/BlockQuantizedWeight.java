@@ -2,6 +2,7 @@ package ai.hybridchat.core.quant;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
+import ai.hybridchat.core.model.QuantizedWeight;
 
 /**
  * A weight {@code [rows, cols]} quantized in blocks of {@link #BLOCK} consecutive values of a row,

@@ -18,6 +18,15 @@ public final class InferenceQuantizer {
     private InferenceQuantizer() {
     }
 
+    /** {@code weight} quantized to {@code format} (F32 has no quantized form). */
+    public static BlockQuantizedWeight quantize(WeightFormat format, NDArray weight, ai.djl.ndarray.NDManager manager) {
+        return switch (format) {
+            case INT8 -> Q8Weight.quantize(weight, manager);
+            case Q4 -> Q4Weight.quantize(weight, manager);
+            case F32 -> throw new IllegalArgumentException("F32 is not quantized");
+        };
+    }
+
     /**
      * The format of the embedding and the output head: 8 bits when the projections get 4, as
      * llama.cpp's quantizer keeps its output tensor in more bits than a Q4_0 model's blocks (the
@@ -37,16 +46,16 @@ public final class InferenceQuantizer {
                     throw new IllegalStateException("quantize the base before adding adapters (" + e.getKey() + " is "
                             + e.getValue().getClass().getSimpleName() + ")");
                 }
-                layer.replace(e.getKey(), new QuantizedLinear(format.quantize(linear.weight(), model.manager()), linear.bias()));
+                layer.replace(e.getKey(), new QuantizedLinear(quantize(format, linear.weight(), model.manager()), linear.bias()));
                 model.releaseWeight("model.layers." + layer.index() + "." + e.getKey() + ".weight");
             }
         }
         WeightFormat outer = outerFormat(format);
-        BlockQuantizedWeight embedding = outer.quantize(model.embedTokens(), model.manager());
+        BlockQuantizedWeight embedding = quantize(outer, model.embedTokens(), model.manager());
         model.holdEmbeddingQuantized(embedding, new QuantizedLinear(embedding, null));
         if (!model.config().tieWordEmbeddings) {
             NDArray head = model.weights().get("lm_head.weight");
-            model.replaceHead(new QuantizedLinear(outer.quantize(head, model.manager()), null));
+            model.replaceHead(new QuantizedLinear(quantize(outer, head, model.manager()), null));
             model.releaseWeight("lm_head.weight");
         }
     }

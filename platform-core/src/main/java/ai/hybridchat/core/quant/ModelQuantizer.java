@@ -7,6 +7,7 @@ import ai.hybridchat.core.model.DecoderLayer;
 import ai.hybridchat.core.model.Linear;
 import ai.hybridchat.core.model.LlamaModel;
 import ai.hybridchat.core.model.Projection;
+import ai.hybridchat.core.model.QuantizedWeight;
 import java.util.Locale;
 import java.util.Map;
 

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
+import ai.hybridchat.core.model.QuantizedWeight;
 import ai.hybridchat.core.model.Scalars;
 import java.nio.ByteBuffer;
 

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.hybridchat.core.model.Projection;
+import ai.hybridchat.core.model.QuantizedWeight;
 
 /** A frozen linear layer whose weight is expanded from its quantized form at every call. */
 public final class QuantizedLinear implements Projection {

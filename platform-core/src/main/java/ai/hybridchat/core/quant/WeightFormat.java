@@ -19,15 +19,6 @@ public enum WeightFormat {
         }
     }
 
-    /** The weight quantized to this format; F32 has none. */
-    public BlockQuantizedWeight quantize(ai.djl.ndarray.NDArray weight, ai.djl.ndarray.NDManager manager) {
-        return switch (this) {
-            case INT8 -> Q8Weight.quantize(weight, manager);
-            case Q4 -> Q4Weight.quantize(weight, manager);
-            case F32 -> throw new IllegalStateException("F32 is not quantized");
-        };
-    }
-
     public String cliName() {
         return name().toLowerCase(Locale.ROOT);
     }

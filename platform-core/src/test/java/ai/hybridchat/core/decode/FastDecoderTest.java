@@ -156,8 +156,8 @@ class FastDecoderTest {
             assertNotNull(FastDecoder.of(model), "the bundled model is one the fast path decodes");
             long[] prompt = {5, 17, 42, 99, 7, 300, 12, 8};
             GenerationConfig greedy = GenerationConfig.greedy(64);
-            long[] fast = new Generator(model, null, Set.of(), true).generate(prompt, greedy, null, null).tokenIds();
-            long[] libtorch = new Generator(model, null, Set.of(), false).generate(prompt, greedy, null, null).tokenIds();
+            long[] fast = new Generator(model, null, Set.of(), FastDecoder.STEPS).generate(prompt, greedy, null, null).tokenIds();
+            long[] libtorch = new Generator(model, null, Set.of(), null).generate(prompt, greedy, null, null).tokenIds();
             assertEquals(64, libtorch.length);
             assertArrayEquals(libtorch, fast);
         }

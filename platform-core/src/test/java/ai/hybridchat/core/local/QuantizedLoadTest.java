@@ -49,12 +49,12 @@ class QuantizedLoadTest {
                 assertNotNull(FastDecoder.of(tuned.model()), "LoRA over packed weights decodes on the fast path");
 
                 long[] prompt = {1, 2, 3, 4};
-                long[] fast = new Generator(tuned.model(), null, Set.of(), true).generate(prompt, GenerationConfig.greedy(12), null, null)
+                long[] fast = new Generator(tuned.model(), null, Set.of(), FastDecoder.STEPS).generate(prompt, GenerationConfig.greedy(12), null, null)
                         .tokenIds();
-                long[] libtorch = new Generator(tuned.model(), null, Set.of(), false)
+                long[] libtorch = new Generator(tuned.model(), null, Set.of(), null)
                         .generate(prompt, GenerationConfig.greedy(12), null, null).tokenIds();
                 assertArrayEquals(libtorch, fast, format + ": the packed kernels decode what libtorch computes from the expanded weights");
-                long[] untuned = new Generator(base.model(), null, Set.of()).generate(prompt, GenerationConfig.greedy(12), null, null)
+                long[] untuned = new Generator(base.model(), null, Set.of(), FastDecoder.STEPS).generate(prompt, GenerationConfig.greedy(12), null, null)
                         .tokenIds();
                 assertNotEquals(java.util.Arrays.toString(untuned), java.util.Arrays.toString(fast), "the adapter changes the output");
             }

@@ -8,6 +8,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.hybridchat.core.decode.FastDecoder;
 import ai.hybridchat.core.io.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URISyntaxException;
@@ -53,7 +54,7 @@ class ReferenceImplementationTest {
         JsonNode ref = Json.MAPPER.readTree(dir.resolve("reference.json").toFile());
         long[] expected = ids(ref.get("greedy"));
         try (NDManager manager = NDManager.newBaseManager(); LlamaModel model = LlamaModel.load(dir, manager)) {
-            Generator.Result result = new Generator(model, null, Set.of())
+            Generator.Result result = new Generator(model, null, Set.of(), FastDecoder.STEPS)
                     .generate(ids(ref.get("prompt")), GenerationConfig.greedy(expected.length), null, null);
             assertArrayEquals(expected, result.tokenIds(), name);
             // the first new token's log-probability, against the log-softmax of PyTorch's last prompt logits

@@ -68,7 +68,7 @@ class BlockQuantizedWeightTest {
         }
         try (NDManager m = NDManager.newBaseManager(); NDArray weight = m.create(w, new Shape(rows, cols))) {
             for (WeightFormat format : new WeightFormat[] {WeightFormat.INT8, WeightFormat.Q4}) {
-                BlockQuantizedWeight q = format.quantize(weight, m);
+                BlockQuantizedWeight q = InferenceQuantizer.quantize(format, weight, m);
                 float[] back = q.dequantize(m).toFloatArray();
                 float[] d = q.scales().toFloatArray();
                 for (int i = 0; i < w.length; i++) {

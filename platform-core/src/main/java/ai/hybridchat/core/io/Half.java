@@ -1,4 +1,4 @@
-package ai.hybridchat.core.gguf;
+package ai.hybridchat.core.io;
 
 /**
  * IEEE 754 binary16 from binary32, rounding to nearest even as the hardware (and NumPy, PyTorch,

@@ -1,4 +1,4 @@
-package ai.hybridchat.core.quant;
+package ai.hybridchat.core.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;

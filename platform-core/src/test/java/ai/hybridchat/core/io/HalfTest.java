@@ -1,8 +1,7 @@
-package ai.hybridchat.core.gguf;
+package ai.hybridchat.core.io;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import ai.hybridchat.core.io.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.InputStream;
 import org.junit.jupiter.api.Test;
