@@ -48,64 +48,51 @@ public record MemoryBandwidth(double libtorchRead, double decodeThreadsRead, dou
     }
 
     public static MemoryBandwidth measure() {
-        return measure(true);
-    }
-
-    /**
-     * The in-process reads and copy only, without sysbench (well under a second): what a benchmark
-     * takes right around each of its runs, since on a shared machine the bandwidth drifts between
-     * minutes (seen here: sysbench read 46 and 68 GB/s within ten minutes).
-     */
-    public static MemoryBandwidth measureInProcess() {
-        return measure(false);
-    }
-
-    private static MemoryBandwidth measure(boolean crossCheck) {
-        int threads = Runtime.getRuntime().availableProcessors();
+        int threads = VectorSupport.available() ? StreamingRead.threads() : Runtime.getRuntime().availableProcessors();
         double libtorch;
         double copy;
-        double java = Double.NaN;
+        double java;
         try (NDManager manager = NDManager.newBaseManager()) {
             NDArray source = manager.ones(new Shape(BYTES / Float.BYTES));
             NDArray target = manager.zeros(new Shape(BYTES / Float.BYTES));
             libtorch = best(6, () -> source.sum().close(), BYTES);
             NDIndex all = new NDIndex(":");
             copy = best(6, () -> target.set(all, source), 2 * BYTES);
-            if (VectorSupport.available()) {
-                ByteBuffer view = source.toByteBuffer(true);
-                if (view.isDirect() && view.capacity() == BYTES) {
-                    java = StreamingRead.bytesPerSecond(view, 6);
-                    threads = StreamingRead.threads();
-                }
-            }
+            java = decodeThreadsRead(source, 6);
             source.close();
             target.close();
         }
         // DJL backs an array it creates from Java with a direct buffer that only a collection frees:
         // without one, the yardstick's 1 GiB stays resident and inflates every peak RSS measured after it
         System.gc();
-        return new MemoryBandwidth(libtorch, java, copy, crossCheck ? sysbench(threads) : OptionalDouble.empty(), threads);
+        return new MemoryBandwidth(libtorch, java, copy, sysbench(threads), threads);
     }
 
     /**
      * The in-process read alone (libtorch's and the decode threads', the better), on a fresh 1 GiB
-     * array freed before returning: the yardstick a benchmark reads right before each timed round.
+     * array freed before returning: the yardstick a benchmark reads right before each timed round,
+     * since on a shared machine the bandwidth drifts between minutes (seen here: 46 to 82 GB/s).
      */
     public static double readNow() {
         double read;
         try (NDManager manager = NDManager.newBaseManager()) {
             NDArray source = manager.ones(new Shape(BYTES / Float.BYTES));
             read = best(4, () -> source.sum().close(), BYTES);
-            if (VectorSupport.available()) {
-                ByteBuffer view = source.toByteBuffer(true);
-                if (view.isDirect() && view.capacity() == BYTES) {
-                    read = Math.max(read, StreamingRead.bytesPerSecond(view, 4));
-                }
-            }
+            double java = decodeThreadsRead(source, 4);
+            read = Double.isNaN(java) ? read : Math.max(read, java);
             source.close();
         }
-        System.gc(); // see measure(): the array's direct buffer goes only with a collection
+        System.gc(); // see measure()
         return read;
+    }
+
+    /** The decode threads' own read of {@code source}'s memory, or NaN without the vector API. */
+    private static double decodeThreadsRead(NDArray source, int repeats) {
+        if (!VectorSupport.available()) {
+            return Double.NaN;
+        }
+        ByteBuffer view = source.toByteBuffer(true);
+        return view.isDirect() && view.capacity() == BYTES ? StreamingRead.bytesPerSecond(view, repeats) : Double.NaN;
     }
 
     private static double best(int repeats, Runnable work, long bytes) {

@@ -1,14 +1,12 @@
 package ai.hybridchat.server.bench;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import ai.hybridchat.core.decode.FastDecoder;
 import ai.hybridchat.core.io.AtomicFiles;
 import ai.hybridchat.core.local.LocalLanguageModel;
 import ai.hybridchat.core.model.GenerationConfig;
 import ai.hybridchat.core.model.Generator;
 import ai.hybridchat.core.model.LlamaModel;
+import ai.hybridchat.core.model.TokenScores;
 import ai.hybridchat.core.quant.ModelQuantizer;
 import ai.hybridchat.core.quant.WeightFormat;
 import ai.hybridchat.server.demo.DemoBundle;
@@ -104,9 +102,8 @@ public final class WeightQualityBenchmark {
         double nll = 0;
         long scored = 0;
         for (long[] w : windows) {
-            float[][] logits = logits(model, w);
-            for (int t = 0; t + 1 < w.length; t++) {
-                nll -= logSoftmax(logits[t], (int) w[t + 1]);
+            for (float logprob : TokenScores.logprobs(model, w)) {
+                nll -= logprob;
                 scored++;
             }
         }
@@ -119,53 +116,15 @@ public final class WeightQualityBenchmark {
             long[] fed = new long[prompt.length + reference.length - 1];
             System.arraycopy(prompt, 0, fed, 0, prompt.length);
             System.arraycopy(reference, 0, fed, prompt.length, reference.length - 1);
-            float[][] logits = logits(model, fed);
-            for (int j = 0; j < reference.length; j++) {
-                agree += argmax(logits[prompt.length - 1 + j]) == reference[j] ? 1 : 0;
-            }
+            long[] picks = TokenScores.argmax(model, fed);
             long[] own = greedy(model, prompt);
             for (int j = 0; j < reference.length; j++) {
+                agree += picks[prompt.length - 1 + j] == reference[j] ? 1 : 0;
                 match += j < own.length && own[j] == reference[j] ? 1 : 0;
             }
             total += reference.length;
         }
         return new Quality(format, ModelQuantizer.heldBytes(model), Math.exp(nll / scored), (double) agree / total,
                 (double) match / total);
-    }
-
-    /** Next-token logits at every position of {@code ids}, from one forward pass without a cache. */
-    private static float[][] logits(LlamaModel model, long[] ids) {
-        try (NDManager step = model.manager().newSubManager()) {
-            NDArray out = model.forward(step.create(ids, new Shape(1, ids.length)), null, false);
-            float[] flat = out.toFloatArray();
-            int vocab = model.config().vocabSize;
-            float[][] rows = new float[ids.length][];
-            for (int t = 0; t < ids.length; t++) {
-                rows[t] = Arrays.copyOfRange(flat, t * vocab, (t + 1) * vocab);
-            }
-            return rows;
-        }
-    }
-
-    private static double logSoftmax(float[] logits, int target) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (float l : logits) {
-            max = Math.max(max, l);
-        }
-        double sum = 0;
-        for (float l : logits) {
-            sum += Math.exp(l - max);
-        }
-        return logits[target] - max - Math.log(sum);
-    }
-
-    private static int argmax(float[] logits) {
-        int best = 0;
-        for (int i = 1; i < logits.length; i++) {
-            if (logits[i] > logits[best]) {
-                best = i;
-            }
-        }
-        return best;
     }
 }

@@ -1,16 +1,10 @@
 package ai.hybridchat.server.cli;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import ai.hybridchat.core.local.LocalLanguageModel;
-import ai.hybridchat.core.model.LlamaModel;
+import ai.hybridchat.core.model.TokenScores;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -56,7 +50,7 @@ final class ScoreCommand implements Callable<Integer> {
                 throw new IllegalArgumentException(modelOptions.model + " has no tokenizer.json: give --token-ids");
             }
             long[] ids = input.tokenIds != null ? input.tokenIds : model.tokenizer().encode(input.text);
-            float[] logprobs = logprobs(model.model(), ids);
+            float[] logprobs = TokenScores.logprobs(model.model(), ids);
             List<Map<String, Object>> tokens = new ArrayList<>();
             double sum = 0;
             for (int i = 0; i < ids.length; i++) {
@@ -83,25 +77,4 @@ final class ScoreCommand implements Callable<Integer> {
     }
 
     /** {@code log p(ids[i+1] | ids[0..i])} for i = 0..n-2. */
-    static float[] logprobs(LlamaModel model, long[] ids) {
-        int n = ids.length;
-        if (n < 2) {
-            throw new IllegalArgumentException("need at least 2 tokens to score (the first has no context), got " + n);
-        }
-        int vocab = model.config().vocabSize;
-        for (long id : ids) {
-            if (id >= vocab) {
-                throw new IllegalArgumentException("token id " + id + " is outside the vocabulary of " + vocab);
-            }
-        }
-        if (n > model.config().contextLength()) {
-            throw new IllegalArgumentException(n + " tokens exceed the model's context of " + model.config().contextLength());
-        }
-        try (NDManager m = model.manager().newSubManager()) {
-            NDArray logits = model.forward(m.create(ids, new Shape(1, n)), null, false).toType(DataType.FLOAT32, false);
-            NDArray logp = logits.logSoftmax(2).get(new NDIndex(":, :-1, :"));
-            NDArray next = m.create(Arrays.copyOfRange(ids, 1, n), new Shape(1, n - 1, 1));
-            return logp.gather(next, 2).toFloatArray();
-        }
-    }
 }

@@ -67,8 +67,8 @@ public final class GgufFile {
         if (version != 2 && version != 3) {
             throw new GgufFormatException("GGUF version " + version + " is not read here (2 and 3 are)");
         }
-        long tensorCount = count(b.getLong(), "tensors");
-        long kvCount = count(b.getLong(), "metadata entries");
+        long tensorCount = count(b.getLong(), "tensors", b);
+        long kvCount = count(b.getLong(), "metadata entries", b);
         Map<String, Object> metadata = new LinkedHashMap<>();
         for (long i = 0; i < kvCount; i++) {
             String key = string(b);
@@ -83,7 +83,7 @@ public final class GgufFile {
             }
             long[] shape = new long[dims];
             for (int d = 0; d < dims; d++) {
-                shape[dims - 1 - d] = count(b.getLong(), "values in a dimension of " + name);
+                shape[dims - 1 - d] = dimension(b.getLong(), name);
             }
             GgmlType type = GgmlType.of(b.getInt());
             long offset = b.getLong();
@@ -107,9 +107,17 @@ public final class GgufFile {
         return new GgufFile(Collections.unmodifiableMap(metadata), Collections.unmodifiableMap(tensors), data);
     }
 
-    private static long count(long n, String what) {
-        if (n < 0 || n > MAX_ITEMS) {
+    /** A count of items that follow in the file: each takes at least one byte, so more than remain is a lie. */
+    private static long count(long n, String what, ByteBuffer b) {
+        if (n < 0 || n > MAX_ITEMS || n > b.remaining()) {
             throw new GgufFormatException(n + " " + what + " is not a plausible count");
+        }
+        return n;
+    }
+
+    private static long dimension(long n, String tensor) {
+        if (n < 1 || n > MAX_ITEMS) {
+            throw new GgufFormatException(n + " values in a dimension of " + tensor + " is not a plausible count");
         }
         return n;
     }
@@ -137,7 +145,7 @@ public final class GgufFile {
             case 8 -> string(b);
             case 9 -> {
                 int element = b.getInt();
-                long n = count(b.getLong(), "array elements");
+                long n = count(b.getLong(), "array elements", b);
                 List<Object> values = new ArrayList<>((int) Math.min(n, 1 << 16));
                 for (long i = 0; i < n; i++) {
                     values.add(value(b, element));
@@ -196,11 +204,11 @@ public final class GgufFile {
         return out;
     }
 
-    /** A metadata number, or an error naming the key. */
-    public long integer(String key) {
-        if (metadata.get(key) instanceof Long v) {
-            return v;
+    /** A metadata size (a whole number from 0 to 2^31 - 1), or an error naming the key. */
+    public int size(String key) {
+        if (metadata.get(key) instanceof Long v && v >= 0 && v <= Integer.MAX_VALUE) {
+            return v.intValue();
         }
-        throw new GgufFormatException("metadata " + key + " is missing or not an integer");
+        throw new GgufFormatException("metadata " + key + " is missing or not a size: " + metadata.get(key));
     }
 }

@@ -31,13 +31,13 @@ public final class GgufImport {
             throw new GgufFormatException(file + ": general.architecture " + arch + " is not read here (llama is)");
         }
         LlamaConfig c = new LlamaConfig();
-        c.hiddenSize = (int) gguf.integer("llama.embedding_length");
-        c.numHiddenLayers = (int) gguf.integer("llama.block_count");
-        c.intermediateSize = (int) gguf.integer("llama.feed_forward_length");
-        c.numAttentionHeads = (int) gguf.integer("llama.attention.head_count");
+        c.hiddenSize = gguf.size("llama.embedding_length");
+        c.numHiddenLayers = gguf.size("llama.block_count");
+        c.intermediateSize = gguf.size("llama.feed_forward_length");
+        c.numAttentionHeads = gguf.size("llama.attention.head_count");
         c.numKeyValueHeads = gguf.metadata().containsKey("llama.attention.head_count_kv")
-                ? (int) gguf.integer("llama.attention.head_count_kv") : c.numAttentionHeads;
-        c.maxPositionEmbeddings = (int) gguf.integer("llama.context_length");
+                ? gguf.size("llama.attention.head_count_kv") : c.numAttentionHeads;
+        c.maxPositionEmbeddings = gguf.size("llama.context_length");
         c.ropeTheta = gguf.metadata().get("llama.rope.freq_base") instanceof Double d ? d : 10000.0;
         c.rmsNormEps = gguf.metadata().get("llama.attention.layer_norm_rms_epsilon") instanceof Double d ? d : 1e-5;
         Map<String, GgufFile.TensorInfo> tensors = gguf.tensors();
@@ -46,6 +46,10 @@ public final class GgufImport {
         c.tieWordEmbeddings = !tensors.containsKey("output.weight");
         if (gguf.metadata().get("tokenizer.ggml.eos_token_id") instanceof Long eos) {
             c.eosTokenId = Json.MAPPER.getNodeFactory().numberNode(eos.intValue());
+        }
+        if (c.hiddenSize < 1 || c.numHiddenLayers < 1 || c.intermediateSize < 1 || c.numAttentionHeads < 1
+                || c.numKeyValueHeads < 1 || c.maxPositionEmbeddings < 1 || c.vocabSize < 1) {
+            throw new GgufFormatException(file + ": a llama.* size is zero or negative");
         }
         if (c.hiddenSize % c.numAttentionHeads != 0 || c.numAttentionHeads % c.numKeyValueHeads != 0) {
             throw new GgufFormatException(file + ": " + c.numAttentionHeads + " heads, " + c.numKeyValueHeads

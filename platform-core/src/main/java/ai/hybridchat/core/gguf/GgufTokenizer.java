@@ -1,9 +1,9 @@
 package ai.hybridchat.core.gguf;
 
 import ai.hybridchat.core.io.Json;
+import ai.hybridchat.core.model.ByteLevelBpeJson;
 import ai.hybridchat.core.model.LlamaConfig;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -99,47 +100,18 @@ final class GgufTokenizer {
             throw new GgufFormatException("the tokenizer's tokens or merges are missing");
         }
         List<Object> types = m.get("tokenizer.ggml.token_type") instanceof List<?> t ? (List<Object>) t : List.of();
-        ObjectNode json = Json.MAPPER.createObjectNode();
-        json.put("version", "1.0");
-        ArrayNode added = json.putArray("added_tokens");
-        ObjectNode vocab = Json.MAPPER.createObjectNode();
+        List<String> vocab = new ArrayList<>();
+        Map<Integer, String> specials = new LinkedHashMap<>();
         for (int i = 0; i < tokens.size(); i++) {
             String token = String.valueOf(tokens.get(i));
-            vocab.put(token, i);
+            vocab.add(token);
             if (i < types.size() && types.get(i) instanceof Long type && type == CONTROL) {
-                ObjectNode a = added.addObject();
-                a.put("id", i);
-                a.put("content", token);
-                a.put("single_word", false);
-                a.put("lstrip", false);
-                a.put("rstrip", false);
-                a.put("normalized", false);
-                a.put("special", true);
+                specials.put(i, token);
             }
         }
-        json.putNull("normalizer");
-        ObjectNode pre = json.putObject("pre_tokenizer");
-        pre.put("type", "ByteLevel");
-        pre.put("add_prefix_space", false);
-        pre.put("trim_offsets", true);
-        pre.put("use_regex", true);
-        json.putNull("post_processor");
-        ObjectNode decoder = json.putObject("decoder");
-        decoder.put("type", "ByteLevel");
-        decoder.put("add_prefix_space", true);
-        decoder.put("trim_offsets", true);
-        decoder.put("use_regex", true);
-        ObjectNode model = json.putObject("model");
-        model.put("type", "BPE");
-        model.putNull("dropout");
-        model.putNull("unk_token");
-        model.putNull("continuing_subword_prefix");
-        model.putNull("end_of_word_suffix");
-        model.put("fuse_unk", false);
-        model.put("byte_fallback", false);
-        model.set("vocab", vocab);
-        ArrayNode mergeList = model.putArray("merges");
+        List<String> mergeList = new ArrayList<>();
         merges.forEach(x -> mergeList.add(String.valueOf(x)));
+        ObjectNode json = ByteLevelBpeJson.of(vocab, mergeList, specials);
         Files.writeString(dir.resolve("tokenizer.json"), Json.MAPPER.writeValueAsString(json));
 
         ObjectNode cfg = Json.MAPPER.createObjectNode();

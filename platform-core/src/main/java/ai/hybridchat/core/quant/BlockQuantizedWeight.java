@@ -1,8 +1,12 @@
 package ai.hybridchat.core.quant;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.hybridchat.core.model.QuantizedWeight;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 
 /**
  * A weight {@code [rows, cols]} quantized in blocks of {@link #BLOCK} consecutive values of a row,
@@ -43,16 +47,16 @@ public interface BlockQuantizedWeight extends QuantizedWeight {
         int step = Math.max(1, (1 << 18) / cols);
         for (int r = 0; r < rows; r += step) {
             int end = Math.min(rows, r + step);
-            try (NDArray part = weight.get(new ai.djl.ndarray.index.NDIndex("{}:{}", r, end));
-                 NDArray f32 = part.toType(ai.djl.ndarray.types.DataType.FLOAT32, true)) {
+            try (NDArray part = weight.get(new NDIndex("{}:{}", r, end));
+                 NDArray f32 = part.toType(DataType.FLOAT32, true)) {
                 chunks.accept(r, f32.toFloatArray());
             }
         }
     }
 
     /** A direct buffer for {@code bytes} of codes, which an array made from it uses in place (no heap copy). */
-    static java.nio.ByteBuffer codeBuffer(long bytes) {
-        return java.nio.ByteBuffer.allocateDirect(Math.toIntExact(bytes)).order(java.nio.ByteOrder.nativeOrder());
+    static ByteBuffer codeBuffer(long bytes) {
+        return ByteBuffer.allocateDirect(Math.toIntExact(bytes)).order(ByteOrder.nativeOrder());
     }
 
     /** Checks a weight can be blocked: two dimensions, rows of whole blocks. */

@@ -1,6 +1,7 @@
 package ai.hybridchat.core.quant;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.hybridchat.core.model.DecoderLayer;
 import ai.hybridchat.core.model.LlamaModel;
 import ai.hybridchat.core.model.Linear;
@@ -19,7 +20,7 @@ public final class InferenceQuantizer {
     }
 
     /** {@code weight} quantized to {@code format} (F32 has no quantized form). */
-    public static BlockQuantizedWeight quantize(WeightFormat format, NDArray weight, ai.djl.ndarray.NDManager manager) {
+    public static BlockQuantizedWeight quantize(WeightFormat format, NDArray weight, NDManager manager) {
         return switch (format) {
             case INT8 -> Q8Weight.quantize(weight, manager);
             case Q4 -> Q4Weight.quantize(weight, manager);

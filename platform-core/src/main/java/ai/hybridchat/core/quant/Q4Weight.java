@@ -13,15 +13,9 @@ import java.nio.ByteBuffer;
  * {@code j} in its low nibble and value {@code j + 16} in its high one (the scale is kept in F32
  * here, where GGUF stores it in F16).
  */
-public final class Q4Weight implements BlockQuantizedWeight {
-    private final Shape shape;
-    private final NDArray codes;
-    private final NDArray scales;
-
+public final class Q4Weight extends PackedBlocks {
     private Q4Weight(Shape shape, NDArray codes, NDArray scales) {
-        this.shape = shape;
-        this.codes = codes;
-        this.scales = scales;
+        super(shape, codes, scales);
     }
 
     public static Q4Weight quantize(NDArray weight, NDManager manager) {
@@ -70,31 +64,5 @@ public final class Q4Weight implements BlockQuantizedWeight {
     @Override
     public WeightFormat format() {
         return WeightFormat.Q4;
-    }
-
-    @Override
-    public NDArray codes() {
-        return codes;
-    }
-
-    @Override
-    public NDArray scales() {
-        return scales;
-    }
-
-    @Override
-    public Shape shape() {
-        return shape;
-    }
-
-    @Override
-    public long bytes() {
-        return codes.size() + scales.size() * Float.BYTES;
-    }
-
-    @Override
-    public void close() {
-        codes.close();
-        scales.close();
     }
 }

@@ -11,15 +11,9 @@ import java.nio.ByteBuffer;
  * with {@code d = absmax / 127} and {@code q = round(x / d)} in int8 (the scale is kept in F32
  * here, where GGUF stores it in F16).
  */
-public final class Q8Weight implements BlockQuantizedWeight {
-    private final Shape shape;
-    private final NDArray codes;
-    private final NDArray scales;
-
+public final class Q8Weight extends PackedBlocks {
     private Q8Weight(Shape shape, NDArray codes, NDArray scales) {
-        this.shape = shape;
-        this.codes = codes;
-        this.scales = scales;
+        super(shape, codes, scales);
     }
 
     public static Q8Weight quantize(NDArray weight, NDManager manager) {
@@ -59,31 +53,5 @@ public final class Q8Weight implements BlockQuantizedWeight {
     @Override
     public WeightFormat format() {
         return WeightFormat.INT8;
-    }
-
-    @Override
-    public NDArray codes() {
-        return codes;
-    }
-
-    @Override
-    public NDArray scales() {
-        return scales;
-    }
-
-    @Override
-    public Shape shape() {
-        return shape;
-    }
-
-    @Override
-    public long bytes() {
-        return codes.size() + scales.size() * Float.BYTES;
-    }
-
-    @Override
-    public void close() {
-        codes.close();
-        scales.close();
     }
 }

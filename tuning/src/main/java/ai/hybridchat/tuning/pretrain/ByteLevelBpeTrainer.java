@@ -2,7 +2,7 @@ package ai.hybridchat.tuning.pretrain;
 
 import ai.hybridchat.core.io.AtomicFiles;
 import ai.hybridchat.core.io.Json;
-import com.fasterxml.jackson.databind.node.ArrayNode;
+import ai.hybridchat.core.model.ByteLevelBpeJson;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -190,54 +190,15 @@ public final class ByteLevelBpeTrainer {
 
     /** Writes {@code tokenizer.json} and {@code tokenizer_config.json} (with the chat template) into {@code dir}. */
     public static void write(Vocabulary vocab, Path dir, int modelMaxLength) throws IOException {
-        ObjectNode root = Json.MAPPER.createObjectNode();
-        root.put("version", "1.0");
-        root.putNull("truncation");
-        root.putNull("padding");
-        ArrayNode added = root.putArray("added_tokens");
+        Map<Integer, String> specials = new LinkedHashMap<>();
         for (int i = 0; i < SPECIAL_TOKENS.size(); i++) {
-            ObjectNode t = added.addObject();
-            t.put("id", i);
-            t.put("content", SPECIAL_TOKENS.get(i));
-            t.put("single_word", false);
-            t.put("lstrip", false);
-            t.put("rstrip", false);
-            t.put("normalized", false);
-            t.put("special", true);
+            specials.put(i, SPECIAL_TOKENS.get(i));
         }
-        root.putNull("normalizer");
-        ObjectNode pre = root.putObject("pre_tokenizer");
-        pre.put("type", "ByteLevel");
-        pre.put("add_prefix_space", false);
-        pre.put("trim_offsets", true);
-        pre.put("use_regex", true);
-        ObjectNode post = root.putObject("post_processor");
-        post.put("type", "ByteLevel");
-        post.put("add_prefix_space", true);
-        post.put("trim_offsets", false);
-        post.put("use_regex", true);
-        ObjectNode decoder = root.putObject("decoder");
-        decoder.put("type", "ByteLevel");
-        decoder.put("add_prefix_space", true);
-        decoder.put("trim_offsets", true);
-        decoder.put("use_regex", true);
-        ObjectNode model = root.putObject("model");
-        model.put("type", "BPE");
-        model.putNull("dropout");
-        model.putNull("unk_token");
-        model.putNull("continuing_subword_prefix");
-        model.putNull("end_of_word_suffix");
-        model.put("fuse_unk", false);
-        model.put("byte_fallback", false);
-        model.put("ignore_merges", false);
-        ObjectNode v = model.putObject("vocab");
-        for (int i = 0; i < vocab.tokens().size(); i++) {
-            v.put(vocab.tokens().get(i), i);
-        }
-        ArrayNode merges = model.putArray("merges");
+        List<String> merges = new ArrayList<>();
         for (String[] m : vocab.merges()) {
             merges.add(m[0] + " " + m[1]);
         }
+        ObjectNode root = ByteLevelBpeJson.of(vocab.tokens(), merges, specials);
         AtomicFiles.writeString(dir.resolve("tokenizer.json"), Json.MAPPER.writeValueAsString(root));
 
         Map<String, Object> config = new LinkedHashMap<>();
